@@ -1,0 +1,51 @@
+//! # qos-primitives
+//!
+//! The types and pure functions that every part of qos-ledger must agree on,
+//! byte for byte: the runtime hashes a [`Report`] exactly as the monitor that
+//! produced it and the client that checks it.
+//!
+//! - [`report`]: a monitor's [`Report`] for one instance and one window.
+//! - [`sla`]: QoS indicators, the credit schedule, and [`sla::evaluate`], the one
+//!   function that turns reports into a [`sla::Verdict`].
+//! - [`otp`]: the permission-check scheme of DESIGN.md (tags, OTP, commitment).
+//! - [`merkle`]: the Merkle root over a metrics block's report hashes, and
+//!   inclusion proofs for single reports.
+//! - [`selection`]: which accounting node is designated for a period.
+//!
+//! Everything is `no_std` and allocation-light so it runs inside the Wasm
+//! runtime, and every integer is SCALE (little-endian) encoded.
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub mod merkle;
+pub mod otp;
+pub mod report;
+pub mod selection;
+pub mod sla;
+pub mod traits;
+
+pub use bounded_collections::{BoundedVec, ConstU32};
+pub use report::{Report, Window};
+
+/// Identifies an agreement between a client and a service.
+pub type AgreementId = u64;
+/// Index of a billing period within an agreement, counted from 0.
+pub type PeriodIndex = u32;
+/// Identifies an instance (VM or container) within a service.
+pub type InstanceId = u32;
+/// Identifies a service registered by a cloud owner.
+pub type ServiceId = u64;
+/// A SHA-256 digest.
+pub type Hash256 = [u8; 32];
+
+/// Most instances one service (and so one metrics block) may have.
+pub const MAX_INSTANCES_PER_SERVICE: u32 = 16;
+/// The bound of [`MAX_INSTANCES_PER_SERVICE`] as a type.
+pub type MaxInstancesPerService = ConstU32<MAX_INSTANCES_PER_SERVICE>;
+
+/// SHA-256 of `data`.
+pub fn sha256(data: &[u8]) -> Hash256 {
+	use sha2::Digest;
+	sha2::Sha256::digest(data).into()
+}

@@ -1,0 +1,76 @@
+//! How the pallets talk to each other. Each trait is implemented by the
+//! pallet that owns the data and wired in the runtime; no pallet reads
+//! another's storage.
+//!
+//! ```text
+//! pallet-metrics-blocks --AgreementRegistry-->  pallet-sla-verification  (what is due, which instances)
+//! pallet-metrics-blocks --MetricsBlockHandler--> pallet-sla-verification (reports + OTP commitment -> verdict)
+//! pallet-sla-verification --EscrowSettlement--> pallet-escrow-release   (all fund movements)
+//! ```
+
+use alloc::vec::Vec;
+use codec::{Decode, Encode};
+use scale_info::TypeInfo;
+
+use crate::{otp::Commitment, AgreementId, InstanceId, PeriodIndex, Report, Window};
+
+/// Where the accounting node pulls one instance's reports from.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+pub struct MonitorEndpoint {
+	/// The instance within its service.
+	pub instance: InstanceId,
+	/// Base URL of the instance's monitor, e.g. `http://10.0.0.5:9615`.
+	pub url: Vec<u8>,
+}
+
+/// A period that can be recorded, with everything an accounting node needs
+/// to pull its reports.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+pub struct PeriodToRecord {
+	/// The agreement.
+	pub agreement: AgreementId,
+	/// The period within the agreement.
+	pub period: PeriodIndex,
+	/// The period's window on the agreement's clock.
+	pub window: Window,
+	/// The instances expected to report, by ascending instance id.
+	pub monitors: Vec<MonitorEndpoint>,
+}
+
+/// Read access to agreements, implemented by the pallet that owns them.
+pub trait AgreementRegistry {
+	/// `period` of `agreement` if the agreement exists, the period is within
+	/// its term and still awaits its metrics block; `None` otherwise.
+	fn period_to_record(agreement: AgreementId, period: PeriodIndex) -> Option<PeriodToRecord>;
+
+	/// Periods whose window closed at or before `now_ms` and that still await
+	/// a metrics block, oldest first per agreement, at most `limit`.
+	fn periods_awaiting_metrics(now_ms: u64, limit: u32) -> Vec<PeriodToRecord>;
+}
+
+/// Receives every recorded metrics block, implemented by the SLA pallet.
+pub trait MetricsBlockHandler {
+	/// Called once per recorded period, after the metrics block is stored.
+	/// `reports` are the validated reports (by ascending instance id); the
+	/// instances of `period_to_record` missing from them did not answer.
+	fn on_metrics_block(
+		agreement: AgreementId,
+		period: PeriodIndex,
+		window: Window,
+		reports: &[Report],
+		otp_commitment: Commitment,
+	);
+}
+
+impl AgreementRegistry for () {
+	fn period_to_record(_: AgreementId, _: PeriodIndex) -> Option<PeriodToRecord> {
+		None
+	}
+	fn periods_awaiting_metrics(_: u64, _: u32) -> Vec<PeriodToRecord> {
+		Vec::new()
+	}
+}
+
+impl MetricsBlockHandler for () {
+	fn on_metrics_block(_: AgreementId, _: PeriodIndex, _: Window, _: &[Report], _: Commitment) {}
+}
