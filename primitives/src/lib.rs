@@ -49,3 +49,17 @@ pub fn sha256(data: &[u8]) -> Hash256 {
 	use sha2::Digest;
 	sha2::Sha256::digest(data).into()
 }
+
+/// Key type of accounting-node keys in a validator's keystore (`acct`, sr25519).
+pub const ACCOUNTING_KEY_TYPE: [u8; 4] = *b"acct";
+
+/// How long after a window closes a monitor's report for it becomes final.
+/// A probe that started inside the window may still be running when the
+/// window closes; its sample is stored under its start time. Monitors refuse
+/// (HTTP 425) windows younger than this, and accounting nodes do not ask for
+/// them, so every report served is final and byte-for-byte stable.
+/// Probe timeouts must be shorter than this.
+pub const REPORT_SETTLE_MS: u64 = 5_000;
+
+/// Longest window a monitor serves a report for (one day).
+pub const MAX_REPORT_WINDOW_MS: u64 = 24 * 60 * 60 * 1000;
