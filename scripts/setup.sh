@@ -16,10 +16,13 @@ if ! rustup component list --installed | grep -q '^rust-src'; then
 	rustup component add rust-src
 fi
 
-# Debian packages: protoc for libp2p/litep2p protobufs, clang/libclang is not
-# needed because RocksDB is not compiled (ParityDB is the database).
+# Debian packages: protoc for libp2p/litep2p protobufs, OpenSSL headers for
+# litep2p's WebRTC transport. No clang/libclang: RocksDB is not compiled
+# (ParityDB is the database).
 need_apt=()
 command -v protoc >/dev/null 2>&1 || need_apt+=(protobuf-compiler)
+command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
+pkg-config --exists openssl 2>/dev/null || need_apt+=(libssl-dev)
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)
 command -v curl >/dev/null 2>&1 || need_apt+=(curl)
 if [ ${#need_apt[@]} -gt 0 ]; then

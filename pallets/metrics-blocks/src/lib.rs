@@ -1,1 +1,1 @@
-//! placeholder until the pallet lands
+#![cfg_attr(not(feature = "std"), no_std)]

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The test command: sets up, builds, then runs every test suite.
+#   1. Rust unit and property tests of primitives, pallets (with their
+#      benchmark tests) and the monitor;
+#   2. tests on the real binaries (node's test runner): dev chain, local
+#      testnet, restart, polkadot.js compatibility, end to end.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+bash "$here/setup.sh"
+bash "$here/build.sh"
+source "$here/env.sh"
+cd "$QOS_REPO"
+
+echo "== Rust tests"
+cargo test --locked -p qos-primitives -p pallet-metrics-blocks -p pallet-sla-verification -p pallet-escrow-release \
+	--features pallet-metrics-blocks/runtime-benchmarks,pallet-sla-verification/runtime-benchmarks,pallet-escrow-release/runtime-benchmarks
+cargo test --locked -p qos-monitor
+
+echo "== Tests on the real binaries"
+cd scripts
+node --test --test-concurrency=1 test/
