@@ -1,0 +1,90 @@
+// Talking to a qos-ledger node with @polkadot/api and no custom types:
+// connect, sign and send, turn dispatch errors into one-line messages.
+import { ApiPromise, Keyring, WsProvider } from '@polkadot/api';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+
+/** An error whose message is meant for the user as it is. */
+export class UserError extends Error {}
+
+/** Connects to `url`, failing fast with a readable message. */
+export async function connect(url, { timeoutMs = 15_000 } = {}) {
+  await cryptoWaitReady();
+  const provider = new WsProvider(url, false);
+  const connected = new Promise((resolve, reject) => {
+    provider.on('connected', resolve);
+    provider.on('error', () => reject(new UserError(`cannot connect to ${url}`)));
+  });
+  provider.connect().catch(() => {});
+  const timer = new Promise((_, reject) => setTimeout(() => reject(new UserError(`cannot connect to ${url} within ${timeoutMs} ms`)), timeoutMs));
+  try {
+    await Promise.race([connected, timer]);
+  } catch (e) {
+    await provider.disconnect().catch(() => {});
+    throw e;
+  }
+  return ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: true });
+}
+
+/** An sr25519 key pair from a secret URI such as `//Alice` or a mnemonic. */
+export function signer(suri) {
+  if (!suri) throw new UserError('no signer: pass --suri (e.g. //Alice on a dev chain)');
+  try {
+    return new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri(suri);
+  } catch (e) {
+    throw new UserError(`invalid --suri: ${e.message}`);
+  }
+}
+
+/** `Pallet.Error: docs` of a dispatch error. */
+export function describeDispatchError(api, dispatchError) {
+  if (dispatchError.isModule) {
+    const { section, name, docs } = api.registry.findMetaError(dispatchError.asModule);
+    return `${section}.${name}${docs.length ? `: ${docs.join(' ').trim()}` : ''}`;
+  }
+  return dispatchError.toString();
+}
+
+/**
+ * Signs and sends `tx` from `pair`, waits until it is in a block, and returns
+ * its events. A failed dispatch becomes a UserError naming the pallet error.
+ */
+export function sendAndWait(api, tx, pair, { finalized = false } = {}) {
+  return new Promise((resolve, reject) => {
+    let unsubscribe = () => {};
+    tx.signAndSend(pair, { nonce: -1 }, (result) => {
+      const { status, dispatchError, events } = result;
+      if (result.isError) {
+        unsubscribe();
+        reject(new UserError(`transaction ${status.type}`));
+        return;
+      }
+      if (!(finalized ? status.isFinalized : status.isInBlock)) return;
+      unsubscribe();
+      if (dispatchError) {
+        reject(new UserError(describeDispatchError(api, dispatchError)));
+        return;
+      }
+      resolve({ blockHash: (finalized ? status.asFinalized : status.asInBlock).toHex(), events });
+    })
+      .then((u) => {
+        unsubscribe = u;
+      })
+      .catch((e) => reject(new UserError(e.message)));
+  });
+}
+
+/** Events of `section` from a send result, as `{ method, data }` with named fields. */
+export function eventsOf(api, events, section) {
+  return events
+    .filter(({ event }) => event.section === section)
+    .map(({ event }) => ({ method: event.method, data: event.data.toHuman ? namedData(event) : event.data }));
+}
+
+function namedData(event) {
+  const names = event.meta.fields.map((f) => (f.name.isSome ? f.name.unwrap().toString() : null));
+  const out = {};
+  event.data.forEach((value, i) => {
+    out[names[i] ?? String(i)] = value.toJSON();
+  });
+  return out;
+}

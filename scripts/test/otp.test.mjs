@@ -1,0 +1,47 @@
+// The client's OTP code reproduces every reference vector of DESIGN.md.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+
+import { commit, instanceTag, otpMatches, periodOtp } from '../lib/otp.mjs';
+import { repoRoot } from '../lib/node.mjs';
+
+// Ids up to u64::MAX do not fit a JS number: read them as strings.
+const vectorsText = fs.readFileSync(path.join(repoRoot, '..', 'shared', 'otp-vectors.json'), 'utf8');
+const vectors = JSON.parse(vectorsText.replace(/"agreement_id":\s*(\d+)/g, '"agreement_id": "$1"'));
+const hex = (s) => Buffer.from(s, 'hex');
+
+test('reference vectors are all there', () => {
+  assert.ok(vectors.cases.length >= 4);
+});
+
+for (const c of vectors.cases) {
+  test(`otp vector: ${c.name}`, () => {
+    const key = hex(c.key);
+    const tags = c.reports.map((r) => {
+      const tag = instanceTag(key, BigInt(c.agreement_id), c.period, r.instance_id, hex(r.report_hash));
+      assert.equal(tag.toString('hex'), r.tag, `tag of instance ${r.instance_id}`);
+      return { instance: r.instance_id, tag };
+    });
+    const otp = periodOtp(BigInt(c.agreement_id), c.period, tags);
+    assert.equal(otp.toString('hex'), c.otp);
+    assert.equal(commit(otp).toString('hex'), c.commitment);
+    assert.ok(otpMatches(otp, hex(c.commitment)));
+  });
+}
+
+test('an OTP of another period, agreement or key never matches', () => {
+  const key = Buffer.alloc(32, 7);
+  const tags = [{ instance: 0, tag: instanceTag(key, 1n, 2, 0, Buffer.alloc(32, 1)) }];
+  const commitment = commit(periodOtp(1n, 2, tags));
+  assert.ok(!otpMatches(periodOtp(1n, 3, tags), commitment));
+  assert.ok(!otpMatches(periodOtp(2n, 2, tags), commitment));
+  const forged = [{ instance: 0, tag: instanceTag(Buffer.alloc(32, 8), 1n, 2, 0, Buffer.alloc(32, 1)) }];
+  assert.ok(!otpMatches(periodOtp(1n, 2, forged), commitment));
+});
+
+test('bad lengths are refused with a clear error', () => {
+  assert.throws(() => instanceTag(Buffer.alloc(31), 1n, 0, 0, Buffer.alloc(32)), /key must be 32 bytes/);
+  assert.throws(() => commit(Buffer.alloc(3)), /otp must be 32 bytes/);
+});
