@@ -1,0 +1,87 @@
+// Start real qos-monitor processes for the demo and tests.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { freePort, waitFor } from './node.mjs';
+
+const targetDir = process.env.CARGO_TARGET_DIR || path.join(os.homedir(), '.cache', 'qos-ledger', 'target');
+
+export function monitorBinary() {
+  const bin = process.env.QOS_MONITOR_BIN || path.join(targetDir, 'release', 'qos-monitor');
+  if (!fs.existsSync(bin)) throw new Error(`monitor binary not found at ${bin}: build it with scripts/build.sh`);
+  return bin;
+}
+
+const live = new Set();
+
+export class Monitor {
+  /**
+   * Starts a monitor for `agreement`/`instance` probing `probeUrl`, with the
+   * client's key from `keyFile`, keeping its data under `dir`.
+   */
+  static async start({ name, agreement, instance, keyFile, probeUrl, dir, samplingMs = 1000 }) {
+    const port = await freePort();
+    const home = path.join(dir, name);
+    fs.mkdirSync(home, { recursive: true });
+    const config = path.join(home, 'monitor.toml');
+    fs.writeFileSync(
+      config,
+      [
+        `listen = "127.0.0.1:${port}"`,
+        `agreement = ${agreement}`,
+        `instance = ${instance}`,
+        `key_file = "${keyFile}"`,
+        `data_dir = "${path.join(home, 'data')}"`,
+        `sampling_interval_ms = ${samplingMs}`,
+        '',
+        '[probe]',
+        `target = "${probeUrl}"`,
+        'timeout_ms = 1000',
+        '',
+      ].join('\n'),
+    );
+    const m = new Monitor();
+    m.name = name;
+    m.port = port;
+    m.logFile = path.join(home, 'monitor.log');
+    const log = fs.openSync(m.logFile, 'a');
+    m.child = spawn(monitorBinary(), ['--config', config], { stdio: ['ignore', log, log] });
+    fs.closeSync(log);
+    m.exited = once(m.child, 'exit');
+    live.add(m);
+    await waitFor(`monitor ${name} on port ${port}`, async () => {
+      if (m.child.exitCode !== null) throw new Error(`monitor ${name} exited: ${fs.readFileSync(m.logFile, 'utf8')}`);
+      const res = await fetch(`${m.url}/metrics`);
+      return res.ok;
+    }, 20_000, 200);
+    return m;
+  }
+
+  get url() {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async stop() {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill('SIGTERM');
+    const killer = setTimeout(() => this.child.kill('SIGKILL'), 5_000);
+    await this.exited;
+    clearTimeout(killer);
+    live.delete(this);
+  }
+}
+
+export async function stopAllMonitors() {
+  await Promise.all([...live].map((m) => m.stop()));
+}
+
+process.on('exit', () => {
+  for (const m of live) {
+    try {
+      m.child.kill('SIGKILL');
+    } catch {}
+  }
+});

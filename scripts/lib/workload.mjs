@@ -1,0 +1,100 @@
+// A real (small) HTTP workload for the demo and tests: what a tenant would run
+// on a rented instance. `/healthz` answers 200, or 503 while it is "down".
+import http from 'node:http';
+import { once } from 'node:events';
+
+export class Workload {
+  constructor() {
+    this.isDown = false;
+    this.served = 0;
+    this.server = http.createServer((req, res) => {
+      this.served += 1;
+      if (this.isDown) {
+        res.writeHead(503, { 'content-type': 'text/plain' }).end('down\n');
+      } else {
+        res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
+      }
+    });
+  }
+
+  async listen(port = 0) {
+    this.server.listen(port, '127.0.0.1');
+    await once(this.server, 'listening');
+    this.port = this.server.address().port;
+    return this;
+  }
+
+  get url() {
+    return `http://127.0.0.1:${this.port}/healthz`;
+  }
+
+  down() {
+    this.isDown = true;
+  }
+
+  up() {
+    this.isDown = false;
+  }
+
+  async close() {
+    this.server.closeAllConnections?.();
+    this.server.close();
+  }
+}
+
+/**
+ * An owner's tampering proxy in front of a monitor: it forwards report
+ * requests and rewrites the answer to claim that every probe succeeded,
+ * fixing up `scale` and `report_hash` — but it cannot forge the HMAC `tag`.
+ */
+export class TamperingProxy {
+  constructor(upstream) {
+    this.upstream = upstream;
+    this.tampered = 0;
+    this.server = http.createServer(async (req, res) => {
+      try {
+        const answer = await fetch(`${this.upstream}${req.url}`);
+        const text = await answer.text();
+        if (answer.status !== 200 || !req.url.startsWith('/v1/report')) {
+          res.writeHead(answer.status, { 'content-type': 'application/json' }).end(text);
+          return;
+        }
+        const body = JSON.parse(text);
+        const scale = Buffer.from(body.scale.slice(2), 'hex');
+        // SCALE layout of Report: agreement u64, period u32, instance u32,
+        // window (u64, u64), expected_samples u32 @32, samples u32 @36,
+        // probe_successes u32 @40, probe_failures u32 @44.
+        const expected = scale.readUInt32LE(32);
+        scale.writeUInt32LE(expected, 36);
+        scale.writeUInt32LE(expected, 40);
+        scale.writeUInt32LE(0, 44);
+        body.report.samples = expected;
+        body.report.probe_successes = expected;
+        body.report.probe_failures = 0;
+        body.scale = `0x${scale.toString('hex')}`;
+        const { createHash } = await import('node:crypto');
+        body.report_hash = `0x${createHash('sha256').update(scale).digest('hex')}`;
+        this.tampered += 1;
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      } catch (e) {
+        res.writeHead(502, { 'content-type': 'application/json' }).end(JSON.stringify({ error: `proxy: ${e.message}` }));
+      }
+    });
+  }
+
+  async listen(port = 0) {
+    this.server.listen(port, '127.0.0.1');
+    await once(this.server, 'listening');
+    this.port = this.server.address().port;
+    return this;
+  }
+
+  get url() {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async close() {
+    this.server.closeAllConnections?.();
+    this.server.close();
+  }
+}
