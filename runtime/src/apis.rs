@@ -16,12 +16,17 @@ use sp_runtime::{
 };
 use sp_version::RuntimeVersion;
 
+use pallet_metrics_blocks::{MetricsBlock, ReportInclusionProof};
+use qos_primitives::{AgreementId, InstanceId, PeriodIndex};
+
 use super::{
-	AccountId, Aura, Balance, Block, Executive, Grandpa, InherentDataExt, Nonce, Runtime,
-	RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment, VERSION,
+	AccountId, Aura, Balance, Block, BlockNumber, Executive, Grandpa, InherentDataExt,
+	MetricsBlocks, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System,
+	TransactionPayment, VERSION,
 };
 
 #[cfg(feature = "runtime-benchmarks")]
+#[macro_use]
 mod benches {
 	frame_benchmarking::define_benchmarks!(
 		[frame_benchmarking, BaselineBench::<Runtime>]
@@ -29,6 +34,9 @@ mod benches {
 		[pallet_balances, Balances]
 		[pallet_timestamp, Timestamp]
 		[pallet_sudo, Sudo]
+		[pallet_metrics_blocks, MetricsBlocks]
+		[pallet_sla_verification, SlaVerification]
+		[pallet_escrow_release, EscrowRelease]
 	);
 }
 
@@ -158,6 +166,20 @@ impl_runtime_apis! {
 		}
 	}
 
+	impl pallet_metrics_blocks::runtime_api::MetricsBlocksApi<Block, BlockNumber> for Runtime {
+		fn metrics_block(agreement: AgreementId, period: PeriodIndex) -> Option<MetricsBlock<BlockNumber>> {
+			MetricsBlocks::metrics_block(agreement, period)
+		}
+
+		fn report_inclusion_proof(
+			agreement: AgreementId,
+			period: PeriodIndex,
+			instance: InstanceId,
+		) -> Option<ReportInclusionProof<BlockNumber>> {
+			MetricsBlocks::report_inclusion_proof(agreement, period, instance)
+		}
+	}
+
 	impl frame_system_rpc_runtime_api::AccountNonceApi<Block, AccountId, Nonce> for Runtime {
 		fn account_nonce(account: AccountId) -> Nonce {
 			System::account_nonce(account)
@@ -219,7 +241,6 @@ impl_runtime_apis! {
 			use frame_system_benchmarking::Pallet as SystemBench;
 			use baseline::Pallet as BaselineBench;
 			use super::*;
-			use benches::*;
 
 			let mut list = Vec::<BenchmarkList>::new();
 			list_benchmarks!(list, extra);
@@ -237,7 +258,6 @@ impl_runtime_apis! {
 			use baseline::Pallet as BaselineBench;
 			use frame_support::traits::WhitelistedStorageKeys;
 			use super::*;
-			use benches::*;
 
 			impl frame_system_benchmarking::Config for Runtime {}
 			impl baseline::Config for Runtime {}

@@ -28,7 +28,12 @@ parameter_types! {
 			NORMAL_DISPATCH_RATIO,
 		);
 	pub RuntimeBlockLength: frame_system::limits::BlockLength =
-		frame_system::limits::BlockLength::max_with_normal_ratio(5 * 1024 * 1024, NORMAL_DISPATCH_RATIO);
+		frame_system::limits::BlockLength::builder()
+			.max_length(5 * 1024 * 1024)
+			.modify_max_length_for_class(frame_support::dispatch::DispatchClass::Normal, |max| {
+				*max = NORMAL_DISPATCH_RATIO * *max
+			})
+			.build();
 	/// Generic Substrate address format.
 	pub const SS58Prefix: u16 = 42;
 }
@@ -111,4 +116,104 @@ impl pallet_sudo::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type RuntimeCall = RuntimeCall;
 	type WeightInfo = pallet_sudo::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	/// Longest monitor URL an owner may register.
+	pub const MaxUrlLen: u32 = 256;
+	/// Most billing periods in one agreement.
+	pub const MaxPeriods: u32 = 10_000;
+	/// Shortest billing period: long enough for monitors to settle their
+	/// reports and an accounting node to record the block.
+	pub const MinPeriodMs: u64 = 30_000;
+	/// Wrong OTPs a client may send for a period before it is disputed.
+	pub const MaxOtpAttempts: u32 = 3;
+	/// Blocks the client has after a period is recorded to confirm it before
+	/// either party may escalate (one hour).
+	pub const ConfirmWindow: BlockNumber = HOURS;
+}
+
+impl pallet_escrow_release::Config for Runtime {
+	type Currency = Balances;
+	type WeightInfo = pallet_escrow_release::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_sla_verification::Config for Runtime {
+	type Escrow = EscrowRelease;
+	type Time = Timestamp;
+	/// Root, i.e. sudo on dev chains, arbitrates disputes.
+	type ArbiterOrigin = frame_system::EnsureRoot<AccountId>;
+	type MaxUrlLen = MaxUrlLen;
+	type MaxPeriods = MaxPeriods;
+	type MinPeriodMs = MinPeriodMs;
+	type MaxOtpAttempts = MaxOtpAttempts;
+	type ConfirmWindow = ConfirmWindow;
+	type WeightInfo = pallet_sla_verification::weights::SubstrateWeight<Runtime>;
+}
+
+/// The accounting nodes are the Aura authorities.
+pub struct AuraAuthorities;
+impl frame_support::traits::Get<alloc::vec::Vec<AuraId>> for AuraAuthorities {
+	fn get() -> alloc::vec::Vec<AuraId> {
+		pallet_aura::Authorities::<Runtime>::get().into_inner()
+	}
+}
+
+impl pallet_metrics_blocks::Config for Runtime {
+	type Authorities = AuraAuthorities;
+	type Agreements = SlaVerification;
+	type MetricsHandler = SlaVerification;
+	type UnixTime = Timestamp;
+	type MaxAuthorities = ConstU32<32>;
+	/// After 20 blocks (60 s) past a settled window, any accounting node may
+	/// record a period the designated one did not.
+	type SubmitGrace = ConstU32<20>;
+	type MillisecsPerBlock = ConstU64<MILLI_SECS_PER_BLOCK>;
+	type RetainPeriods = ConstU32<256>;
+	type TransactionPriority =
+		ConstU64<{ sp_runtime::transaction_validity::TransactionPriority::MAX / 2 }>;
+	type WeightInfo = pallet_metrics_blocks::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = crate::benchmark_helpers::MetricsBenchHelper;
+}
+
+impl<LocalCall> frame_system::offchain::CreateTransactionBase<LocalCall> for Runtime
+where
+	RuntimeCall: From<LocalCall>,
+{
+	type Extrinsic = UncheckedExtrinsic;
+	type RuntimeCall = RuntimeCall;
+}
+
+impl<LocalCall> frame_system::offchain::CreateTransaction<LocalCall> for Runtime
+where
+	RuntimeCall: From<LocalCall>,
+{
+	type Extension = TxExtension;
+
+	fn create_transaction(call: RuntimeCall, extension: TxExtension) -> UncheckedExtrinsic {
+		UncheckedExtrinsic::new_transaction(call, extension)
+	}
+}
+
+impl<LocalCall> frame_system::offchain::CreateAuthorizedTransaction<LocalCall> for Runtime
+where
+	RuntimeCall: From<LocalCall>,
+{
+	/// Authorized calls have no signer: nonce and fee checks pass them
+	/// through, `AuthorizeCall` validates them.
+	fn create_extension() -> TxExtension {
+		(
+			frame_system::AuthorizeCall::<Runtime>::new(),
+			frame_system::CheckNonZeroSender::<Runtime>::new(),
+			frame_system::CheckSpecVersion::<Runtime>::new(),
+			frame_system::CheckTxVersion::<Runtime>::new(),
+			frame_system::CheckGenesis::<Runtime>::new(),
+			frame_system::CheckEra::<Runtime>::from(sp_runtime::generic::Era::Immortal),
+			frame_system::CheckNonce::<Runtime>::from(0),
+			frame_system::CheckWeight::<Runtime>::new(),
+			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
+			frame_system::WeightReclaim::<Runtime>::new(),
+		)
+	}
 }

@@ -11,27 +11,51 @@ use sp_consensus_grandpa::AuthorityId as GrandpaId;
 use sp_genesis_builder::{self, PresetId};
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 
+use pallet_metrics_blocks::AccountingKey;
+
 use crate::{AccountId, BalancesConfig, RuntimeGenesisConfig, SudoConfig, UNIT};
 
 /// Balance of every endowed dev account.
 pub const ENDOWMENT: crate::Balance = 1_000_000 * UNIT;
 
-/// The validators of a preset: dev keyring names, same for Aura (sr25519)
-/// and GRANDPA (ed25519) keys.
-fn validators(names: &[(Sr25519Keyring, Ed25519Keyring)]) -> Vec<(AuraId, GrandpaId)> {
-	names.iter().map(|(aura, grandpa)| (aura.public().into(), grandpa.public().into())).collect()
+/// A validator's keys: Aura (authoring), GRANDPA (finality) and its
+/// accounting key (`acct`).
+struct Validator {
+	aura: AuraId,
+	grandpa: GrandpaId,
+	accounting: AccountingKey,
 }
 
-fn genesis(authorities: Vec<(AuraId, GrandpaId)>, endowed: Vec<AccountId>, root: AccountId) -> Value {
+/// The validators of a preset by dev keyring name. Dev nodes derive every
+/// session key from the same seed (`//Alice`, …), so a dev validator's `acct`
+/// key is the sr25519 key of its name, like its Aura key.
+fn validators(names: &[(Sr25519Keyring, Ed25519Keyring)]) -> Vec<Validator> {
+	names
+		.iter()
+		.map(|(sr, ed)| Validator {
+			aura: sr.public().into(),
+			grandpa: ed.public().into(),
+			accounting: sr.public().into(),
+		})
+		.collect()
+}
+
+fn genesis(authorities: Vec<Validator>, endowed: Vec<AccountId>, root: AccountId) -> Value {
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig {
 			balances: endowed.iter().cloned().map(|k| (k, ENDOWMENT)).collect::<Vec<_>>(),
 		},
 		aura: pallet_aura::GenesisConfig {
-			authorities: authorities.iter().map(|(aura, _)| aura.clone()).collect::<Vec<_>>(),
+			authorities: authorities.iter().map(|v| v.aura.clone()).collect::<Vec<_>>(),
 		},
 		grandpa: pallet_grandpa::GenesisConfig {
-			authorities: authorities.iter().map(|(_, grandpa)| (grandpa.clone(), 1)).collect::<Vec<_>>(),
+			authorities: authorities.iter().map(|v| (v.grandpa.clone(), 1)).collect::<Vec<_>>(),
+		},
+		metrics_blocks: pallet_metrics_blocks::GenesisConfig {
+			accounting_keys: authorities
+				.iter()
+				.map(|v| (v.aura.clone(), v.accounting.clone()))
+				.collect::<Vec<_>>(),
 		},
 		sudo: SudoConfig { key: Some(root) },
 	})

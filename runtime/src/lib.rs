@@ -15,7 +15,11 @@ include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
 
 extern crate alloc;
 
+use alloc::vec::Vec;
+
 pub mod apis;
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmark_helpers;
 pub mod configs;
 pub mod genesis_config_presets;
 
@@ -142,6 +146,8 @@ impl_opaque_keys! {
 		pub aura: Aura,
 		/// Finality voting.
 		pub grandpa: Grandpa,
+		/// The accounting node's key (`acct`) that signs metrics blocks.
+		pub acct: MetricsBlocks,
 	}
 }
 
@@ -182,4 +188,13 @@ mod runtime {
 
 	#[runtime::pallet_index(6)]
 	pub type Sudo = pallet_sudo;
+
+	#[runtime::pallet_index(10)]
+	pub type MetricsBlocks = pallet_metrics_blocks;
+
+	#[runtime::pallet_index(11)]
+	pub type SlaVerification = pallet_sla_verification;
+
+	#[runtime::pallet_index(12)]
+	pub type EscrowRelease = pallet_escrow_release;
 }

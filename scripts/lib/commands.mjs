@@ -19,7 +19,9 @@ export function parseAmount(text, what = 'amount') {
 
 /** Plancks -> "12.5 QOS". */
 export function formatAmount(plancks) {
-  const v = BigInt(plancks);
+  const signed = BigInt(plancks);
+  if (signed < 0n) return `-${formatAmount(-signed)}`;
+  const v = signed;
   const whole = v / UNIT;
   const frac = (v % UNIT).toString().padStart(12, '0').replace(/0+$/, '');
   return `${whole}${frac ? `.${frac}` : ''} QOS`;

@@ -55,6 +55,7 @@ export async function waitFor(what, probe, timeoutMs, intervalMs = 500) {
       const value = await probe();
       if (value) return value;
     } catch (e) {
+      if (e.fatal) throw e;
       lastError = e;
     }
     await sleep(intervalMs);
@@ -100,7 +101,6 @@ export class Node {
       nodeBinary(),
       [
         ...this.args,
-        '--port', String(this.p2pPort),
         '--rpc-port', String(this.rpcPort),
         '--no-prometheus',
         '--no-telemetry',
@@ -113,7 +113,7 @@ export class Node {
     this.exited = once(this.child, 'exit');
     liveNodes.add(this);
     await waitFor(`${this.name} RPC on port ${this.rpcPort}`, async () => {
-      if (this.child.exitCode !== null) throw new Error(`${this.name} exited: ${this.tail()}`);
+      if (this.child.exitCode !== null) throw Object.assign(new Error(`${this.name} exited: ${this.tail()}`), { fatal: true });
       return rpc(this.rpcPort, 'system_health');
     }, 60_000);
   }

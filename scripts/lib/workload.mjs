@@ -48,14 +48,16 @@ export class Workload {
  * fixing up `scale` and `report_hash` — but it cannot forge the HMAC `tag`.
  */
 export class TamperingProxy {
-  constructor(upstream) {
+  constructor(upstream, periods = null) {
     this.upstream = upstream;
+    this.periods = periods ? new Set(periods.map(Number)) : null;
     this.tampered = 0;
     this.server = http.createServer(async (req, res) => {
       try {
         const answer = await fetch(`${this.upstream}${req.url}`);
         const text = await answer.text();
-        if (answer.status !== 200 || !req.url.startsWith('/v1/report')) {
+        const period = Number(new URL(req.url, 'http://x').searchParams.get('period'));
+        if (answer.status !== 200 || !req.url.startsWith('/v1/report') || (this.periods && !this.periods.has(period))) {
           res.writeHead(answer.status, { 'content-type': 'application/json' }).end(text);
           return;
         }

@@ -1,0 +1,470 @@
+//! The HTTP API, as plain functions from a request to a response so that it
+//! is tested without sockets (`main` binds them to `tiny_http`).
+//!
+//! - `GET /v1/report?agreement=&period=&from_ms=&to_ms=` → 200 with
+//!   [`SignedReport`]; errors are 4xx with `{"error": "<reason>"}`:
+//!   - 400: a parameter missing, repeated or not a number; `from_ms >= to_ms`;
+//!     a window longer than `MAX_REPORT_WINDOW_MS`.
+//!   - 404: an agreement this monitor does not serve.
+//!   - 410: a window starting before the retention horizon (samples pruned).
+//!   - 425: a window not yet settled (`to_ms + REPORT_SETTLE_MS > now`).
+//! - `GET /healthz` → 200 `{"status":"ok",…}` while samples are fresh, else 503.
+//! - `GET /metrics` → Prometheus text format.
+//! - Anything else: 404 (unknown path) or 405 (method other than GET).
+//!
+//! A served report is final: the window has settled, every sample whose probe
+//! started in it has been committed (the handler waits for an in-flight
+//! sample that started before `to_ms`), and retention never prunes inside a
+//! window that is still servable. So the same request gets the same bytes.
+
+use std::{
+	collections::HashMap,
+	sync::{
+		atomic::{AtomicU64, Ordering},
+		Arc, Condvar, Mutex,
+	},
+	time::Duration,
+};
+
+use qos_primitives::{AgreementId, InstanceId, Window, MAX_REPORT_WINDOW_MS, REPORT_SETTLE_MS};
+use serde_json::json;
+
+use crate::{
+	key::MonitorKey,
+	report::{aggregate, SignedReport},
+	store::Store,
+};
+
+/// A response: status, content type and body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Response {
+	pub status: u16,
+	pub content_type: &'static str,
+	pub body: String,
+}
+
+impl Response {
+	fn json(status: u16, body: String) -> Self {
+		Response { status, content_type: "application/json", body }
+	}
+
+	fn error(status: u16, reason: impl Into<String>) -> Self {
+		Response::json(status, json!({ "error": reason.into() }).to_string())
+	}
+}
+
+/// Counters exposed on `/metrics`.
+#[derive(Default, Debug)]
+pub struct Metrics {
+	pub samples_taken: AtomicU64,
+	pub probe_failures: AtomicU64,
+	pub sample_errors: AtomicU64,
+	pub reports_served: AtomicU64,
+	pub requests_rejected: AtomicU64,
+	pub samples_pruned: AtomicU64,
+	/// Start time of the newest stored sample (0 before the first).
+	pub last_sample_ms: AtomicU64,
+}
+
+impl Metrics {
+	/// The counters in Prometheus text exposition format.
+	pub fn render(&self) -> String {
+		let mut out = String::new();
+		let mut put = |name: &str, kind: &str, help: &str, value: u64| {
+			out.push_str(&format!("# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}\n"));
+		};
+		let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
+		put("qos_monitor_samples_taken_total", "counter", "Samples taken and stored.", get(&self.samples_taken));
+		put("qos_monitor_probe_failures_total", "counter", "Workload probes that failed or timed out.", get(&self.probe_failures));
+		put("qos_monitor_sample_errors_total", "counter", "Samples lost to a read or storage error.", get(&self.sample_errors));
+		put("qos_monitor_reports_served_total", "counter", "Reports served with status 200.", get(&self.reports_served));
+		put("qos_monitor_requests_rejected_total", "counter", "Requests answered with a 4xx or 5xx status.", get(&self.requests_rejected));
+		put("qos_monitor_samples_pruned_total", "counter", "Samples deleted by retention.", get(&self.samples_pruned));
+		put("qos_monitor_last_sample_timestamp_ms", "gauge", "Probe start time of the newest stored sample.", get(&self.last_sample_ms));
+		out
+	}
+}
+
+/// The start time of the sample being taken, if any: reports that could
+/// include it wait until it is stored.
+#[derive(Default, Debug)]
+pub struct InFlight {
+	started_ms: Mutex<Option<u64>>,
+	done: Condvar,
+}
+
+impl InFlight {
+	/// Reads the clock and marks a sample starting now as in flight, atomically
+	/// with respect to [`InFlight::settled`]; returns the start time.
+	pub fn begin(&self, clock: &dyn Fn() -> u64) -> u64 {
+		let mut slot = self.started_ms.lock().unwrap_or_else(|p| p.into_inner());
+		let now = clock();
+		*slot = Some(now);
+		now
+	}
+
+	/// Marks the in-flight sample as stored (or abandoned).
+	pub fn end(&self) {
+		*self.started_ms.lock().unwrap_or_else(|p| p.into_inner()) = None;
+		self.done.notify_all();
+	}
+
+	/// Runs `f` once no sample that started before `to_ms` is in flight;
+	/// `None` if that takes longer than `wait`.
+	pub fn settled<T>(&self, to_ms: u64, wait: Duration, f: impl FnOnce() -> T) -> Option<T> {
+		let slot = self.started_ms.lock().unwrap_or_else(|p| p.into_inner());
+		let (slot, timeout) = self
+			.done
+			.wait_timeout_while(slot, wait, |s| s.is_some_and(|started| started < to_ms))
+			.unwrap_or_else(|p| p.into_inner());
+		if timeout.timed_out() && slot.is_some_and(|started| started < to_ms) {
+			return None;
+		}
+		// Still holding the lock: no sample can start (and so none can start
+		// before `to_ms`, which is in the past) while `f` takes its snapshot.
+		Some(f())
+	}
+}
+
+/// Everything a request needs.
+pub struct ApiState {
+	pub agreement: AgreementId,
+	pub instance: InstanceId,
+	pub sampling_interval_ms: u64,
+	pub retention_ms: u64,
+	pub key: MonitorKey,
+	pub store: Arc<Store>,
+	pub metrics: Arc<Metrics>,
+	pub in_flight: Arc<InFlight>,
+	/// Wall clock in ms (tests substitute their own).
+	pub clock: Box<dyn Fn() -> u64 + Send + Sync>,
+}
+
+/// Answers one request.
+pub fn handle(state: &ApiState, method: &str, url: &str) -> Response {
+	let (path, query) = url.split_once('?').unwrap_or((url, ""));
+	let response = match (method, path) {
+		("GET", "/v1/report") => report(state, query),
+		("GET", "/healthz") => healthz(state),
+		("GET", "/metrics") => Response {
+			status: 200,
+			content_type: "text/plain; version=0.0.4; charset=utf-8",
+			body: state.metrics.render(),
+		},
+		(_, "/v1/report" | "/healthz" | "/metrics") => Response::error(405, format!("method {method} not allowed; use GET")),
+		_ => Response::error(404, format!("no such endpoint {path}; try /v1/report, /healthz or /metrics")),
+	};
+	let counter = if response.status == 200 && path == "/v1/report" {
+		Some(&state.metrics.reports_served)
+	} else if response.status >= 400 {
+		Some(&state.metrics.requests_rejected)
+	} else {
+		None
+	};
+	if let Some(counter) = counter {
+		counter.fetch_add(1, Ordering::Relaxed);
+	}
+	response
+}
+
+/// The query parameters of a report request.
+#[derive(Debug, PartialEq, Eq)]
+struct ReportQuery {
+	agreement: u64,
+	period: u32,
+	window: Window,
+}
+
+fn parse_query(query: &str) -> Result<ReportQuery, String> {
+	let mut params: HashMap<&str, &str> = HashMap::new();
+	for pair in query.split('&').filter(|p| !p.is_empty()) {
+		let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+		if params.insert(name, value).is_some() {
+			return Err(format!("parameter {name} given more than once"));
+		}
+	}
+	fn number<T: std::str::FromStr>(params: &HashMap<&str, &str>, name: &str) -> Result<T, String> {
+		let value = params.get(name).ok_or_else(|| format!("missing parameter {name}"))?;
+		if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
+			return Err(format!("parameter {name} must be a non-negative integer"));
+		}
+		value.parse().map_err(|_| format!("parameter {name} is out of range"))
+	}
+	Ok(ReportQuery {
+		agreement: number(&params, "agreement")?,
+		period: number(&params, "period")?,
+		window: Window { from_ms: number(&params, "from_ms")?, to_ms: number(&params, "to_ms")? },
+	})
+}
+
+fn report(state: &ApiState, query: &str) -> Response {
+	let q = match parse_query(query) {
+		Ok(q) => q,
+		Err(reason) => return Response::error(400, reason),
+	};
+	if q.agreement != state.agreement {
+		return Response::error(404, format!("this monitor serves agreement {}, not {}", state.agreement, q.agreement));
+	}
+	let Window { from_ms, to_ms } = q.window;
+	if from_ms >= to_ms {
+		return Response::error(400, format!("empty window: from_ms {from_ms} must be below to_ms {to_ms}"));
+	}
+	if to_ms - from_ms > MAX_REPORT_WINDOW_MS {
+		return Response::error(
+			400,
+			format!("window of {} ms is longer than the maximum of {MAX_REPORT_WINDOW_MS} ms", to_ms - from_ms),
+		);
+	}
+	let now = (state.clock)();
+	let settles_at = to_ms.saturating_add(REPORT_SETTLE_MS);
+	if settles_at > now {
+		return Response::error(
+			425,
+			format!("window not final yet: it closes at {to_ms} and settles at {settles_at} ms, now is {now} ms"),
+		);
+	}
+	let wait = Duration::from_millis(REPORT_SETTLE_MS);
+	let Some(snapshot) = state.in_flight.settled(to_ms, wait, || state.store.snapshot()) else {
+		return Response::error(503, "a sample of this window is still being stored; retry");
+	};
+	let snapshot = match snapshot {
+		Ok(s) => s,
+		Err(e) => return Response::error(500, e.0),
+	};
+	// The snapshot was taken before this reading of the clock, so every prune it
+	// reflects cut below `now - retention`: a window starting at or after that is intact.
+	let now = (state.clock)();
+	let horizon = now.saturating_sub(state.retention_ms);
+	if from_ms < horizon {
+		return Response::error(
+			410,
+			format!("window starts at {from_ms} ms, before the retention horizon {horizon} ms; its samples are gone"),
+		);
+	}
+	let samples = match snapshot.samples(from_ms, to_ms) {
+		Ok(s) => s,
+		Err(e) => return Response::error(500, e.0),
+	};
+	let report = aggregate(state.agreement, q.period, state.instance, q.window, state.sampling_interval_ms, &samples);
+	Response::json(200, SignedReport::new(report, &state.key).to_json())
+}
+
+fn healthz(state: &ApiState) -> Response {
+	let now = (state.clock)();
+	let last = state.metrics.last_sample_ms.load(Ordering::Relaxed);
+	// Fresh: a sample within three intervals plus the longest probe.
+	let fresh = last != 0 && now.saturating_sub(last) <= 3 * state.sampling_interval_ms + REPORT_SETTLE_MS;
+	let body = json!({
+		"status": if fresh { "ok" } else { "stale" },
+		"agreement": state.agreement,
+		"instance": state.instance,
+		"last_sample_ms": last,
+		"now_ms": now,
+	});
+	Response::json(if fresh { 200 } else { 503 }, body.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use crate::store::{tests::sample, Sample};
+	use codec::Decode;
+	use qos_primitives::Report;
+	use std::sync::atomic::AtomicU64;
+
+	const HOUR: u64 = 3_600_000;
+	const NOW: u64 = 1_800_000_000_000;
+
+	struct Fixture {
+		_dir: tempfile::TempDir,
+		state: ApiState,
+		clock: Arc<AtomicU64>,
+	}
+
+	fn fixture() -> Fixture {
+		let dir = tempfile::tempdir().unwrap();
+		let store = Arc::new(Store::open(dir.path()).unwrap());
+		let clock = Arc::new(AtomicU64::new(NOW));
+		let c = clock.clone();
+		let state = ApiState {
+			agreement: 7,
+			instance: 2,
+			sampling_interval_ms: 1000,
+			retention_ms: 48 * HOUR,
+			key: MonitorKey::from_bytes([5; 32]),
+			store,
+			metrics: Arc::new(Metrics::default()),
+			in_flight: Arc::new(InFlight::default()),
+			clock: Box::new(move || c.load(Ordering::SeqCst)),
+		};
+		Fixture { _dir: dir, state, clock }
+	}
+
+	fn get(state: &ApiState, url: &str) -> (u16, serde_json::Value) {
+		let r = handle(state, "GET", url);
+		assert_eq!(r.content_type, "application/json");
+		(r.status, serde_json::from_str(&r.body).unwrap())
+	}
+
+	fn url(agreement: u64, from: u64, to: u64) -> String {
+		format!("/v1/report?agreement={agreement}&period=3&from_ms={from}&to_ms={to}")
+	}
+
+	fn assert_error(state: &ApiState, url: &str, status: u16, needle: &str) {
+		let (got, body) = get(state, url);
+		assert_eq!(got, status, "{url}: {body}");
+		let reason = body["error"].as_str().unwrap_or_else(|| panic!("no error field in {body}"));
+		assert!(reason.contains(needle), "{url}: {reason:?} lacks {needle:?}");
+	}
+
+	#[test]
+	fn serves_a_tagged_report_that_decodes_as_the_runtime_type() {
+		let f = fixture();
+		let from = NOW - HOUR;
+		let samples: Vec<Sample> = (0..60).map(|i| sample(from + i * 1000)).collect();
+		f.state.store.append(&samples).unwrap();
+		let (status, body) = get(&f.state, &url(7, from, from + 60_000));
+		assert_eq!(status, 200, "{body}");
+		let scale = hex::decode(body["scale"].as_str().unwrap().trim_start_matches("0x")).unwrap();
+		let report = Report::decode(&mut &scale[..]).unwrap();
+		assert_eq!((report.agreement, report.period, report.instance), (7, 3, 2));
+		assert_eq!((report.expected_samples, report.samples, report.probe_successes), (60, 60, 60));
+		assert_eq!(body["report"], serde_json::to_value(&report).unwrap());
+		assert_eq!(body["report_hash"], format!("0x{}", hex::encode(report.hash())));
+		let tag = qos_primitives::otp::instance_tag(&[5; 32], 7, 3, 2, &report.hash());
+		assert_eq!(body["tag"], format!("0x{}", hex::encode(tag)));
+		assert_eq!(f.state.metrics.reports_served.load(Ordering::Relaxed), 1);
+	}
+
+	#[test]
+	fn a_closed_window_gets_the_same_bytes_on_every_call() {
+		let f = fixture();
+		let from = NOW - HOUR;
+		f.state.store.append(&(0..30).map(|i| sample(from + i * 1000)).collect::<Vec<_>>()).unwrap();
+		let first = handle(&f.state, "GET", &url(7, from, from + 30_000));
+		// Time passes, newer samples arrive, retention prunes older ones.
+		f.clock.fetch_add(HOUR, Ordering::SeqCst);
+		f.state.store.append(&[sample(from + 30_000), sample(NOW)]).unwrap();
+		f.state.store.prune_before(from - 1).unwrap();
+		let second = handle(&f.state, "GET", &url(7, from, from + 30_000));
+		assert_eq!(first.status, 200);
+		assert_eq!(first, second);
+	}
+
+	#[test]
+	fn bad_parameters_are_400() {
+		let f = fixture();
+		let s = &f.state;
+		assert_error(s, "/v1/report", 400, "missing parameter agreement");
+		assert_error(s, "/v1/report?agreement=7&from_ms=1&to_ms=2", 400, "missing parameter period");
+		assert_error(s, "/v1/report?agreement=7&period=1&to_ms=2", 400, "missing parameter from_ms");
+		assert_error(s, "/v1/report?agreement=7&period=1&from_ms=1", 400, "missing parameter to_ms");
+		assert_error(s, "/v1/report?agreement=x&period=1&from_ms=1&to_ms=2", 400, "agreement must be a non-negative integer");
+		assert_error(s, "/v1/report?agreement=7&period=-1&from_ms=1&to_ms=2", 400, "period must be");
+		assert_error(s, "/v1/report?agreement=7&period=1&from_ms=&to_ms=2", 400, "from_ms must be");
+		assert_error(s, "/v1/report?agreement=7&period=4294967296&from_ms=1&to_ms=2", 400, "period is out of range");
+		assert_error(s, "/v1/report?agreement=7&period=1&period=2&from_ms=1&to_ms=2", 400, "more than once");
+	}
+
+	#[test]
+	fn empty_inverted_and_overlong_windows_are_400() {
+		let f = fixture();
+		let from = NOW - 2 * HOUR;
+		assert_error(&f.state, &url(7, from, from), 400, "empty window");
+		assert_error(&f.state, &url(7, from + 1, from), 400, "empty window");
+		let long_from = NOW - 30 * HOUR;
+		assert_error(&f.state, &url(7, long_from, long_from + MAX_REPORT_WINDOW_MS + 1), 400, "longer than the maximum");
+		let (status, _) = get(&f.state, &url(7, long_from, long_from + MAX_REPORT_WINDOW_MS));
+		assert_eq!(status, 200);
+	}
+
+	#[test]
+	fn another_agreement_is_404() {
+		let f = fixture();
+		assert_error(&f.state, &url(8, NOW - HOUR, NOW - HOUR + 1000), 404, "serves agreement 7, not 8");
+	}
+
+	#[test]
+	fn unsettled_and_future_windows_are_425() {
+		let f = fixture();
+		assert_error(&f.state, &url(7, NOW + 1000, NOW + 2000), 425, "not final yet");
+		assert_error(&f.state, &url(7, NOW - 60_000, NOW - REPORT_SETTLE_MS + 1), 425, "not final yet");
+		assert_error(&f.state, &url(7, u64::MAX - 10, u64::MAX), 425, "not final yet");
+		let (status, _) = get(&f.state, &url(7, NOW - 60_000, NOW - REPORT_SETTLE_MS));
+		assert_eq!(status, 200);
+	}
+
+	#[test]
+	fn windows_beyond_retention_are_410() {
+		let f = fixture();
+		let horizon = NOW - 48 * HOUR;
+		assert_error(&f.state, &url(7, horizon - 1, horizon + 1000), 410, "retention horizon");
+		let (status, _) = get(&f.state, &url(7, horizon, horizon + 1000));
+		assert_eq!(status, 200);
+	}
+
+	#[test]
+	fn unknown_paths_are_404_and_other_methods_405() {
+		let f = fixture();
+		assert_error(&f.state, "/v2/report", 404, "no such endpoint /v2/report");
+		let r = handle(&f.state, "POST", "/v1/report?agreement=7");
+		assert_eq!(r.status, 405);
+		assert!(r.body.contains("not allowed"));
+		assert_eq!(f.state.metrics.requests_rejected.load(Ordering::Relaxed), 2);
+	}
+
+	#[test]
+	fn a_report_waits_for_a_sample_in_flight_inside_its_window() {
+		let f = fixture();
+		let from = NOW - HOUR;
+		// A sample started inside the window (clock pinned there) is still being stored.
+		let started = f.state.in_flight.begin(&|| from + 500);
+		assert_eq!(started, from + 500);
+		let state = Arc::new(f.state);
+		let s = state.clone();
+		let writer = std::thread::spawn(move || {
+			std::thread::sleep(Duration::from_millis(200));
+			s.store.append(&[sample(from + 500)]).unwrap();
+			s.in_flight.end();
+		});
+		let (status, body) = get(&state, &url(7, from, from + 1000));
+		writer.join().unwrap();
+		assert_eq!(status, 200);
+		assert_eq!(body["report"]["samples"], 1);
+		// A sample in flight after the window does not hold the report up.
+		state.in_flight.begin(&|| from + 5_000);
+		let (status, body) = get(&state, &url(7, from, from + 1000));
+		assert_eq!((status, body["report"]["samples"].as_u64()), (200, Some(1)));
+		state.in_flight.end();
+	}
+
+	#[test]
+	fn healthz_follows_the_sampler() {
+		let f = fixture();
+		let (status, body) = get(&f.state, "/healthz");
+		assert_eq!((status, body["status"].as_str()), (503, Some("stale")));
+		f.state.metrics.last_sample_ms.store(NOW - 1000, Ordering::Relaxed);
+		let (status, body) = get(&f.state, "/healthz");
+		assert_eq!((status, body["status"].as_str(), body["agreement"].as_u64()), (200, Some("ok"), Some(7)));
+	}
+
+	#[test]
+	fn metrics_are_prometheus_text() {
+		let f = fixture();
+		f.state.metrics.samples_taken.store(12, Ordering::Relaxed);
+		f.state.metrics.probe_failures.store(3, Ordering::Relaxed);
+		let _ = handle(&f.state, "GET", "/nope");
+		let r = handle(&f.state, "GET", "/metrics");
+		assert_eq!(r.status, 200);
+		assert!(r.content_type.starts_with("text/plain; version=0.0.4"));
+		for line in [
+			"# TYPE qos_monitor_samples_taken_total counter",
+			"qos_monitor_samples_taken_total 12",
+			"qos_monitor_probe_failures_total 3",
+			"qos_monitor_reports_served_total 0",
+			"qos_monitor_requests_rejected_total 1",
+		] {
+			assert!(r.body.lines().any(|l| l == line), "missing {line:?} in\n{}", r.body);
+		}
+	}
+}

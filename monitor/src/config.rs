@@ -1,0 +1,457 @@
+//! Configuration: a TOML file, every field of which a command-line flag can
+//! override. [`Config::resolve`] validates the result and names the first
+//! problem it finds; the monitor refuses to start on any of them.
+//!
+//! ```toml
+//! listen = "0.0.0.0:9616"
+//! agreement = 1
+//! instance = 0
+//! key_file = "/etc/qos-monitor/key.hex"
+//! data_dir = "/var/lib/qos-monitor"
+//! sampling_interval_ms = 1000
+//! retention_hours = 168
+//!
+//! [probe]
+//! target = "http://127.0.0.1:8080/healthz"   # or "tcp://127.0.0.1:5432"
+//! timeout_ms = 2000
+//! ```
+
+use std::{fmt, net::SocketAddr, path::PathBuf};
+
+use clap::{Args, Parser, Subcommand};
+use qos_primitives::{AgreementId, InstanceId, MAX_REPORT_WINDOW_MS, REPORT_SETTLE_MS};
+use serde::Deserialize;
+
+/// Default address the HTTP API listens on.
+pub const DEFAULT_LISTEN: &str = "0.0.0.0:9616";
+/// Default sampling interval.
+pub const DEFAULT_SAMPLING_INTERVAL_MS: u64 = 1_000;
+/// Shortest sampling interval accepted.
+pub const MIN_SAMPLING_INTERVAL_MS: u64 = 100;
+/// Longest sampling interval accepted.
+pub const MAX_SAMPLING_INTERVAL_MS: u64 = 60_000;
+/// Default probe timeout.
+pub const DEFAULT_PROBE_TIMEOUT_MS: u64 = 2_000;
+/// Default retention: one week.
+pub const DEFAULT_RETENTION_HOURS: u64 = 168;
+/// Shortest retention accepted: a whole longest window must still be servable
+/// once it has settled.
+pub const MIN_RETENTION_HOURS: u64 = (MAX_REPORT_WINDOW_MS + REPORT_SETTLE_MS).div_ceil(3_600_000);
+/// Longest retention accepted (about a year of samples at 1 s is ~2 GiB).
+pub const MAX_RETENTION_HOURS: u64 = 24 * 366;
+
+/// Command line of `qos-monitor`.
+#[derive(Parser, Debug, Default)]
+#[command(name = "qos-monitor", version, about = "qos-ledger monitor agent: samples this instance and serves HMAC-tagged QoS reports")]
+pub struct Cli {
+	/// TOML configuration file; the flags below override its fields.
+	#[arg(long, short = 'c', value_name = "FILE")]
+	pub config: Option<PathBuf>,
+	#[command(flatten)]
+	pub overrides: Overrides,
+	#[command(subcommand)]
+	pub command: Option<Command>,
+}
+
+/// Subcommands; without one the monitor runs.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+	/// Benchmark/dev only: writes synthetic samples for `[from_ms, to_ms)` into
+	/// the data directory (skipping times already stored) and exits. The
+	/// monitor must not be running on the same data directory.
+	#[command(hide = true)]
+	SeedSynthetic {
+		/// First millisecond to seed.
+		#[arg(long)]
+		from_ms: u64,
+		/// First millisecond after the seeded range.
+		#[arg(long)]
+		to_ms: u64,
+	},
+}
+
+/// Flags that override fields of the configuration file.
+#[derive(Args, Debug, Default, Clone)]
+pub struct Overrides {
+	/// Address the HTTP API listens on [default: 0.0.0.0:9616].
+	#[arg(long, value_name = "ADDR")]
+	pub listen: Option<String>,
+	/// Agreement this monitor reports for.
+	#[arg(long)]
+	pub agreement: Option<AgreementId>,
+	/// Instance id of this VM or container within the service.
+	#[arg(long)]
+	pub instance: Option<InstanceId>,
+	/// File holding the client's 32-byte key in hex (mode 0600 or stricter).
+	#[arg(long, value_name = "FILE")]
+	pub key_file: Option<PathBuf>,
+	/// Directory for the sample store.
+	#[arg(long, value_name = "DIR")]
+	pub data_dir: Option<PathBuf>,
+	/// Sampling interval in milliseconds [default: 1000].
+	#[arg(long, value_name = "MS")]
+	pub sampling_interval_ms: Option<u64>,
+	/// Hours of samples kept [default: 168].
+	#[arg(long, value_name = "HOURS")]
+	pub retention_hours: Option<u64>,
+	/// Workload probe: `http://host[:port][/path]`, `tcp://host:port` or `host:port`.
+	#[arg(long, value_name = "TARGET")]
+	pub probe_target: Option<String>,
+	/// Probe timeout in milliseconds [default: 2000]; below REPORT_SETTLE_MS.
+	#[arg(long, value_name = "MS")]
+	pub probe_timeout_ms: Option<u64>,
+}
+
+/// The configuration file.
+#[derive(Deserialize, Debug, Default)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+	pub listen: Option<String>,
+	pub agreement: Option<AgreementId>,
+	pub instance: Option<InstanceId>,
+	pub key_file: Option<PathBuf>,
+	pub data_dir: Option<PathBuf>,
+	pub sampling_interval_ms: Option<u64>,
+	pub retention_hours: Option<u64>,
+	#[serde(default)]
+	pub probe: FileProbe,
+}
+
+/// The `[probe]` table of the configuration file.
+#[derive(Deserialize, Debug, Default)]
+#[serde(deny_unknown_fields)]
+pub struct FileProbe {
+	pub target: Option<String>,
+	pub timeout_ms: Option<u64>,
+}
+
+/// What the probe connects to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProbeTarget {
+	/// `GET path` over plain HTTP/1.1; success is a 2xx status.
+	Http { host: String, port: u16, path: String },
+	/// A TCP connect; success is an established connection.
+	Tcp { host: String, port: u16 },
+}
+
+impl fmt::Display for ProbeTarget {
+	fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+		match self {
+			ProbeTarget::Http { host, port, path } => write!(f, "http://{host}:{port}{path}"),
+			ProbeTarget::Tcp { host, port } => write!(f, "tcp://{host}:{port}"),
+		}
+	}
+}
+
+impl ProbeTarget {
+	/// Parses `http://host[:port][/path]`, `tcp://host:port` or `host:port`.
+	pub fn parse(target: &str) -> Result<Self, ConfigError> {
+		let bad = |why: &str| ConfigError(format!("probe target {target:?}: {why}"));
+		if let Some(rest) = target.strip_prefix("http://") {
+			let (authority, path) = match rest.find('/') {
+				Some(i) => (&rest[..i], &rest[i..]),
+				None => (rest, "/"),
+			};
+			if path.chars().any(|c| c.is_whitespace() || c.is_control()) {
+				return Err(bad("the path must not contain spaces or control characters"));
+			}
+			let (host, port) = split_host_port(authority, Some(80)).map_err(bad)?;
+			Ok(ProbeTarget::Http { host, port, path: path.to_string() })
+		} else if target.starts_with("https://") {
+			Err(bad("https is not supported; probe the workload's plain-HTTP port or use tcp://host:port"))
+		} else if target.contains("://") && !target.starts_with("tcp://") {
+			Err(bad("unsupported scheme; use http://host[:port][/path] or tcp://host:port"))
+		} else {
+			let authority = target.strip_prefix("tcp://").unwrap_or(target);
+			let (host, port) = split_host_port(authority, None).map_err(bad)?;
+			Ok(ProbeTarget::Tcp { host, port })
+		}
+	}
+}
+
+fn split_host_port(authority: &str, default_port: Option<u16>) -> Result<(String, u16), &'static str> {
+	if authority.contains('@') {
+		return Err("credentials in the URL are not supported");
+	}
+	// `[v6addr]:port` or `host:port` or (HTTP only) `host`.
+	let (host, port) = if let Some(rest) = authority.strip_prefix('[') {
+		let end = rest.find(']').ok_or("unterminated [IPv6] address")?;
+		let port = rest[end + 1..].strip_prefix(':');
+		(&rest[..end], port)
+	} else {
+		match authority.rsplit_once(':') {
+			Some((h, p)) => (h, Some(p)),
+			None => (authority, None),
+		}
+	};
+	if host.is_empty() {
+		return Err("missing host");
+	}
+	let port = match (port, default_port) {
+		(Some(p), _) => p.parse::<u16>().ok().filter(|p| *p != 0).ok_or("the port must be 1-65535")?,
+		(None, Some(d)) => d,
+		(None, None) => return Err("expected host:port"),
+	};
+	Ok((host.to_string(), port))
+}
+
+/// The probe's settings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProbeConfig {
+	pub target: ProbeTarget,
+	pub timeout_ms: u64,
+}
+
+/// A validated configuration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+	pub listen: SocketAddr,
+	pub agreement: AgreementId,
+	pub instance: InstanceId,
+	pub key_file: PathBuf,
+	pub data_dir: PathBuf,
+	pub sampling_interval_ms: u64,
+	pub retention_ms: u64,
+	pub probe: ProbeConfig,
+}
+
+/// Why a configuration was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError(pub String);
+
+impl fmt::Display for ConfigError {
+	fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+		f.write_str(&self.0)
+	}
+}
+
+impl std::error::Error for ConfigError {}
+
+impl Config {
+	/// Reads the file named by `--config` (if any), applies the overrides and validates.
+	pub fn load(cli: &Cli) -> Result<Config, ConfigError> {
+		let file = match &cli.config {
+			Some(path) => {
+				let text = std::fs::read_to_string(path)
+					.map_err(|e| ConfigError(format!("cannot read config file {}: {e}", path.display())))?;
+				parse_file(&text).map_err(|e| ConfigError(format!("config file {}: {e}", path.display())))?
+			},
+			None => FileConfig::default(),
+		};
+		Config::resolve(file, &cli.overrides)
+	}
+
+	/// Merges `file` and `overrides` (overrides win) and validates the result.
+	pub fn resolve(file: FileConfig, o: &Overrides) -> Result<Config, ConfigError> {
+		let missing = |field: &str, flag: &str| {
+			ConfigError(format!("missing `{field}`: set it in the config file or pass --{flag}"))
+		};
+		let listen_text = o.listen.clone().or(file.listen).unwrap_or_else(|| DEFAULT_LISTEN.into());
+		let listen = listen_text
+			.parse::<SocketAddr>()
+			.map_err(|_| ConfigError(format!("listen {listen_text:?} is not an IP:port address")))?;
+		let agreement = o.agreement.or(file.agreement).ok_or_else(|| missing("agreement", "agreement"))?;
+		let instance = o.instance.or(file.instance).ok_or_else(|| missing("instance", "instance"))?;
+		let key_file = o.key_file.clone().or(file.key_file).ok_or_else(|| missing("key_file", "key-file"))?;
+		let data_dir = o.data_dir.clone().or(file.data_dir).ok_or_else(|| missing("data_dir", "data-dir"))?;
+
+		let sampling_interval_ms =
+			o.sampling_interval_ms.or(file.sampling_interval_ms).unwrap_or(DEFAULT_SAMPLING_INTERVAL_MS);
+		if !(MIN_SAMPLING_INTERVAL_MS..=MAX_SAMPLING_INTERVAL_MS).contains(&sampling_interval_ms) {
+			return Err(ConfigError(format!(
+				"sampling_interval_ms = {sampling_interval_ms} is outside {MIN_SAMPLING_INTERVAL_MS}..={MAX_SAMPLING_INTERVAL_MS}"
+			)));
+		}
+		let retention_hours = o.retention_hours.or(file.retention_hours).unwrap_or(DEFAULT_RETENTION_HOURS);
+		if !(MIN_RETENTION_HOURS..=MAX_RETENTION_HOURS).contains(&retention_hours) {
+			return Err(ConfigError(format!(
+				"retention_hours = {retention_hours} is outside {MIN_RETENTION_HOURS}..={MAX_RETENTION_HOURS} \
+				 (a whole {}-hour window must stay servable after it settles)",
+				MAX_REPORT_WINDOW_MS / 3_600_000
+			)));
+		}
+
+		let target_text =
+			o.probe_target.clone().or(file.probe.target).ok_or_else(|| missing("probe.target", "probe-target"))?;
+		let target = ProbeTarget::parse(&target_text)?;
+		let timeout_ms = o.probe_timeout_ms.or(file.probe.timeout_ms).unwrap_or(DEFAULT_PROBE_TIMEOUT_MS);
+		if timeout_ms == 0 || timeout_ms >= REPORT_SETTLE_MS {
+			return Err(ConfigError(format!(
+				"probe.timeout_ms = {timeout_ms} must be between 1 and {} (below REPORT_SETTLE_MS = {REPORT_SETTLE_MS}, \
+				 so every sample of a window is stored before its report is served)",
+				REPORT_SETTLE_MS - 1
+			)));
+		}
+
+		Ok(Config {
+			listen,
+			agreement,
+			instance,
+			key_file,
+			data_dir,
+			sampling_interval_ms,
+			retention_ms: retention_hours * 3_600_000,
+			probe: ProbeConfig { target, timeout_ms },
+		})
+	}
+}
+
+/// Parses the TOML configuration file.
+pub fn parse_file(text: &str) -> Result<FileConfig, ConfigError> {
+	toml::from_str(text).map_err(|e| ConfigError(e.message().to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	const FULL: &str = r#"
+listen = "127.0.0.1:9700"
+agreement = 7
+instance = 2
+key_file = "/etc/qos/key.hex"
+data_dir = "/var/lib/qos"
+sampling_interval_ms = 500
+retention_hours = 48
+
+[probe]
+target = "http://localhost:8080/health"
+timeout_ms = 1500
+"#;
+
+	fn minimal() -> FileConfig {
+		parse_file(
+			"agreement = 1\ninstance = 0\nkey_file = \"k\"\ndata_dir = \"d\"\n[probe]\ntarget = \"127.0.0.1:80\"\n",
+		)
+		.unwrap()
+	}
+
+	fn err(file: FileConfig, o: &Overrides) -> String {
+		Config::resolve(file, o).unwrap_err().0
+	}
+
+	#[test]
+	fn full_file_is_read_field_by_field() {
+		let c = Config::resolve(parse_file(FULL).unwrap(), &Overrides::default()).unwrap();
+		assert_eq!(c.listen, "127.0.0.1:9700".parse().unwrap());
+		assert_eq!((c.agreement, c.instance), (7, 2));
+		assert_eq!(c.key_file, PathBuf::from("/etc/qos/key.hex"));
+		assert_eq!(c.data_dir, PathBuf::from("/var/lib/qos"));
+		assert_eq!(c.sampling_interval_ms, 500);
+		assert_eq!(c.retention_ms, 48 * 3_600_000);
+		assert_eq!(
+			c.probe,
+			ProbeConfig {
+				target: ProbeTarget::Http { host: "localhost".into(), port: 8080, path: "/health".into() },
+				timeout_ms: 1500
+			}
+		);
+	}
+
+	#[test]
+	fn defaults_apply_to_optional_fields() {
+		let c = Config::resolve(minimal(), &Overrides::default()).unwrap();
+		assert_eq!(c.listen, DEFAULT_LISTEN.parse().unwrap());
+		assert_eq!(c.sampling_interval_ms, 1_000);
+		assert_eq!(c.retention_ms, 168 * 3_600_000);
+		assert_eq!(c.probe.timeout_ms, 2_000);
+		assert_eq!(c.probe.target, ProbeTarget::Tcp { host: "127.0.0.1".into(), port: 80 });
+	}
+
+	#[test]
+	fn command_line_overrides_the_file() {
+		let cli = Cli::try_parse_from([
+			"qos-monitor",
+			"--config",
+			"ignored.toml",
+			"--listen",
+			"127.0.0.1:1",
+			"--agreement",
+			"9",
+			"--instance",
+			"3",
+			"--key-file",
+			"/k2",
+			"--data-dir",
+			"/d2",
+			"--sampling-interval-ms",
+			"2000",
+			"--retention-hours",
+			"30",
+			"--probe-target",
+			"tcp://[::1]:22",
+			"--probe-timeout-ms",
+			"100",
+		])
+		.unwrap();
+		let c = Config::resolve(parse_file(FULL).unwrap(), &cli.overrides).unwrap();
+		assert_eq!(c.listen, "127.0.0.1:1".parse().unwrap());
+		assert_eq!((c.agreement, c.instance), (9, 3));
+		assert_eq!((c.key_file.to_str(), c.data_dir.to_str()), (Some("/k2"), Some("/d2")));
+		assert_eq!((c.sampling_interval_ms, c.retention_ms), (2000, 30 * 3_600_000));
+		assert_eq!(c.probe, ProbeConfig { target: ProbeTarget::Tcp { host: "::1".into(), port: 22 }, timeout_ms: 100 });
+	}
+
+	#[test]
+	fn probe_timeout_must_stay_below_the_settle_time() {
+		let o = Overrides { probe_timeout_ms: Some(REPORT_SETTLE_MS), ..Default::default() };
+		assert!(err(minimal(), &o).contains("probe.timeout_ms = 5000"));
+		let o = Overrides { probe_timeout_ms: Some(0), ..Default::default() };
+		assert!(err(minimal(), &o).contains("probe.timeout_ms = 0"));
+		let o = Overrides { probe_timeout_ms: Some(REPORT_SETTLE_MS - 1), ..Default::default() };
+		assert!(Config::resolve(minimal(), &o).is_ok());
+	}
+
+	#[test]
+	fn out_of_range_numbers_are_refused() {
+		let o = Overrides { sampling_interval_ms: Some(99), ..Default::default() };
+		assert!(err(minimal(), &o).contains("sampling_interval_ms = 99"));
+		let o = Overrides { sampling_interval_ms: Some(60_001), ..Default::default() };
+		assert!(err(minimal(), &o).contains("sampling_interval_ms = 60001"));
+		let o = Overrides { retention_hours: Some(MIN_RETENTION_HOURS - 1), ..Default::default() };
+		assert!(err(minimal(), &o).contains("retention_hours"));
+		let o = Overrides { retention_hours: Some(MAX_RETENTION_HOURS + 1), ..Default::default() };
+		assert!(err(minimal(), &o).contains("retention_hours"));
+		let o = Overrides { listen: Some("localhost".into()), ..Default::default() };
+		assert!(err(minimal(), &o).contains("listen"));
+	}
+
+	#[test]
+	fn every_required_field_is_named_when_missing() {
+		for (field, line) in [
+			("agreement", "agreement = 1\n"),
+			("instance", "instance = 0\n"),
+			("key_file", "key_file = \"k\"\n"),
+			("data_dir", "data_dir = \"d\"\n"),
+		] {
+			let text = "agreement = 1\ninstance = 0\nkey_file = \"k\"\ndata_dir = \"d\"\n[probe]\ntarget = \"127.0.0.1:80\"\n"
+				.replacen(line, "", 1);
+			assert!(err(parse_file(&text).unwrap(), &Overrides::default()).contains(&format!("missing `{field}`")));
+		}
+		let no_probe = parse_file("agreement = 1\ninstance = 0\nkey_file = \"k\"\ndata_dir = \"d\"\n").unwrap();
+		assert!(err(no_probe, &Overrides::default()).contains("missing `probe.target`"));
+	}
+
+	#[test]
+	fn unknown_or_mistyped_fields_are_refused() {
+		assert!(parse_file("agreemnt = 1").unwrap_err().0.contains("agreemnt"));
+		assert!(parse_file("agreement = \"one\"").is_err());
+		assert!(parse_file("[probe]\ntimeout = 3").unwrap_err().0.contains("timeout"));
+	}
+
+	#[test]
+	fn probe_targets_parse() {
+		assert_eq!(
+			ProbeTarget::parse("http://127.0.0.1").unwrap(),
+			ProbeTarget::Http { host: "127.0.0.1".into(), port: 80, path: "/".into() }
+		);
+		assert_eq!(
+			ProbeTarget::parse("http://[::1]:8080/a?b=c").unwrap(),
+			ProbeTarget::Http { host: "::1".into(), port: 8080, path: "/a?b=c".into() }
+		);
+		assert_eq!(ProbeTarget::parse("db.local:5432").unwrap(), ProbeTarget::Tcp { host: "db.local".into(), port: 5432 });
+		for bad in ["https://x/", "ftp://x:1", "tcp://x", "x", "http://:80/", "http://x:0/", "http://x:99999/", "http://u@x/", "http://x/a b"] {
+			assert!(ProbeTarget::parse(bad).is_err(), "{bad} should be refused");
+		}
+	}
+}

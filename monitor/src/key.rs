@@ -1,0 +1,193 @@
+//! The client's key `K`, read from a file that holds 32 bytes in hex.
+//!
+//! The monitor refuses to start when the file is missing, malformed, or
+//! accessible by group or others (anyone else on the instance could then
+//! forge tags). The key's bytes never appear in a log, an error or a response:
+//! errors describe the file, never its content, and [`MonitorKey`]'s `Debug`
+//! is redacted.
+
+use std::{fmt, io, os::unix::fs::PermissionsExt, path::Path};
+
+use qos_primitives::otp::OtpKey;
+
+/// The client's key, held only in memory; zeroed when dropped.
+pub struct MonitorKey(OtpKey);
+
+impl MonitorKey {
+	/// The key's bytes, for computing tags.
+	pub fn bytes(&self) -> &OtpKey {
+		&self.0
+	}
+
+	/// Wraps raw key bytes (tests and tools; the monitor uses [`load_key`]).
+	pub fn from_bytes(bytes: OtpKey) -> Self {
+		MonitorKey(bytes)
+	}
+}
+
+impl fmt::Debug for MonitorKey {
+	fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+		f.write_str("MonitorKey(<redacted>)")
+	}
+}
+
+impl Drop for MonitorKey {
+	fn drop(&mut self) {
+		for byte in self.0.iter_mut() {
+			// Volatile so the compiler does not drop the wipe of memory about to be freed.
+			unsafe { std::ptr::write_volatile(byte, 0) };
+		}
+	}
+}
+
+/// Why the key file was refused. None of the variants carries key material.
+#[derive(Debug, PartialEq, Eq)]
+pub enum KeyError {
+	/// There is no file at the path.
+	Missing(String),
+	/// The path exists but is not a regular file.
+	NotAFile(String),
+	/// Group or others have some permission on the file (mode given).
+	ExposedPermissions(String, u32),
+	/// The file could not be read.
+	Unreadable(String, io::ErrorKind),
+	/// The content is not 64 hex digits.
+	Malformed(String, &'static str),
+}
+
+impl fmt::Display for KeyError {
+	fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+		match self {
+			KeyError::Missing(p) => write!(f, "key file {p} does not exist"),
+			KeyError::NotAFile(p) => write!(f, "key file {p} is not a regular file"),
+			KeyError::ExposedPermissions(p, mode) => write!(
+				f,
+				"key file {p} is accessible by group or others (mode {mode:04o}); restrict it with `chmod 600 {p}`"
+			),
+			KeyError::Unreadable(p, kind) => write!(f, "key file {p} cannot be read: {kind}"),
+			KeyError::Malformed(p, why) => write!(f, "key file {p} is malformed: {why}"),
+		}
+	}
+}
+
+impl std::error::Error for KeyError {}
+
+/// Reads and checks the key file at `path`.
+pub fn load_key(path: &Path) -> Result<MonitorKey, KeyError> {
+	let shown = path.display().to_string();
+	let meta = match std::fs::metadata(path) {
+		Ok(meta) => meta,
+		Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(KeyError::Missing(shown)),
+		Err(e) => return Err(KeyError::Unreadable(shown, e.kind())),
+	};
+	if !meta.is_file() {
+		return Err(KeyError::NotAFile(shown));
+	}
+	let mode = meta.permissions().mode() & 0o7777;
+	if mode & 0o077 != 0 {
+		return Err(KeyError::ExposedPermissions(shown, mode));
+	}
+	let text = std::fs::read(path).map_err(|e| KeyError::Unreadable(shown.clone(), e.kind()))?;
+	let key = parse_key(&text).map_err(|why| KeyError::Malformed(shown, why));
+	// The file's bytes are the key in another form: wipe the buffer too.
+	let mut text = text;
+	for byte in text.iter_mut() {
+		unsafe { std::ptr::write_volatile(byte, 0) };
+	}
+	key
+}
+
+/// Parses 64 hex digits, optionally prefixed by `0x` and surrounded by whitespace.
+fn parse_key(text: &[u8]) -> Result<MonitorKey, &'static str> {
+	let trimmed = text.trim_ascii();
+	let digits = trimmed.strip_prefix(b"0x").unwrap_or(trimmed);
+	if digits.len() != 64 {
+		return Err("expected exactly 64 hex digits (32 bytes)");
+	}
+	let mut key = [0u8; 32];
+	for (i, pair) in digits.chunks_exact(2).enumerate() {
+		let (hi, lo) = (hex_value(pair[0]), hex_value(pair[1]));
+		match (hi, lo) {
+			(Some(hi), Some(lo)) => key[i] = hi << 4 | lo,
+			_ => return Err("contains a character that is not a hex digit"),
+		}
+	}
+	Ok(MonitorKey(key))
+}
+
+fn hex_value(c: u8) -> Option<u8> {
+	match c {
+		b'0'..=b'9' => Some(c - b'0'),
+		b'a'..=b'f' => Some(c - b'a' + 10),
+		b'A'..=b'F' => Some(c - b'A' + 10),
+		_ => None,
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use std::fs;
+
+	const HEX: &str = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+
+	fn write(dir: &Path, content: &str, mode: u32) -> std::path::PathBuf {
+		let path = dir.join("key.hex");
+		fs::write(&path, content).unwrap();
+		fs::set_permissions(&path, fs::Permissions::from_mode(mode)).unwrap();
+		path
+	}
+
+	fn expected() -> OtpKey {
+		core::array::from_fn(|i| i as u8)
+	}
+
+	#[test]
+	fn loads_a_private_hex_key() {
+		let dir = tempfile::tempdir().unwrap();
+		for content in [HEX.to_string(), format!("{HEX}\n"), format!("  0x{}\n", HEX.to_uppercase())] {
+			let key = load_key(&write(dir.path(), &content, 0o600)).unwrap();
+			assert_eq!(key.bytes(), &expected());
+		}
+		assert_eq!(load_key(&write(dir.path(), HEX, 0o400)).unwrap().bytes(), &expected());
+	}
+
+	#[test]
+	fn refuses_a_missing_file() {
+		let dir = tempfile::tempdir().unwrap();
+		let err = load_key(&dir.path().join("nope")).unwrap_err();
+		assert!(matches!(err, KeyError::Missing(_)));
+		assert!(err.to_string().contains("does not exist"));
+		assert!(matches!(load_key(dir.path()).unwrap_err(), KeyError::NotAFile(_)));
+	}
+
+	#[test]
+	fn refuses_a_file_readable_by_group_or_others() {
+		let dir = tempfile::tempdir().unwrap();
+		for mode in [0o640, 0o604, 0o644, 0o620, 0o602] {
+			let err = load_key(&write(dir.path(), HEX, mode)).unwrap_err();
+			assert_eq!(err, KeyError::ExposedPermissions(dir.path().join("key.hex").display().to_string(), mode));
+			let message = err.to_string();
+			assert!(message.contains("chmod 600") && message.contains(&format!("{mode:04o}")), "{message}");
+			assert!(!message.contains(HEX));
+		}
+	}
+
+	#[test]
+	fn refuses_malformed_keys_without_echoing_them() {
+		let dir = tempfile::tempdir().unwrap();
+		let bad_digit = format!("{}zz", &HEX[..62]);
+		for content in ["", &HEX[..62], &format!("{HEX}00"), &bad_digit, &format!("{} {}", &HEX[..32], &HEX[32..])] {
+			let err = load_key(&write(dir.path(), content, 0o600)).unwrap_err();
+			assert!(matches!(err, KeyError::Malformed(..)), "{content:?} gave {err:?}");
+			let message = err.to_string();
+			assert!(!message.contains(&HEX[..16]), "error echoes key material: {message}");
+		}
+	}
+
+	#[test]
+	fn debug_output_is_redacted() {
+		let key = MonitorKey::from_bytes([0xab; 32]);
+		assert_eq!(format!("{key:?}"), "MonitorKey(<redacted>)");
+	}
+}

@@ -1,0 +1,38 @@
+//! # qos-monitor
+//!
+//! The agent of DESIGN.md that runs inside each rented VM or container. It
+//! samples the instance once per sampling interval (resources from `/proc` and
+//! cgroup v2, plus a probe of the workload), keeps the samples in a crash-safe
+//! embedded store, and serves the accounting nodes a [`qos_primitives::Report`]
+//! for any closed window, tagged with the client's key:
+//!
+//! ```text
+//! tag = HMAC-SHA256(K, "qos-ledger:otp:v1:instance" || agreement || period || instance || sha256(SCALE(report)))
+//! ```
+//!
+//! - [`config`]: the TOML file, command-line overrides and their validation.
+//! - [`key`]: loading the client's key `K` (refused when exposed or malformed).
+//! - [`system`]: reading vCPUs, memory, CPU and network counters.
+//! - [`probe`]: the HTTP or TCP probe of the workload.
+//! - [`store`]: the samples on disk (redb).
+//! - [`report`]: turning a window's samples into a tagged report.
+//! - [`api`]: the HTTP API (`/v1/report`, `/healthz`, `/metrics`).
+//! - [`sampler`]: the sampling loop.
+
+pub mod api;
+pub mod config;
+pub mod key;
+pub mod log;
+pub mod probe;
+pub mod report;
+pub mod sampler;
+pub mod store;
+pub mod system;
+
+/// Milliseconds since the Unix epoch, by the wall clock.
+pub fn now_ms() -> u64 {
+	std::time::SystemTime::now()
+		.duration_since(std::time::UNIX_EPOCH)
+		.map(|d| d.as_millis() as u64)
+		.unwrap_or(0)
+}

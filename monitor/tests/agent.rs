@@ -1,0 +1,196 @@
+//! The real `qos-monitor` binary against a real local HTTP workload: reports
+//! decode as the runtime's type, carry a valid tag, and are byte-for-byte the
+//! same after a `kill -9` and a restart; bad configurations are refused.
+
+use std::{
+	fs,
+	io::{Read, Write},
+	net::{TcpListener, TcpStream},
+	os::unix::fs::PermissionsExt,
+	path::{Path, PathBuf},
+	process::{Child, Command, Stdio},
+	time::{Duration, Instant},
+};
+
+use codec::Decode;
+use qos_primitives::{otp::instance_tag, Report, REPORT_SETTLE_MS};
+
+const KEY_HEX: &str = "4242424242424242424242424242424242424242424242424242424242424242";
+const BIN: &str = env!("CARGO_BIN_EXE_qos-monitor");
+
+fn now_ms() -> u64 {
+	std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u64
+}
+
+/// A local HTTP workload answering `200 OK` to every request.
+fn workload() -> u16 {
+	let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+	let port = listener.local_addr().unwrap().port();
+	std::thread::spawn(move || {
+		for stream in listener.incoming() {
+			let Ok(mut stream) = stream else { continue };
+			std::thread::spawn(move || {
+				let mut buf = [0u8; 2048];
+				let _ = stream.read(&mut buf);
+				let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+			});
+		}
+	});
+	port
+}
+
+fn free_port() -> u16 {
+	TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
+	let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+	stream.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+	write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").ok()?;
+	let mut raw = String::new();
+	stream.read_to_string(&mut raw).ok()?;
+	let status = raw.split(' ').nth(1)?.parse().ok()?;
+	let body = raw.split_once("\r\n\r\n")?.1.to_string();
+	Some((status, body))
+}
+
+struct Setup {
+	dir: tempfile::TempDir,
+	port: u16,
+}
+
+impl Setup {
+	fn new(probe_port: u16) -> Setup {
+		let dir = tempfile::tempdir().unwrap();
+		let port = free_port();
+		let key = dir.path().join("key.hex");
+		fs::write(&key, format!("{KEY_HEX}\n")).unwrap();
+		fs::set_permissions(&key, fs::Permissions::from_mode(0o600)).unwrap();
+		let config = format!(
+			"listen = \"127.0.0.1:{port}\"\nagreement = 7\ninstance = 2\nkey_file = \"{}\"\ndata_dir = \"{}\"\n\
+			 sampling_interval_ms = 200\nretention_hours = 25\n[probe]\ntarget = \"http://127.0.0.1:{probe_port}/health\"\ntimeout_ms = 1000\n",
+			key.display(),
+			dir.path().join("data").display()
+		);
+		fs::write(dir.path().join("monitor.toml"), config).unwrap();
+		Setup { dir, port }
+	}
+
+	fn config(&self) -> PathBuf {
+		self.dir.path().join("monitor.toml")
+	}
+
+	fn key(&self) -> PathBuf {
+		self.dir.path().join("key.hex")
+	}
+
+	/// Starts the agent and waits until it has stored a sample.
+	fn start(&self) -> Agent {
+		let log = fs::OpenOptions::new().create(true).append(true).open(self.dir.path().join("agent.log")).unwrap();
+		let child = Command::new(BIN).arg("--config").arg(self.config()).stdout(Stdio::null()).stderr(log).spawn().unwrap();
+		let agent = Agent(child);
+		let deadline = Instant::now() + Duration::from_secs(20);
+		while Instant::now() < deadline {
+			if let Some((200, _)) = http_get(self.port, "/healthz") {
+				return agent;
+			}
+			std::thread::sleep(Duration::from_millis(100));
+		}
+		panic!("agent not healthy; log:\n{}", fs::read_to_string(self.dir.path().join("agent.log")).unwrap_or_default());
+	}
+}
+
+struct Agent(Child);
+
+impl Agent {
+	/// SIGKILL, like `kill -9`.
+	fn kill_9(mut self) {
+		self.0.kill().unwrap();
+		self.0.wait().unwrap();
+	}
+}
+
+impl Drop for Agent {
+	fn drop(&mut self) {
+		let _ = self.0.kill();
+		let _ = self.0.wait();
+	}
+}
+
+fn sleep_until(t_ms: u64) {
+	let now = now_ms();
+	if t_ms > now {
+		std::thread::sleep(Duration::from_millis(t_ms - now));
+	}
+}
+
+#[test]
+fn serves_final_tagged_reports_that_survive_kill_9() {
+	let setup = Setup::new(workload());
+	let agent = setup.start();
+	let from = now_ms().div_ceil(1000) * 1000 + 1000;
+	let to = from + 2000;
+	let path = format!("/v1/report?agreement=7&period=4&from_ms={from}&to_ms={to}");
+
+	sleep_until(to + 100);
+	let (status, body) = http_get(setup.port, &path).unwrap();
+	assert_eq!(status, 425, "{body}");
+	assert!(body.contains("\"error\""));
+
+	sleep_until(to + REPORT_SETTLE_MS + 100);
+	let (status, first) = http_get(setup.port, &path).unwrap();
+	assert_eq!(status, 200, "{first}");
+	let json: serde_json::Value = serde_json::from_str(&first).unwrap();
+	let scale = hex::decode(json["scale"].as_str().unwrap().trim_start_matches("0x")).unwrap();
+	let report = Report::decode(&mut &scale[..]).expect("decodes as the runtime's Report");
+	assert_eq!((report.agreement, report.period, report.instance), (7, 4, 2));
+	assert_eq!((report.window.from_ms, report.window.to_ms, report.expected_samples), (from, to, 10));
+	assert!(report.samples >= 9 && report.samples <= 10, "{report:?}");
+	assert_eq!(report.probe_successes, report.samples, "the workload is up: {report:?}");
+	assert!(report.min_vcpus_milli >= 1000 && report.min_memory_mib > 0 && report.max_memory_used_mib > 0);
+	assert_eq!(json["report_hash"], format!("0x{}", hex::encode(report.hash())));
+	let key: [u8; 32] = hex::decode(KEY_HEX).unwrap().try_into().unwrap();
+	assert_eq!(json["tag"], format!("0x{}", hex::encode(instance_tag(&key, 7, 4, 2, &report.hash()))));
+
+	let (status, metrics) = http_get(setup.port, "/metrics").unwrap();
+	assert_eq!(status, 200);
+	assert!(metrics.lines().any(|l| l == "qos_monitor_reports_served_total 1"), "{metrics}");
+	assert!(metrics.contains("qos_monitor_samples_taken_total "));
+
+	agent.kill_9();
+	let _restarted = setup.start();
+	let (status, again) = http_get(setup.port, &path).unwrap();
+	assert_eq!(status, 200);
+	assert_eq!(again, first, "the report of a closed window changed across kill -9 and restart");
+
+	let log = fs::read_to_string(setup.dir.path().join("agent.log")).unwrap();
+	assert!(!log.to_lowercase().contains(&KEY_HEX[..16]), "the key leaked into the log");
+	assert!(!log.contains(json["tag"].as_str().unwrap().trim_start_matches("0x")), "a tag leaked into the log");
+}
+
+fn refused(config: &Path, extra: &[&str]) -> String {
+	let out = Command::new(BIN).arg("--config").arg(config).args(extra).output().unwrap();
+	assert!(!out.status.success(), "started despite a bad setup");
+	let stderr = String::from_utf8(out.stderr).unwrap();
+	assert!(!stderr.contains(&KEY_HEX[..16]), "the key leaked: {stderr}");
+	stderr
+}
+
+#[test]
+fn refuses_to_start_with_a_bad_key_file_or_config() {
+	let setup = Setup::new(free_port());
+	let (config, key) = (setup.config(), setup.key());
+
+	fs::set_permissions(&key, fs::Permissions::from_mode(0o644)).unwrap();
+	assert!(refused(&config, &[]).contains("accessible by group or others (mode 0644)"));
+
+	fs::set_permissions(&key, fs::Permissions::from_mode(0o600)).unwrap();
+	fs::write(&key, &KEY_HEX[..40]).unwrap();
+	assert!(refused(&config, &[]).contains("malformed"));
+
+	fs::remove_file(&key).unwrap();
+	assert!(refused(&config, &[]).contains("does not exist"));
+
+	assert!(refused(&config, &["--probe-timeout-ms", "5000"]).contains("probe.timeout_ms = 5000"));
+	assert!(!setup.dir.path().join("data").exists(), "a refused start must not create the store");
+}

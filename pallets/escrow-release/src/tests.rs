@@ -1,0 +1,330 @@
+//! Tests of every call, trait function and error of the escrow pallet.
+
+use crate::{mock::*, split_period_price, Error, EscrowSettlement, Escrows, Event, HoldReason, TotalEscrowed};
+use frame_support::{
+	assert_noop, assert_ok,
+	traits::fungible::{Inspect, InspectHold},
+};
+use sp_runtime::{Perbill, TokenError};
+
+const AGREEMENT: u64 = 7;
+const PRICE: Balance = 1_000;
+
+fn held_by(who: AccountId) -> Balance {
+	Balances::balance_on_hold(&HoldReason::Escrow.into(), &who)
+}
+
+fn free(who: AccountId) -> Balance {
+	Balances::balance(&who)
+}
+
+fn open(periods: u32) {
+	assert_ok!(Escrow::open(AGREEMENT, &CLIENT, &OWNER, PRICE, periods, PRICE * periods as Balance));
+}
+
+fn last_event() -> Event<Test> {
+	System::events()
+		.into_iter()
+		.rev()
+		.find_map(|r| match r.event {
+			RuntimeEvent::Escrow(e) => Some(e),
+			_ => None,
+		})
+		.expect("an escrow event")
+}
+
+fn escrow_low_emitted() -> bool {
+	System::events().iter().any(|r| matches!(r.event, RuntimeEvent::Escrow(Event::EscrowLow { .. })))
+}
+
+fn check_invariants(issuance: Balance) {
+	Escrow::do_try_state().unwrap();
+	assert_eq!(Balances::total_issuance(), issuance);
+	let sum: Balance = [CLIENT, OWNER, OTHER, NOBODY].iter().map(Balances::total_balance).sum();
+	assert_eq!(sum, issuance);
+}
+
+#[test]
+fn open_holds_the_clients_funds_on_their_own_account() {
+	new_test_ext().execute_with(|| {
+		let issuance = Balances::total_issuance();
+		open(3);
+		assert_eq!(held_by(CLIENT), 3 * PRICE);
+		assert_eq!(free(CLIENT), INITIAL - 3 * PRICE);
+		assert_eq!(TotalEscrowed::<Test>::get(), 3 * PRICE);
+		assert_eq!(Escrow::held(AGREEMENT), Some(3 * PRICE));
+		assert_eq!(
+			last_event(),
+			Event::EscrowOpened {
+				agreement: AGREEMENT,
+				client: CLIENT,
+				owner: OWNER,
+				period_price: PRICE,
+				periods: 3,
+				amount: 3 * PRICE
+			}
+		);
+		assert!(!escrow_low_emitted());
+		check_invariants(issuance);
+	});
+}
+
+#[test]
+fn open_twice_is_refused() {
+	new_test_ext().execute_with(|| {
+		open(1);
+		assert_noop!(Escrow::open(AGREEMENT, &OTHER, &OWNER, PRICE, 1, PRICE), Error::<Test>::EscrowAlreadyOpen);
+	});
+}
+
+#[test]
+fn open_without_funds_is_refused() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(Escrow::open(AGREEMENT, &CLIENT, &OWNER, INITIAL, 1, INITIAL), Error::<Test>::InsufficientFunds);
+		assert_noop!(Escrow::open(AGREEMENT, &NOBODY, &OWNER, PRICE, 1, PRICE), Error::<Test>::InsufficientFunds);
+	});
+}
+
+#[test]
+fn open_with_less_than_a_period_warns() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(Escrow::open(AGREEMENT, &CLIENT, &OWNER, PRICE, 2, PRICE - 1));
+		assert_eq!(last_event(), Event::EscrowLow { agreement: AGREEMENT, held: PRICE - 1, next_due: PRICE });
+	});
+}
+
+#[test]
+fn settle_met_period_pays_the_owner_the_whole_price() {
+	new_test_ext().execute_with(|| {
+		let issuance = Balances::total_issuance();
+		open(2);
+		assert_eq!(Escrow::settle_period(AGREEMENT, 0, Perbill::one()), Ok((PRICE, 0)));
+		assert_eq!(free(OWNER), INITIAL + PRICE);
+		assert_eq!(held_by(CLIENT), PRICE);
+		assert_eq!(last_event(), Event::PeriodPaid { agreement: AGREEMENT, period: 0, to_owner: PRICE, to_client: 0 });
+		assert_eq!(Escrows::<Test>::get(AGREEMENT).unwrap().periods_due, 1);
+		check_invariants(issuance);
+	});
+}
+
+#[test]
+fn settle_breached_period_refunds_the_credit_rounded_for_the_client() {
+	new_test_ext().execute_with(|| {
+		let issuance = Balances::total_issuance();
+		let price = 999;
+		assert_ok!(Escrow::open(AGREEMENT, &CLIENT, &OWNER, price, 1, price));
+		// 10 % credit of 999 is 99.9: the client gets 100, the owner 899.
+		assert_eq!(Escrow::settle_period(AGREEMENT, 0, Perbill::from_percent(90)), Ok((899, 100)));
+		assert_eq!(free(OWNER), INITIAL + 899);
+		assert_eq!(free(CLIENT), INITIAL - 899);
+		assert_eq!(held_by(CLIENT), 0);
+		check_invariants(issuance);
+	});
+}
+
+#[test]
+fn rounding_favours_the_client_by_at_most_one_unit() {
+	for price in 0u128..400 {
+		for credit in 0u32..=100 {
+			let (to_owner, to_client) = split_period_price(price, Perbill::from_percent(100 - credit));
+			assert_eq!(to_owner + to_client, price);
+			// refund = ceil(price × credit / 100)
+			assert_eq!(to_client, (price * credit as u128).div_ceil(100), "price {price} credit {credit}");
+			let exact_times_100 = price * credit as u128;
+			assert!(to_client * 100 >= exact_times_100 && to_client * 100 < exact_times_100 + 100);
+		}
+	}
+	assert_eq!(split_period_price(u128::MAX, Perbill::from_percent(50)), (u128::MAX / 2, u128::MAX / 2 + 1));
+	assert_eq!(split_period_price(u128::MAX, Perbill::one()), (u128::MAX, 0));
+}
+
+#[test]
+fn settle_errors_name_the_state() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(Escrow::settle_period(AGREEMENT, 0, Perbill::one()), Error::<Test>::EscrowNotFound);
+		assert_ok!(Escrow::open(AGREEMENT, &CLIENT, &OWNER, PRICE, 2, PRICE + 1));
+		assert_ok!(Escrow::settle_period(AGREEMENT, 0, Perbill::one()));
+		assert_noop!(Escrow::settle_period(AGREEMENT, 1, Perbill::one()), Error::<Test>::InsufficientEscrow);
+		assert!(escrow_low_emitted());
+		assert_ok!(Escrow::top_up(RuntimeOrigin::signed(CLIENT), AGREEMENT, PRICE));
+		assert_ok!(Escrow::settle_period(AGREEMENT, 1, Perbill::one()));
+		assert_noop!(Escrow::settle_period(AGREEMENT, 2, Perbill::one()), Error::<Test>::NoPeriodDue);
+	});
+}
+
+#[test]
+fn settle_to_an_owner_that_cannot_receive_changes_nothing() {
+	new_test_ext().execute_with(|| {
+		let small = EXISTENTIAL_DEPOSIT - 1;
+		assert_ok!(Escrow::open(AGREEMENT, &CLIENT, &NOBODY, small, 1, small));
+		assert_noop!(Escrow::settle_period(AGREEMENT, 0, Perbill::one()), Error::<Test>::OwnerCannotReceive);
+		// The client's credit share is still paid out when the owner's share is zero.
+		assert_eq!(Escrow::settle_period(AGREEMENT, 0, Perbill::zero()), Ok((0, small)));
+		assert_eq!(held_by(CLIENT), 0);
+	});
+}
+
+#[test]
+fn refund_periods_releases_their_price() {
+	new_test_ext().execute_with(|| {
+		let issuance = Balances::total_issuance();
+		open(4);
+		assert_eq!(Escrow::refund_periods(AGREEMENT, 3), Ok(3 * PRICE));
+		assert_eq!(held_by(CLIENT), PRICE);
+		assert_eq!(last_event(), Event::PeriodsRefunded { agreement: AGREEMENT, periods: 3, amount: 3 * PRICE });
+		assert_noop!(Escrow::refund_periods(AGREEMENT, 2), Error::<Test>::NoPeriodDue);
+		assert_noop!(Escrow::refund_periods(AGREEMENT + 1, 1), Error::<Test>::EscrowNotFound);
+		check_invariants(issuance);
+	});
+}
+
+#[test]
+fn refund_of_an_underfunded_escrow_releases_what_is_held() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(Escrow::open(AGREEMENT, &CLIENT, &OWNER, PRICE, 3, PRICE + 10));
+		assert_eq!(Escrow::refund_periods(AGREEMENT, 3), Ok(PRICE + 10));
+		assert_eq!(held_by(CLIENT), 0);
+		assert_eq!(free(CLIENT), INITIAL);
+	});
+}
+
+#[test]
+fn close_releases_the_rest_and_refuses_while_periods_are_due() {
+	new_test_ext().execute_with(|| {
+		let issuance = Balances::total_issuance();
+		assert_noop!(Escrow::close(AGREEMENT), Error::<Test>::EscrowNotFound);
+		open(1);
+		assert_ok!(Escrow::top_up(RuntimeOrigin::signed(CLIENT), AGREEMENT, 50));
+		assert_noop!(Escrow::close(AGREEMENT), Error::<Test>::PeriodsStillDue);
+		assert_ok!(Escrow::settle_period(AGREEMENT, 0, Perbill::one()));
+		assert_eq!(Escrow::close(AGREEMENT), Ok(50));
+		assert_eq!(last_event(), Event::EscrowClosed { agreement: AGREEMENT, released: 50 });
+		assert_eq!(Escrow::held(AGREEMENT), None);
+		assert_eq!(held_by(CLIENT), 0);
+		assert_eq!(free(CLIENT), INITIAL - PRICE);
+		assert_eq!(TotalEscrowed::<Test>::get(), 0);
+		check_invariants(issuance);
+	});
+}
+
+#[test]
+fn top_up_adds_to_the_hold() {
+	new_test_ext().execute_with(|| {
+		let issuance = Balances::total_issuance();
+		open(2);
+		assert_ok!(Escrow::top_up(RuntimeOrigin::signed(CLIENT), AGREEMENT, 25));
+		assert_eq!(held_by(CLIENT), 2 * PRICE + 25);
+		assert_eq!(last_event(), Event::ToppedUp { agreement: AGREEMENT, amount: 25, held: 2 * PRICE + 25 });
+		check_invariants(issuance);
+	});
+}
+
+#[test]
+fn top_up_that_stays_low_warns_again() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(Escrow::open(AGREEMENT, &CLIENT, &OWNER, PRICE, 1, 0));
+		System::reset_events();
+		assert_ok!(Escrow::top_up(RuntimeOrigin::signed(CLIENT), AGREEMENT, PRICE - 1));
+		assert_eq!(last_event(), Event::EscrowLow { agreement: AGREEMENT, held: PRICE - 1, next_due: PRICE });
+		System::reset_events();
+		assert_ok!(Escrow::top_up(RuntimeOrigin::signed(CLIENT), AGREEMENT, 1));
+		assert!(!escrow_low_emitted());
+	});
+}
+
+#[test]
+fn top_up_errors_name_the_state() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(Escrow::top_up(RuntimeOrigin::signed(CLIENT), AGREEMENT, 1), Error::<Test>::EscrowNotFound);
+		open(1);
+		assert_noop!(Escrow::top_up(RuntimeOrigin::signed(OTHER), AGREEMENT, 1), Error::<Test>::NotEscrowClient);
+		assert_noop!(Escrow::top_up(RuntimeOrigin::signed(CLIENT), AGREEMENT, 0), Error::<Test>::ZeroAmount);
+		assert_noop!(
+			Escrow::top_up(RuntimeOrigin::signed(CLIENT), AGREEMENT, INITIAL),
+			Error::<Test>::InsufficientFunds
+		);
+		assert_noop!(Escrow::top_up(RuntimeOrigin::none(), AGREEMENT, 1), sp_runtime::DispatchError::BadOrigin);
+	});
+}
+
+#[test]
+fn try_state_detects_a_hold_that_differs_from_the_escrows() {
+	new_test_ext().execute_with(|| {
+		open(1);
+		Escrow::do_try_state().unwrap();
+		// A hold placed behind the pallet's back breaks the invariant.
+		use frame_support::traits::fungible::MutateHold;
+		assert_ok!(Balances::hold(&HoldReason::Escrow.into(), &CLIENT, 1));
+		assert!(Escrow::do_try_state().is_err());
+	});
+}
+
+#[test]
+fn a_token_error_is_not_mistaken_for_success() {
+	// Guards the assumption behind `OwnerCannotReceive`: pallet-balances refuses
+	// to create an account with less than the existential deposit.
+	new_test_ext().execute_with(|| {
+		use frame_support::traits::{fungible::Mutate, tokens::Preservation};
+		assert_noop!(
+			Balances::transfer(&CLIENT, &NOBODY, EXISTENTIAL_DEPOSIT - 1, Preservation::Preserve),
+			TokenError::BelowMinimum
+		);
+	});
+}
+
+mod property {
+	use super::*;
+	use proptest::prelude::*;
+
+	#[derive(Clone, Debug)]
+	enum Op {
+		Open { agreement: u64, client: AccountId, owner: AccountId, periods: u32, prefund: u32 },
+		Settle { agreement: u64, owner_share: u32 },
+		Refund { agreement: u64, periods: u32 },
+		Close { agreement: u64 },
+		TopUp { agreement: u64, who: AccountId, amount: Balance },
+	}
+
+	fn op() -> impl Strategy<Value = Op> {
+		let account = prop_oneof![Just(CLIENT), Just(OWNER), Just(OTHER)];
+		prop_oneof![
+			(0u64..4, account.clone(), account.clone(), 1u32..5, 0u32..6).prop_map(
+				|(agreement, client, owner, periods, prefund)| Op::Open { agreement, client, owner, periods, prefund }
+			),
+			(0u64..4, 0u32..=1_000_000_000).prop_map(|(agreement, owner_share)| Op::Settle { agreement, owner_share }),
+			(0u64..4, 0u32..4).prop_map(|(agreement, periods)| Op::Refund { agreement, periods }),
+			(0u64..4).prop_map(|agreement| Op::Close { agreement }),
+			(0u64..4, account, 0u128..3_000).prop_map(|(agreement, who, amount)| Op::TopUp { agreement, who, amount }),
+		]
+	}
+
+	proptest! {
+		#![proptest_config(ProptestConfig::with_cases(64))]
+		#[test]
+		fn funds_are_conserved_and_holds_match_escrows(ops in proptest::collection::vec(op(), 1..40)) {
+			new_test_ext().execute_with(|| {
+				let issuance = Balances::total_issuance();
+				for op in ops {
+					// Failures are fine; they must change nothing (checked by the invariants).
+					let _ = frame_support::storage::with_storage_layer(|| -> sp_runtime::DispatchResult {
+						match op {
+							Op::Open { agreement, client, owner, periods, prefund } => Escrow::open(
+								agreement, &client, &owner, 333, periods, 333 * prefund as Balance,
+							),
+							Op::Settle { agreement, owner_share } =>
+								Escrow::settle_period(agreement, 0, Perbill::from_parts(owner_share)).map(|_| ()),
+							Op::Refund { agreement, periods } => Escrow::refund_periods(agreement, periods).map(|_| ()),
+							Op::Close { agreement } => Escrow::close(agreement).map(|_| ()),
+							Op::TopUp { agreement, who, amount } =>
+								Escrow::top_up(RuntimeOrigin::signed(who), agreement, amount),
+						}
+					});
+					check_invariants(issuance);
+					let held: Balance = [CLIENT, OWNER, OTHER].iter().map(|w| held_by(*w)).sum();
+					prop_assert_eq!(held, TotalEscrowed::<Test>::get());
+				}
+				Ok(())
+			})?;
+		}
+	}
+}

@@ -1,0 +1,179 @@
+//! Benchmarks of pallet-metrics-blocks. `submit_metrics_block` is measured in
+//! its worst case: every report present, the signer designated, and the
+//! agreement's chain full so the oldest block is pruned.
+
+use super::*;
+use crate::Pallet as MetricsBlocksPallet;
+use alloc::{vec, vec::Vec};
+use frame_benchmarking::v2::*;
+use frame_support::{
+	pallet_prelude::TransactionSource,
+	traits::{Authorize, Get},
+};
+use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
+use qos_primitives::{
+	otp::{commit, period_otp},
+	selection::designated_index,
+	traits::PeriodToRecord,
+	MAX_INSTANCES_PER_SERVICE,
+};
+use sp_runtime::RuntimeAppPublic;
+
+fn report(to_record: &PeriodToRecord, instance: InstanceId) -> Report {
+	Report {
+		agreement: to_record.agreement,
+		period: to_record.period,
+		instance,
+		window: to_record.window,
+		expected_samples: 60,
+		samples: 60,
+		probe_successes: 60,
+		probe_failures: 0,
+		latency_p50_ms: 3,
+		latency_p95_ms: 9,
+		latency_p99_ms: 12,
+		min_vcpus_milli: 2_000,
+		min_memory_mib: 4_096,
+		cpu_utilisation_permille: 250,
+		cpu_steal_permille: 4,
+		max_memory_used_mib: 1_024,
+		net_rx_bytes: 10_000,
+		net_tx_bytes: 20_000,
+	}
+}
+
+/// A valid submission of `r` reports by the designated node, with the
+/// agreement's chain full so recording prunes.
+fn valid_submission<T: Config>(r: u32) -> Result<Call<T>, BenchmarkError> {
+	let to_record = T::BenchmarkHelper::awaiting_period(r);
+	let authorities = T::Authorities::get();
+	let designated = designated_index(to_record.agreement, to_record.period, authorities.len() as u32)
+		.ok_or(BenchmarkError::Stop("no authorities"))?;
+	let key = AccountingKey::generate_pair(None);
+	AccountingKeys::<T>::put(
+		BoundedVec::try_from(vec![(authorities[designated as usize].clone(), key.clone())])
+			.map_err(|_| BenchmarkError::Stop("MaxAuthorities is 0"))?,
+	);
+
+	// A full chain whose oldest block gets pruned.
+	let retain = T::RetainPeriods::get();
+	let old_period = to_record.period.wrapping_add(1_000);
+	let mut old = MetricsBlock::<BlockNumberFor<T>> {
+		agreement: to_record.agreement,
+		period: old_period,
+		window: to_record.window,
+		sequence: 0,
+		prev_hash: [0; 32],
+		reports_root: qos_primitives::merkle::empty_root(),
+		reports: BoundedVec::new(),
+		missing: BoundedVec::new(),
+		otp_commitment: [0; 32],
+		accounting_node: key.clone(),
+		recorded_at: Default::default(),
+		block_hash: [0; 32],
+	};
+	old.block_hash = old.compute_hash();
+	MetricsBlocks::<T>::insert(to_record.agreement, old_period, old);
+	ChainPeriods::<T>::insert(to_record.agreement, 0, old_period);
+	ChainTips::<T>::insert(
+		to_record.agreement,
+		ChainTip { length: retain, last_hash: [1; 32], first_retained: 0, anchor_hash: [0; 32] },
+	);
+
+	let reports: Vec<Report> = (0..r).map(|i| report(&to_record, i)).collect();
+	let tags: Vec<_> = reports.iter().map(|rep| (rep.instance, rep.hash())).collect();
+	let otp_commitment = commit(&period_otp(to_record.agreement, to_record.period, &tags));
+	let payload = MetricsBlocksPallet::<T>::submission_payload(
+		to_record.agreement,
+		to_record.period,
+		&reports,
+		&otp_commitment,
+		&key,
+	);
+	let signature = key.sign(&payload).ok_or(BenchmarkError::Stop("no keystore"))?;
+	Ok(Call::<T>::submit_metrics_block {
+		agreement: to_record.agreement,
+		period: to_record.period,
+		reports: BoundedVec::try_from(reports).map_err(|_| BenchmarkError::Stop("too many reports"))?,
+		otp_commitment,
+		accounting_node: key,
+		signature,
+	})
+}
+
+/// A valid binding of a fresh accounting key by a fresh authority.
+fn valid_binding<T: Config>() -> Call<T> {
+	let authority = AuthorityId::generate_pair(None);
+	T::BenchmarkHelper::add_authority(authority.clone());
+	let key = AccountingKey::generate_pair(None);
+	let payload = MetricsBlocksPallet::<T>::binding_payload(&authority, &key);
+	let authority_signature = authority.sign(&payload).expect("key just generated");
+	let accounting_signature = key.sign(&payload).expect("key just generated");
+	Call::<T>::bind_accounting_key { authority, accounting_key: key, authority_signature, accounting_signature }
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn submit_metrics_block(r: Linear<0, MAX_INSTANCES_PER_SERVICE>) -> Result<(), BenchmarkError> {
+		let Call::<T>::submit_metrics_block { agreement, period, reports, otp_commitment, accounting_node, signature } =
+			valid_submission::<T>(r)?
+		else {
+			return Err(BenchmarkError::Stop("unexpected call"));
+		};
+
+		#[extrinsic_call]
+		_(RawOrigin::Authorized, agreement, period, reports, otp_commitment, accounting_node, signature);
+
+		assert!(MetricsBlocks::<T>::contains_key(agreement, period));
+		assert_eq!(ChainTips::<T>::get(agreement).map(|t| t.first_retained), Some(1));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn authorize_submit_metrics_block(r: Linear<0, MAX_INSTANCES_PER_SERVICE>) -> Result<(), BenchmarkError> {
+		let call = valid_submission::<T>(r)?;
+
+		#[block]
+		{
+			call.authorize(TransactionSource::External)
+				.ok_or("call is not authorized")?
+				.map_err(|_| "submission refused")?;
+		}
+
+		Ok(())
+	}
+
+	#[benchmark]
+	fn bind_accounting_key() -> Result<(), BenchmarkError> {
+		let Call::<T>::bind_accounting_key { authority, accounting_key, authority_signature, accounting_signature } =
+			valid_binding::<T>()
+		else {
+			return Err(BenchmarkError::Stop("unexpected call"));
+		};
+
+		#[extrinsic_call]
+		_(RawOrigin::Authorized, authority.clone(), accounting_key.clone(), authority_signature, accounting_signature);
+
+		assert_eq!(MetricsBlocksPallet::<T>::accounting_key_of(&authority), Some(accounting_key));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn authorize_bind_accounting_key() -> Result<(), BenchmarkError> {
+		let call = valid_binding::<T>();
+
+		#[block]
+		{
+			call.authorize(TransactionSource::External)
+				.ok_or("call is not authorized")?
+				.map_err(|_| "binding refused")?;
+		}
+
+		Ok(())
+	}
+
+	impl_benchmark_test_suite!(MetricsBlocksPallet, crate::mock::new_bench_ext(), crate::mock::Test);
+}

@@ -1,0 +1,432 @@
+//! The off-chain worker of an accounting node.
+//!
+//! On each imported block:
+//! 1. Leave at once unless the keystore holds an `acct` key (one keystore
+//!    call). If this node is an authority whose local `acct` key is not bound,
+//!    send [`Call::bind_accounting_key`].
+//! 2. Leave unless a local `acct` key is a current accounting node.
+//! 3. Ask the registry for periods whose window closed at least
+//!    [`REPORT_SETTLE_MS`] ago and keep those this node may submit: the
+//!    designated node at once; the others staggered, the node `d` places after
+//!    the designated one in the authority list after `d` grace periods (the
+//!    runtime accepts any of them after one; the stagger only avoids that every
+//!    node polls the monitors at the same moment). At most
+//!    [`MAX_PERIODS_PER_RUN`] periods per run.
+//! 4. Take the run lock ([`OCW_LOCK_KEY`]) so two runs never overlap, and claim
+//!    each period in offchain storage ([`claim_key`]): a claimed period is not
+//!    submitted again for [`RESUBMIT_AFTER_BLOCKS`]; a failed submission
+//!    releases the claim so the next block retries.
+//! 5. Fetch every instance's monitor of every claimed period concurrently, with
+//!    one deadline ([`MONITOR_DEADLINE_MS`]) for the lot, validate each answer
+//!    ([`validate_answer`]) and log each missing instance with its reason.
+//! 6. Compute the OTP commitment from the tags, sign and submit.
+
+use alloc::{format, string::String, vec::Vec};
+use codec::{DecodeAll, Encode};
+use frame_support::traits::Get;
+use frame_system::{
+	offchain::{CreateAuthorizedTransaction, SubmitTransaction},
+	pallet_prelude::BlockNumberFor,
+};
+use qos_primitives::{
+	otp::{commit, period_otp, Tag},
+	selection::designated_index,
+	traits::{AgreementRegistry, MonitorEndpoint, PeriodToRecord},
+	Hash256, InstanceId, Report, REPORT_SETTLE_MS,
+};
+use sp_runtime::{
+	offchain::{
+		http,
+		storage::{MutateStorageError, StorageRetrievalError, StorageValueRef},
+		storage_lock::{BlockAndTime, StorageLock},
+		Duration,
+	},
+	traits::Saturating,
+	RuntimeAppPublic,
+};
+
+use crate::{AccountingKey, AccountingKeys, AuthorityId, Call, Config, Pallet};
+
+const LOG_TARGET: &str = "runtime::metrics-blocks";
+
+/// One deadline for all monitor requests of a run, in milliseconds.
+pub const MONITOR_DEADLINE_MS: u64 = 2_000;
+/// Largest monitor answer read; a longer body is invalid.
+pub const MAX_MONITOR_ANSWER_BYTES: usize = 16 * 1024;
+/// Most periods fetched and submitted in one run.
+pub const MAX_PERIODS_PER_RUN: u32 = 4;
+/// Most due periods asked from the registry in one run.
+pub const MAX_PERIODS_SCANNED: u32 = 32;
+/// Blocks after which a claimed period (or binding) may be submitted again if
+/// it is still not on chain; also the longevity of the transactions.
+pub const RESUBMIT_AFTER_BLOCKS: u32 = 10;
+/// Offchain storage key of the lock that keeps runs from overlapping.
+pub const OCW_LOCK_KEY: &[u8] = b"qos-ledger::metrics-blocks::run-lock";
+/// The run lock expires after this many blocks or milliseconds.
+const LOCK_BLOCKS: u32 = 5;
+const LOCK_MS: u64 = MONITOR_DEADLINE_MS * 3;
+
+/// Offchain storage key of the claim on `(agreement, period)`.
+pub fn claim_key(agreement: u64, period: u32) -> Vec<u8> {
+	let mut key = b"qos-ledger::metrics-blocks::claim::".to_vec();
+	key.extend((agreement, period).encode());
+	key
+}
+
+fn bind_claim_key(authority: &AuthorityId) -> Vec<u8> {
+	let mut key = b"qos-ledger::metrics-blocks::bind::".to_vec();
+	key.extend(authority.encode());
+	key
+}
+
+/// Why a monitor's answer did not make it into the metrics block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MonitorFault {
+	/// The monitor URL is not valid UTF-8.
+	BadUrl,
+	/// The request could not be started or failed on the wire.
+	Http(http::Error),
+	/// No complete answer before the deadline.
+	Timeout,
+	/// The monitor answered with a status other than 200 (and its reason, if any).
+	Status(u16, String),
+	/// The body is longer than [`MAX_MONITOR_ANSWER_BYTES`].
+	TooLarge,
+	/// The body is not the documented JSON object.
+	Schema(String),
+	/// A hex field is not `0x`-prefixed hex of the right length.
+	Hex(&'static str),
+	/// `scale` does not decode as exactly one `Report`.
+	Undecodable,
+	/// `report_hash` is not `sha256(scale)`.
+	HashMismatch,
+	/// The report is for another agreement, period, instance or window.
+	Mismatch(&'static str),
+	/// A report field is out of bounds.
+	OutOfBounds(&'static str),
+}
+
+#[derive(serde::Deserialize)]
+struct MonitorAnswer {
+	#[allow(dead_code)]
+	report: serde::de::IgnoredAny,
+	scale: String,
+	report_hash: String,
+	tag: String,
+}
+
+fn decode_hex(field: &'static str, value: &str) -> Result<Vec<u8>, MonitorFault> {
+	let digits = value.strip_prefix("0x").ok_or(MonitorFault::Hex(field))?;
+	hex::decode(digits).map_err(|_| MonitorFault::Hex(field))
+}
+
+fn decode_hex32(field: &'static str, value: &str) -> Result<[u8; 32], MonitorFault> {
+	decode_hex(field, value)?.try_into().map_err(|_| MonitorFault::Hex(field))
+}
+
+/// Validate one monitor answer body for `instance` of `expected`: schema,
+/// SCALE bytes that decode as exactly one report, the claimed hash, the
+/// report's agreement, period, instance and window, and its bounds. Returns the
+/// report and the monitor's tag.
+pub fn validate_answer(
+	body: &[u8],
+	expected: &PeriodToRecord,
+	instance: InstanceId,
+) -> Result<(Report, Tag), MonitorFault> {
+	let answer: MonitorAnswer = serde_json::from_slice(body).map_err(|e| MonitorFault::Schema(format!("{e}")))?;
+	let scale = decode_hex("scale", &answer.scale)?;
+	let claimed_hash: Hash256 = decode_hex32("report_hash", &answer.report_hash)?;
+	let tag: Tag = decode_hex32("tag", &answer.tag)?;
+	let report = Report::decode_all(&mut &scale[..]).map_err(|_| MonitorFault::Undecodable)?;
+	if report.hash() != claimed_hash {
+		return Err(MonitorFault::HashMismatch);
+	}
+	if report.agreement != expected.agreement {
+		return Err(MonitorFault::Mismatch("agreement"));
+	}
+	if report.period != expected.period {
+		return Err(MonitorFault::Mismatch("period"));
+	}
+	if report.instance != instance {
+		return Err(MonitorFault::Mismatch("instance"));
+	}
+	if report.window != expected.window {
+		return Err(MonitorFault::Mismatch("window"));
+	}
+	crate::report_within_bounds(&report).map_err(MonitorFault::OutOfBounds)?;
+	Ok((report, tag))
+}
+
+/// The URL of `monitor`'s report for `period`.
+pub fn report_url(monitor: &MonitorEndpoint, period: &PeriodToRecord) -> Result<String, MonitorFault> {
+	let base = core::str::from_utf8(&monitor.url).map_err(|_| MonitorFault::BadUrl)?;
+	Ok(format!(
+		"{}/v1/report?agreement={}&period={}&from_ms={}&to_ms={}",
+		base.trim_end_matches('/'),
+		period.agreement,
+		period.period,
+		period.window.from_ms,
+		period.window.to_ms
+	))
+}
+
+/// Reason of a 4xx/5xx answer: its `error` field, or nothing.
+fn error_reason(body: &[u8]) -> String {
+	#[derive(serde::Deserialize)]
+	struct ErrorAnswer {
+		error: String,
+	}
+	serde_json::from_slice::<ErrorAnswer>(body).map(|e| e.error.chars().take(120).collect()).unwrap_or_default()
+}
+
+fn read_body(response: &http::Response, deadline: sp_runtime::offchain::Timestamp) -> Result<Vec<u8>, MonitorFault> {
+	let mut body = response.body();
+	body.deadline(deadline);
+	let mut bytes = Vec::new();
+	for byte in body.by_ref() {
+		if bytes.len() == MAX_MONITOR_ANSWER_BYTES {
+			return Err(MonitorFault::TooLarge);
+		}
+		bytes.push(byte);
+	}
+	match body.error() {
+		None => Ok(bytes),
+		Some(sp_runtime::offchain::HttpError::DeadlineReached) => Err(MonitorFault::Timeout),
+		Some(_) => Err(MonitorFault::Http(http::Error::IoError)),
+	}
+}
+
+/// Fetch every monitor of every period at once with one deadline. The answer
+/// for `periods[i].monitors[j]` is at `[i][j]`.
+pub fn fetch_reports(periods: &[PeriodToRecord]) -> Vec<Vec<Result<(Report, Tag), MonitorFault>>> {
+	let deadline = sp_io::offchain::timestamp().add(Duration::from_millis(MONITOR_DEADLINE_MS));
+	let mut results: Vec<Vec<Result<(Report, Tag), MonitorFault>>> =
+		periods.iter().map(|p| p.monitors.iter().map(|_| Err(MonitorFault::Timeout)).collect()).collect();
+	let mut pending = Vec::new();
+	let mut slots = Vec::new();
+	for (i, period) in periods.iter().enumerate() {
+		for (j, monitor) in period.monitors.iter().enumerate() {
+			let started = report_url(monitor, period).and_then(|url| {
+				http::Request::get(&url)
+					.add_header("Accept", "application/json")
+					.deadline(deadline)
+					.send()
+					.map_err(|_| MonitorFault::Http(http::Error::IoError))
+			});
+			match started {
+				Ok(request) => {
+					pending.push(request);
+					slots.push((i, j));
+				}
+				Err(fault) => results[i][j] = Err(fault),
+			}
+		}
+	}
+	let answers = http::PendingRequest::try_wait_all(pending, deadline);
+	for ((i, j), answer) in slots.into_iter().zip(answers) {
+		let period = &periods[i];
+		let instance = period.monitors[j].instance;
+		results[i][j] = match answer {
+			Err(_still_pending) => Err(MonitorFault::Timeout),
+			Ok(Err(e)) => Err(MonitorFault::Http(e)),
+			Ok(Ok(response)) => read_body(&response, deadline).and_then(|body| {
+				if response.code == 200 {
+					validate_answer(&body, period, instance)
+				} else {
+					Err(MonitorFault::Status(response.code, error_reason(&body)))
+				}
+			}),
+		};
+	}
+	results
+}
+
+impl<T: Config> Pallet<T> {
+	pub(crate) fn run_offchain_worker(block: BlockNumberFor<T>) {
+		let local_keys = AccountingKey::all();
+		if local_keys.is_empty() {
+			return;
+		}
+		let authorities = T::Authorities::get();
+		Self::bind_local_key(block, &authorities, &local_keys);
+
+		let Some((my_index, my_key)) =
+			local_keys.iter().find_map(|key| Self::authority_index_of(&authorities, key).map(|i| (i, key.clone())))
+		else {
+			return;
+		};
+		let now_ms = Self::now_ms();
+		let n = authorities.len() as u32;
+		let eligible: Vec<PeriodToRecord> =
+			T::Agreements::periods_awaiting_metrics(now_ms.saturating_sub(REPORT_SETTLE_MS), MAX_PERIODS_SCANNED)
+				.into_iter()
+				.filter(|p| now_ms >= Self::may_try_from_ms(p, my_index, n))
+				.filter(|p| !crate::MetricsBlocks::<T>::contains_key(p.agreement, p.period))
+				.take(MAX_PERIODS_PER_RUN as usize)
+				.collect();
+		if eligible.is_empty() {
+			return;
+		}
+
+		let mut lock = StorageLock::<BlockAndTime<frame_system::Pallet<T>>>::with_block_and_time_deadline(
+			OCW_LOCK_KEY,
+			LOCK_BLOCKS,
+			Duration::from_millis(LOCK_MS),
+		);
+		let Ok(_guard) = lock.try_lock() else {
+			log::debug!(target: LOG_TARGET, "another off-chain worker run holds the lock");
+			return;
+		};
+
+		let claimed: Vec<PeriodToRecord> =
+			eligible.into_iter().filter(|p| Self::claim(&claim_key(p.agreement, p.period), block)).collect();
+		if claimed.is_empty() {
+			return;
+		}
+		let fetched = fetch_reports(&claimed);
+		for (period, answers) in claimed.iter().zip(fetched) {
+			Self::submit_period(period, answers, &my_key, block);
+		}
+	}
+
+	/// When this node may first try `period`: its window settled, plus one
+	/// grace per place after the designated node.
+	fn may_try_from_ms(period: &PeriodToRecord, my_index: u32, n: u32) -> u64 {
+		let settled = period.window.to_ms.saturating_add(REPORT_SETTLE_MS);
+		let designated = designated_index(period.agreement, period.period, n).unwrap_or(my_index);
+		let distance = (my_index + n - designated) % n.max(1);
+		let grace_ms = Self::grace_ends_ms(&period.window).saturating_sub(settled);
+		settled.saturating_add(grace_ms.saturating_mul(distance as u64))
+	}
+
+	/// Claim `key` at `block`: false if it was claimed less than
+	/// `RESUBMIT_AFTER_BLOCKS` ago.
+	fn claim(key: &[u8], block: BlockNumberFor<T>) -> bool {
+		let resubmit_after: BlockNumberFor<T> = RESUBMIT_AFTER_BLOCKS.into();
+		let claimed = StorageValueRef::persistent(key).mutate(
+			|previous: Result<Option<BlockNumberFor<T>>, StorageRetrievalError>| match previous {
+				Ok(Some(at)) if block < at.saturating_add(resubmit_after) => Err(()),
+				_ => Ok(block),
+			},
+		);
+		match claimed {
+			Ok(_) => true,
+			Err(MutateStorageError::ValueFunctionFailed(())) => false,
+			Err(MutateStorageError::ConcurrentModification(_)) => false,
+		}
+	}
+
+	fn release(key: &[u8]) {
+		StorageValueRef::persistent(key).clear();
+	}
+
+	fn submit_period(
+		period: &PeriodToRecord,
+		answers: Vec<Result<(Report, Tag), MonitorFault>>,
+		key: &AccountingKey,
+		block: BlockNumberFor<T>,
+	) {
+		let mut reports = Vec::new();
+		let mut tags = Vec::new();
+		for (monitor, answer) in period.monitors.iter().zip(answers) {
+			match answer {
+				Ok((report, tag)) => {
+					tags.push((report.instance, tag));
+					reports.push(report);
+				}
+				Err(fault) => log::warn!(
+					target: LOG_TARGET,
+					"agreement {} period {} instance {}: counted as missing: {:?}",
+					period.agreement,
+					period.period,
+					monitor.instance,
+					fault,
+				),
+			}
+		}
+		reports.sort_by_key(|r| r.instance);
+		let otp_commitment = commit(&period_otp(period.agreement, period.period, &tags));
+		let Ok(reports) = frame_support::BoundedVec::try_from(reports) else {
+			log::error!(target: LOG_TARGET, "agreement {}: more reports than a block holds", period.agreement);
+			return;
+		};
+		let payload = Self::submission_payload(period.agreement, period.period, &reports, &otp_commitment, key);
+		let Some(signature) = key.sign(&payload) else {
+			log::error!(target: LOG_TARGET, "accounting key vanished from the keystore");
+			Self::release(&claim_key(period.agreement, period.period));
+			return;
+		};
+		let call = Call::<T>::submit_metrics_block {
+			agreement: period.agreement,
+			period: period.period,
+			reports,
+			otp_commitment,
+			accounting_node: key.clone(),
+			signature,
+		};
+		let xt = <T as CreateAuthorizedTransaction<Call<T>>>::create_authorized_transaction(call.into());
+		match SubmitTransaction::<T, Call<T>>::submit_transaction(xt) {
+			Ok(()) => log::info!(
+				target: LOG_TARGET,
+				"submitted metrics block of agreement {} period {} at block {:?}",
+				period.agreement,
+				period.period,
+				block,
+			),
+			Err(()) => {
+				log::warn!(
+					target: LOG_TARGET,
+					"pool refused metrics block of agreement {} period {}; retrying next block",
+					period.agreement,
+					period.period,
+				);
+				Self::release(&claim_key(period.agreement, period.period));
+			}
+		}
+	}
+
+	/// If this node holds the Aura key of an authority whose accounting key is
+	/// not one of `local_keys`, bind the first local key not bound elsewhere.
+	fn bind_local_key(block: BlockNumberFor<T>, authorities: &[AuthorityId], local_keys: &[AccountingKey]) {
+		let local_authorities = AuthorityId::all();
+		if local_authorities.is_empty() {
+			return;
+		}
+		let keys = AccountingKeys::<T>::get();
+		for authority in authorities.iter().filter(|a| local_authorities.contains(a)) {
+			let bound = keys.iter().find(|(a, _)| a == authority).map(|(_, k)| k);
+			if bound.is_some_and(|k| local_keys.contains(k)) {
+				continue;
+			}
+			let Some(key) = local_keys
+				.iter()
+				.find(|k| !keys.iter().any(|(a, bound)| bound == *k && a != authority && authorities.contains(a)))
+			else {
+				continue;
+			};
+			let claim = bind_claim_key(authority);
+			if !Self::claim(&claim, block) {
+				continue;
+			}
+			let payload = Self::binding_payload(authority, key);
+			let (Some(authority_signature), Some(accounting_signature)) =
+				(authority.sign(&payload), key.sign(&payload))
+			else {
+				Self::release(&claim);
+				continue;
+			};
+			let call = Call::<T>::bind_accounting_key {
+				authority: authority.clone(),
+				accounting_key: key.clone(),
+				authority_signature,
+				accounting_signature,
+			};
+			let xt = <T as CreateAuthorizedTransaction<Call<T>>>::create_authorized_transaction(call.into());
+			if SubmitTransaction::<T, Call<T>>::submit_transaction(xt).is_err() {
+				Self::release(&claim);
+			} else {
+				log::info!(target: LOG_TARGET, "binding local accounting key {:?} to authority {:?}", key, authority);
+			}
+		}
+	}
+}

@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+// The main job: a local qos-ledger chain with real monitors settling an
+// agreement, end to end, live. Ctrl-C stops everything it started.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { freePort } from './lib/node.mjs';
+import { resultTable, Scenario } from './lib/scenario.mjs';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qos-ledger-demo-'));
+const started = Date.now();
+const log = (line) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+
+// Alice's RPC on 9944 when it is free, so polkadot.js apps finds it.
+const rpcPort = await freePort().then(async (p) => {
+  const net = await import('node:net');
+  return new Promise((resolve) => {
+    const probe = net.createServer().once('error', () => resolve(p)).once('listening', () => probe.close(() => resolve(9944)));
+    probe.listen(9944, '127.0.0.1');
+  });
+});
+
+const scenario = new Scenario({ dir, log, rpcPort, periods: 4, periodMs: 30_000 });
+let stopping = false;
+const stop = async (code) => {
+  if (stopping) return;
+  stopping = true;
+  await scenario.stop();
+  process.exit(code);
+};
+process.on('SIGINT', () => {
+  console.log('\ninterrupted: stopping the chain, monitors and workloads');
+  stop(130);
+});
+process.on('SIGTERM', () => stop(143));
+
+try {
+  log(`logs and data in ${dir}`);
+  log('follow along in polkadot.js apps: https://polkadot.js.org/apps/?rpc=ws://127.0.0.1:' + rpcPort);
+  const result = await scenario.run();
+  console.log(`\nagreement ${result.agreement}: ${result.periods} periods of 30 s, SLA 95 % availability (credits: <95 % 10 %, <90 % 25 %, <75 % 50 %)\n`);
+  console.log(resultTable(result));
+  console.log(`\ndone in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  await stop(0);
+} catch (e) {
+  console.error(`demo failed: ${e.message}\n(logs in ${dir})`);
+  await stop(1);
+}
