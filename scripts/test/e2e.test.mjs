@@ -81,5 +81,40 @@ test('an agreement settles period by period; breaches are credited; tampering is
   assert.equal(r.after.owner - r.before.owner, paid - r.fees.owner);
   assert.equal(r.after.client - r.before.client, -paid - r.fees.client);
   assert.equal(r.issuanceBefore - r.issuanceAfter, r.fees.owner + r.fees.client + r.fees.arbiter, 'only fees left the supply');
+
+  // polkadot.js with no custom types decodes every event of the run and every
+  // storage item of the three pallets.
+  const { api } = r;
+  const best = (await api.rpc.chain.getHeader()).number.toNumber();
+  const seen = new Set();
+  for (let n = 1; n <= best; n += 1) {
+    const hash = await api.rpc.chain.getBlockHash(n);
+    const events = await api.query.system.events.at(hash);
+    for (const { event } of events) {
+      assert.ok(event.toHuman(), `event in block ${n} decodes`);
+      seen.add(`${event.section}.${event.method}`);
+    }
+  }
+  for (const name of [
+    'slaVerification.ServiceRegistered',
+    'slaVerification.InstanceAdded',
+    'slaVerification.AgreementCreated',
+    'slaVerification.PeriodRecorded',
+    'slaVerification.PeriodSettled',
+    'slaVerification.OtpMismatch',
+    'slaVerification.PeriodDisputed',
+    'slaVerification.DisputeResolved',
+    'metricsBlocks.MetricsBlockRecorded',
+    'escrowRelease.EscrowOpened',
+    'escrowRelease.PeriodPaid',
+  ]) {
+    assert.ok(seen.has(name), `${name} emitted and decoded (saw ${[...seen].join(', ')})`);
+  }
+  for (const section of ['metricsBlocks', 'slaVerification', 'escrowRelease']) {
+    for (const [item, query] of Object.entries(api.query[section])) {
+      const value = query.creator.meta.type.isPlain ? await query() : await query.entries();
+      assert.ok(JSON.stringify(value.toHuman ? value.toHuman() : value.map(([k, v]) => [k.toHuman(), v.toHuman()])), `${section}.${item} decodes`);
+    }
+  }
   await r.api.disconnect();
 });
