@@ -131,11 +131,11 @@ export const commands = {
 
   'add-instance': {
     summary: "owner: add an instance (VM/container) to a service, with its monitor's URL",
-    usage: '--suri <owner> --service <id> --url http://host:port',
-    options: { ...suriOption, service: { type: 'string' }, url: { type: 'string', help: "base URL of the instance's qos-monitor" } },
+    usage: '--suri <owner> --service <id> --monitor-url http://host:port',
+    options: { ...suriOption, service: { type: 'string' }, 'monitor-url': { type: 'string', help: "base URL of the instance's qos-monitor" } },
     async run(values) {
       const service = integer(values, 'service');
-      const url = need(values, 'url');
+      const url = need(values, 'monitor-url');
       const pair = signer(values.suri);
       return withApi(values, async (api) => {
         const { instance } = await qos.addInstance(api, pair, service, url);
@@ -219,7 +219,13 @@ export const commands = {
         const { rows, agreement: info } = await qos.agreementStatus(api, agreement);
         const escrow = await api.query.escrowRelease.escrows(agreement);
         const held = escrow.isSome ? formatAmount(escrow.unwrap().held.toBigInt()) : '0 QOS';
-        const text = `agreement ${agreement}: ${info.status ? JSON.stringify(info.status) : ''} escrow held ${held}\n${table(rows, ['period', 'state', 'verdict', 'credit', 'otpAttempts'])}`;
+        const shown = rows.map((r) => ({
+          ...r,
+          credit: typeof r.credit === 'number' ? `${r.credit} %` : r.credit,
+          'to owner': r.toOwner === null ? (r.state === 'Resolved' ? 'arbiter split' : '-') : formatAmount(r.toOwner),
+          'to client': r.toClient === null ? (r.state === 'Resolved' ? 'arbiter split' : '-') : formatAmount(r.toClient),
+        }));
+        const text = `agreement ${agreement} (${info.status}): escrow held ${held}\n${table(shown, ['period', 'state', 'verdict', 'credit', 'otpAttempts', 'to owner', 'to client'])}`;
         return { text, agreement: info, rows, held };
       });
     },

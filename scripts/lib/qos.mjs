@@ -168,16 +168,24 @@ export async function agreementStatus(api, agreement) {
   for (let p = 0; p < a.periods.toNumber(); p += 1) {
     const rec = await periodRecord(api, agreement, p);
     if (!rec) {
-      rows.push({ period: p, state: p < a.nextToRecord.toNumber() ? 'unknown' : 'awaiting metrics', verdict: '-', credit: '-', otpAttempts: 0 });
+      rows.push({ period: p, state: 'awaiting metrics', verdict: '-', credit: '-', otpAttempts: 0, toOwner: null, toClient: null });
       continue;
     }
     const verdict = rec.verdict.isMet ? 'Met' : `Breached(${rec.verdict.asBreached.violated.map((v) => v.toString()).join(',')})`;
+    const credit = rec.verdict.isMet ? 0 : rec.verdict.asBreached.creditPercent.toNumber();
+    const state = rec.state.toString();
+    // A settled period paid the price minus the credit, rounded in the
+    // client's favour; a resolved one was split by the arbiter (its event).
+    const price = a.pricePerPeriod.toBigInt();
+    const refund = (price * BigInt(credit) + 99n) / 100n;
     rows.push({
       period: p,
-      state: rec.state.toString(),
+      state,
       verdict,
-      credit: rec.verdict.isMet ? 0 : rec.verdict.asBreached.creditPercent.toNumber(),
+      credit,
       otpAttempts: rec.failedOtpAttempts.toNumber(),
+      toOwner: state === 'Settled' ? price - refund : null,
+      toClient: state === 'Settled' ? refund : null,
     });
   }
   return { agreement: a.toJSON(), rows };

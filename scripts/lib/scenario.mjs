@@ -77,7 +77,7 @@ async function runScenario({
   periods = 4,
   periodMs = 30_000,
   price = 10n * UNIT,
-  downtime = [{ instance: 1, period: 1, fromMs: 5_000, toMs: 15_000 }],
+  downtime = [{ instance: 1, period: 1, fromMs: 5_000, toMs: 17_000 }],
   tamperPeriods = [],
   tamperInstance = 2,
   arbiterOwnerPercent = 50,
