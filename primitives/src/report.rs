@@ -85,6 +85,38 @@ pub struct Report {
 }
 
 impl Report {
+	/// A report of an instance that answered all `samples` probes of `window`,
+	/// with plausible measurements (2 vCPUs, 4 GiB, light load). Benchmarks,
+	/// mocks and tests start from it and override the fields they examine.
+	pub fn all_up(
+		agreement: AgreementId,
+		period: PeriodIndex,
+		instance: InstanceId,
+		window: Window,
+		samples: u32,
+	) -> Self {
+		Report {
+			agreement,
+			period,
+			instance,
+			window,
+			expected_samples: samples,
+			samples,
+			probe_successes: samples,
+			probe_failures: 0,
+			latency_p50_ms: 3,
+			latency_p95_ms: 9,
+			latency_p99_ms: 12,
+			min_vcpus_milli: 2_000,
+			min_memory_mib: 4_096,
+			cpu_utilisation_permille: 250,
+			cpu_steal_permille: 4,
+			max_memory_used_mib: 1_024,
+			net_rx_bytes: 10_000,
+			net_tx_bytes: 20_000,
+		}
+	}
+
 	/// `sha256(SCALE(self))`: the hash the ledger stores and the OTP tags sign.
 	pub fn hash(&self) -> Hash256 {
 		crate::sha256(&self.encode())
@@ -107,26 +139,7 @@ mod tests {
 	use super::*;
 
 	pub(crate) fn sample_report() -> Report {
-		Report {
-			agreement: 1,
-			period: 0,
-			instance: 0,
-			window: Window { from_ms: 1_000, to_ms: 61_000 },
-			expected_samples: 60,
-			samples: 60,
-			probe_successes: 60,
-			probe_failures: 0,
-			latency_p50_ms: 3,
-			latency_p95_ms: 9,
-			latency_p99_ms: 12,
-			min_vcpus_milli: 2_000,
-			min_memory_mib: 4_096,
-			cpu_utilisation_permille: 250,
-			cpu_steal_permille: 4,
-			max_memory_used_mib: 1_024,
-			net_rx_bytes: 10_000,
-			net_tx_bytes: 20_000,
-		}
+		Report::all_up(1, 0, 0, Window { from_ms: 1_000, to_ms: 61_000 }, 60)
 	}
 
 	#[test]

@@ -252,24 +252,10 @@ pub const CLIENT_KEY: OtpKey = [42u8; 32];
 
 pub fn good_report(to_record: &PeriodToRecord, instance: InstanceId) -> Report {
 	Report {
-		agreement: to_record.agreement,
-		period: to_record.period,
-		instance,
-		window: to_record.window,
-		expected_samples: 60,
-		samples: 60,
 		probe_successes: 59,
 		probe_failures: 1,
-		latency_p50_ms: 3,
-		latency_p95_ms: 9,
-		latency_p99_ms: 12,
-		min_vcpus_milli: 2_000,
-		min_memory_mib: 4_096,
-		cpu_utilisation_permille: 250,
-		cpu_steal_permille: 4,
-		max_memory_used_mib: 1_024,
 		net_rx_bytes: 10_000 + instance as u64,
-		net_tx_bytes: 20_000,
+		..Report::all_up(to_record.agreement, to_record.period, instance, to_record.window, 60)
 	}
 }
 
