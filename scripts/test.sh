@@ -3,7 +3,8 @@
 #   1. Rust unit and property tests of primitives, pallets (with their
 #      benchmark tests) and the monitor;
 #   2. tests on the real binaries (node's test runner): dev chain, local
-#      testnet, restart, polkadot.js compatibility, end to end.
+#      testnet, restart, polkadot.js compatibility, end to end;
+#   3. zombienet fault tests: four validators, one killed and restarted.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 bash "$here/setup.sh"
@@ -19,3 +20,6 @@ cargo test --locked -p qos-monitor
 echo "== Tests on the real binaries"
 cd scripts
 node --test --test-concurrency=1 test/
+
+echo "== Zombienet fault tests"
+npm run --silent test:zombienet

@@ -40,3 +40,15 @@ pub fn local_chain_spec() -> Result<ChainSpec, String> {
 		.with_properties(properties())
 		.build())
 }
+
+/// Four validators (Alice, Bob, Charlie, Dave); the `local_testnet_four`
+/// genesis preset, on which one validator can fail without stopping finality.
+pub fn local_four_chain_spec() -> Result<ChainSpec, String> {
+	Ok(ChainSpec::builder(wasm()?, None)
+		.with_name("qos-ledger local testnet (four validators)")
+		.with_id("qos_ledger_local_four")
+		.with_chain_type(ChainType::Local)
+		.with_genesis_config_preset_name(qos_ledger_runtime::genesis_config_presets::LOCAL_TESTNET_FOUR_PRESET)
+		.with_properties(properties())
+		.build())
+}

@@ -178,6 +178,10 @@ impl_runtime_apis! {
 		) -> Option<ReportInclusionProof<BlockNumber>> {
 			MetricsBlocks::report_inclusion_proof(agreement, period, instance)
 		}
+
+		fn designated_node(agreement: AgreementId, period: PeriodIndex) -> Option<pallet_metrics_blocks::DesignatedNode> {
+			MetricsBlocks::designated_node(agreement, period)
+		}
 	}
 
 	impl frame_system_rpc_runtime_api::AccountNonceApi<Block, AccountId, Nonce> for Runtime {

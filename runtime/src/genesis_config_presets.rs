@@ -1,4 +1,4 @@
-//! Genesis presets: `development` and `local_testnet`.
+//! Genesis presets: `development`, `local_testnet` and `local_testnet_four`.
 //!
 //! Both fund the well-known dev accounts (Alice … Ferdie and their `//stash`
 //! accounts) and make Alice the sudo key, i.e. the arbiter on dev chains.
@@ -83,11 +83,30 @@ pub fn local_testnet_genesis() -> Value {
 	)
 }
 
+/// Id of the four-validator local testnet preset.
+pub const LOCAL_TESTNET_FOUR_PRESET: &str = "local_testnet_four";
+
+/// Alice, Bob, Charlie and Dave validate and account: the smallest set in
+/// which GRANDPA still finalises with one validator down (3 of 4 > 2/3).
+pub fn local_testnet_four_genesis() -> Value {
+	genesis(
+		validators(&[
+			(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
+			(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
+			(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
+			(Sr25519Keyring::Dave, Ed25519Keyring::Dave),
+		]),
+		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
+		Sr25519Keyring::Alice.to_account_id(),
+	)
+}
+
 /// The preset `id` as JSON, if it exists.
 pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
 	let patch = match id.as_ref() {
 		sp_genesis_builder::DEV_RUNTIME_PRESET => development_config_genesis(),
 		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => local_testnet_genesis(),
+		LOCAL_TESTNET_FOUR_PRESET => local_testnet_four_genesis(),
 		_ => return None,
 	};
 	Some(
@@ -102,5 +121,6 @@ pub fn preset_names() -> Vec<PresetId> {
 	vec![
 		PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET),
 		PresetId::from(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET),
+		PresetId::from(LOCAL_TESTNET_FOUR_PRESET),
 	]
 }

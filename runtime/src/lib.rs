@@ -4,8 +4,9 @@
 //! GRANDPA finalises, balances hold the clients' escrow, and the accounting
 //! pallets record metrics blocks, verdicts and settlements.
 //!
-//! Genesis presets: `development` (Alice the only validator) and
-//! `local_testnet` (Alice, Bob and Charlie), see [`genesis_config_presets`].
+//! Genesis presets: `development` (Alice the only validator),
+//! `local_testnet` (Alice, Bob and Charlie) and `local_testnet_four` (Alice,
+//! Bob, Charlie and Dave), see [`genesis_config_presets`].
 #![cfg_attr(not(feature = "std"), no_std)]
 // `construct_runtime`-style macros expand to deeply nested types.
 #![recursion_limit = "256"]

@@ -64,8 +64,9 @@
 //!
 //! ### Runtime API
 //!
-//! [`runtime_api::MetricsBlocksApi`] returns a metrics block and a Merkle
-//! inclusion proof for one instance's report ([`Pallet::report_inclusion_proof`]).
+//! [`runtime_api::MetricsBlocksApi`] returns a metrics block, a Merkle
+//! inclusion proof for one instance's report ([`Pallet::report_inclusion_proof`])
+//! and the node designated to record a period ([`Pallet::designated_node`]).
 //!
 //! ### Off-chain worker
 //!
@@ -212,6 +213,19 @@ pub struct ReportInclusionProof<BlockNumber> {
 	pub proof: Vec<ProofStep>,
 }
 
+/// The accounting node designated to record one period.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+pub struct DesignatedNode {
+	/// Position of the authority in the current Aura authority set.
+	pub authority_index: u32,
+	/// The authority (validator).
+	pub authority: AuthorityId,
+	/// Its accounting key; `None` while the authority has not bound one, in
+	/// which case the period is recorded by another node after the grace.
+	pub accounting_key: Option<AccountingKey>,
+}
+
 /// Runtime API: metrics blocks and inclusion proofs for clients and the node's RPC.
 pub mod runtime_api {
 	use super::*;
@@ -228,6 +242,9 @@ pub mod runtime_api {
 				period: PeriodIndex,
 				instance: InstanceId,
 			) -> Option<ReportInclusionProof<BlockNumber>>;
+			/// The accounting node designated to record `period` of `agreement`
+			/// under the current authority set; `None` without authorities.
+			fn designated_node(agreement: AgreementId, period: PeriodIndex) -> Option<DesignatedNode>;
 		}
 	}
 }
@@ -771,6 +788,14 @@ pub mod pallet {
 				proof,
 				block,
 			})
+		}
+
+		/// The node designated to record `period` of `agreement` (runtime API).
+		pub fn designated_node(agreement: AgreementId, period: PeriodIndex) -> Option<DesignatedNode> {
+			let authorities = T::Authorities::get();
+			let authority_index = designated_index(agreement, period, authorities.len() as u32)?;
+			let authority = authorities.get(authority_index as usize)?.clone();
+			Some(DesignatedNode { authority_index, accounting_key: Self::accounting_key_of(&authority), authority })
 		}
 
 		/// Invariants: every retained block carries its own hash and root, the

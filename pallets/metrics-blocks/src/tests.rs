@@ -256,6 +256,38 @@ fn only_the_designated_node_before_grace_then_any_accounting_node() {
 }
 
 #[test]
+fn designated_node_api_names_the_only_node_that_may_record_before_grace() {
+	new_test_ext().execute_with(|| {
+		for period in 0..6 {
+			let p = await_period(A, period, 1);
+			set_time_after_settle(&p);
+			let named = MetricsBlocks::designated_node(A, period).unwrap();
+			assert_eq!(aura(NODES[named.authority_index as usize]), named.authority);
+			let key = named.accounting_key.expect("genesis binds every node's key");
+			for node in NODES {
+				if acct(node) != key {
+					let early = submit_call(node, A, period, reports_of(&p, &[0]));
+					assert_refused(early, Error::NotDesignatedNode, custom(Error::NotDesignatedNode));
+				}
+			}
+			let signer = NODES.iter().find(|n| acct(n) == key).unwrap();
+			assert_ok!(authorize_and_dispatch(submit_call(signer, A, period, reports_of(&p, &[0]))));
+		}
+
+		// An authority without a bound key is still designated; the API says
+		// it has no key, i.e. the period will wait for the grace.
+		set_authorities(&["Alice", "Bob", "Charlie", "Dave"]);
+		let dave_period = (0..64).find(|&p| MetricsBlocks::designated_node(A, p).unwrap().authority == aura("Dave"));
+		let named = MetricsBlocks::designated_node(A, dave_period.expect("Dave is designated for some period")).unwrap();
+		assert_eq!(named.authority_index, 3);
+		assert_eq!(named.accounting_key, None);
+
+		set_authorities(&[]);
+		assert_eq!(MetricsBlocks::designated_node(A, 0), None);
+	});
+}
+
+#[test]
 fn refuses_a_bad_signature() {
 	new_test_ext().execute_with(|| {
 		let p = await_period(A, 0, 2);

@@ -1,0 +1,326 @@
+// The checks behind the `js-script` lines of accounting-faults.zndsl, where
+// zombienet's DSL alone cannot say it: who authored and who recorded what,
+// and what happened while a validator was down.
+//
+// Zombienet loads this module once per run, so `run` below keeps what one
+// line learns (the agreement, the outage) for the lines after it.
+import fs from 'node:fs';
+
+import { connect, signer } from '../scripts/lib/chain.mjs';
+import { rpc, sleep, waitFor } from '../scripts/lib/node.mjs';
+import * as qos from '../scripts/lib/qos.mjs';
+import { DEMO_SLA, UNIT } from '../scripts/lib/scenario.mjs';
+
+/** The validators of four-validators.toml, in authority order. */
+const VALIDATORS = ['alice', 'bob', 'charlie', 'dave'];
+const PERIOD_MS = 30_000;
+const AGREEMENT_PERIODS = 60;
+
+const hex = (u8a) => Buffer.from(u8a).toString('hex');
+const capitalized = (name) => name[0].toUpperCase() + name.slice(1);
+/** A dev validator's sr25519 key (`//Dave`): its Aura and accounting key. */
+const devKey = (name) => hex(signer(`//${capitalized(name)}`).publicKey);
+const nameOfKey = (keyHex) => VALIDATORS.find((n) => devKey(n) === keyHex) ?? `0x${keyHex}`;
+const seconds = (ms) => Math.round(ms / 100) / 10;
+const log = (line) => console.log(`      [qos] ${line}`);
+
+const state = { apis: new Map(), measured: {} };
+
+function portOf(networkInfo, node) {
+  const info = networkInfo.nodesByName[node];
+  if (!info) throw new Error(`no node ${node} in the network`);
+  return Number(new URL(info.wsUri).port);
+}
+
+async function apiOf(networkInfo, node) {
+  if (!state.apis.has(node)) state.apis.set(node, await connect(networkInfo.nodesByName[node].wsUri));
+  return state.apis.get(node);
+}
+
+function record(what, values) {
+  state.measured[what] = values;
+  const file = process.env.QOS_ZOMBIENET_RESULTS;
+  if (file) fs.writeFileSync(file, `${JSON.stringify(state.measured, null, 2)}\n`);
+}
+
+async function finalizedNumber(port) {
+  const hash = await rpc(port, 'chain_getFinalizedHead');
+  return parseInt((await rpc(port, 'chain_getHeader', [hash])).number, 16);
+}
+
+async function bestNumber(port) {
+  return parseInt((await rpc(port, 'chain_getHeader')).number, 16);
+}
+
+/** Index of the authority that authored `header`: its Aura slot mod the set size. */
+function auraAuthorIndex(header, authorityCount) {
+  const pre = header.digest.logs.find((l) => l.isPreRuntime && l.asPreRuntime[0].toString() === 'aura');
+  if (!pre) throw new Error(`block #${header.number} has no Aura pre-digest`);
+  const slot = Buffer.from(pre.asPreRuntime[1].toU8a(true)).readBigUInt64LE(0);
+  return Number(slot % BigInt(authorityCount));
+}
+
+/** Chain time (ms) of block `number`. */
+async function blockTime(api, number) {
+  const hash = await api.rpc.chain.getBlockHash(number);
+  return (await (await api.at(hash)).query.timestamp.now()).toNumber();
+}
+
+function windowOf(period) {
+  const from = state.agreement.startMs + period * PERIOD_MS;
+  return { from, to: from + PERIOD_MS };
+}
+
+/** The validator designated to record `period` (runtime API `designated_node`). */
+async function designated(api, period) {
+  const node = await api.call.metricsBlocksApi.designatedNode(state.agreement.id, period);
+  if (node.isNone) throw new Error(`no designated node for period ${period}`);
+  return VALIDATORS[node.unwrap().authorityIndex.toNumber()];
+}
+
+/** Waits for the metrics block of `period`; returns who recorded it and when. */
+async function recorded(api, period, timeoutMs) {
+  const block = await waitFor(`metrics block of period ${period}`, () => qos.metricsBlock(api, state.agreement.id, period), timeoutMs, 1_000);
+  const recordedAt = block.recordedAt.toNumber();
+  return { by: nameOfKey(hex(block.accountingNode.toU8a())), recordedAt, atMs: await blockTime(api, recordedAt) };
+}
+
+function requireAgreement() {
+  if (!state.agreement) throw new Error('no agreement: the "open-agreement" line must run first');
+}
+
+function requireOutage(victim) {
+  if (!state.outage || state.outage.victim !== victim) throw new Error(`no outage of ${victim} armed: the "arm-outage,${victim}" line must run first`);
+}
+
+/**
+ * Polls the network every 500 ms while a validator is down: the victim's
+ * RPC (up or not, its best block) and Alice's best and finalised blocks.
+ */
+function watch(networkInfo, victim) {
+  const alice = portOf(networkInfo, 'alice');
+  const target = portOf(networkInfo, victim);
+  const samples = [];
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      const t = Date.now();
+      const [aliceBest, aliceFinal, victimBest] = await Promise.all([
+        bestNumber(alice).catch(() => null),
+        finalizedNumber(alice).catch(() => null),
+        bestNumber(target).catch(() => null),
+      ]);
+      samples.push({ t, aliceBest, aliceFinal, victimUp: victimBest !== null, victimBest });
+      await sleep(500);
+    }
+  })();
+  return {
+    samples,
+    stop: async () => {
+      stopped = true;
+      await loop;
+    },
+  };
+}
+
+const checks = {
+  /** Every authority authored finalised blocks, in Aura's round robin. */
+  async 'every-authority-authors'({ networkInfo }) {
+    const api = await apiOf(networkInfo, 'alice');
+    const authorities = (await api.query.aura.authorities()).map((k) => hex(k.toU8a()));
+    const expected = VALIDATORS.map(devKey);
+    if (JSON.stringify(authorities) !== JSON.stringify(expected)) {
+      throw new Error(`Aura authorities are ${authorities.map(nameOfKey).join(', ')}, expected ${VALIDATORS.join(', ')}`);
+    }
+    const authored = new Array(VALIDATORS.length).fill(0);
+    let next = 1;
+    await waitFor('a finalised block by every authority', async () => {
+      const finalized = (await api.rpc.chain.getHeader(await api.rpc.chain.getFinalizedHead())).number.toNumber();
+      for (; next <= finalized; next += 1) {
+        const header = await api.rpc.chain.getHeader(await api.rpc.chain.getBlockHash(next));
+        authored[auraAuthorIndex(header, authorities.length)] += 1;
+      }
+      return authored.every((n) => n > 0);
+    }, 110_000, 1_000);
+    const byNode = Object.fromEntries(VALIDATORS.map((n, i) => [n, authored[i]]));
+    log(`finalised blocks #1..#${next - 1} authored by ${JSON.stringify(byNode)}`);
+    record('authorship', byNode);
+    return next - 1;
+  },
+
+  /** Ferdie offers three monitored instances; Eve rents them for 60 periods. */
+  async 'open-agreement'({ networkInfo }) {
+    const runFile = process.env.QOS_ZOMBIENET_RUN;
+    if (!runFile) throw new Error('QOS_ZOMBIENET_RUN is not set: run the tests with `npm run test:zombienet` in scripts/');
+    const run = JSON.parse(fs.readFileSync(runFile, 'utf8'));
+    const api = await apiOf(networkInfo, 'alice');
+    const owner = signer('//Ferdie');
+    const client = signer('//Eve');
+    const { service } = await qos.registerService(api, owner, { price: UNIT, periodMs: PERIOD_MS });
+    for (const url of run.monitorUrls) await qos.addInstance(api, owner, service, url);
+    const { agreement, startMs } = await qos.createAgreement(api, client, { service, sla: DEMO_SLA, periods: AGREEMENT_PERIODS });
+    if (agreement !== BigInt(run.agreement)) throw new Error(`agreement ${agreement} created, but the monitors serve agreement ${run.agreement}`);
+    state.agreement = { id: agreement, startMs };
+    log(`agreement ${agreement}: ${AGREEMENT_PERIODS} periods of ${PERIOD_MS / 1000} s from ${new Date(startMs).toISOString()}, ${run.monitorUrls.length} monitored instances`);
+    return 1;
+  },
+
+  /** Periods 0, 1 and 2 are each recorded by their designated node, not all by one. */
+  async spread({ networkInfo }) {
+    requireAgreement();
+    const api = await apiOf(networkInfo, 'alice');
+    const rows = [];
+    for (let period = 0; period < 3; period += 1) {
+      const expected = await designated(api, period);
+      const got = await recorded(api, period, windowOf(period).to + 60_000 - Date.now());
+      log(`period ${period}: designated ${expected}, recorded by ${got.by} in block #${got.recordedAt}, ${seconds(got.atMs - windowOf(period).to)} s after its window closed`);
+      if (got.by !== expected) throw new Error(`period ${period} was recorded by ${got.by}, but ${expected} was designated and up`);
+      rows.push({ period, by: got.by, afterWindowS: seconds(got.atMs - windowOf(period).to) });
+    }
+    const distinct = new Set(rows.map((r) => r.by)).size;
+    if (distinct < 2) throw new Error(`periods 0-2 were all recorded by ${rows[0].by}`);
+    record('spread', rows);
+    return distinct;
+  },
+
+  /**
+   * Picks the next period `victim` is designated for and returns 20 s before
+   * that period's window closes, i.e. before the victim can record it; the
+   * next DSL line kills the victim. Starts watching the network.
+   */
+  async 'arm-outage'({ networkInfo, args: [victim] }) {
+    requireAgreement();
+    const api = await apiOf(networkInfo, 'alice');
+    const killLeadMs = 20_000;
+    let period = Math.max(3, Math.floor((Date.now() - state.agreement.startMs) / PERIOD_MS));
+    while (windowOf(period).to - killLeadMs < Date.now() + 1_000 || (await designated(api, period)) !== victim) {
+      period += 1;
+      if (period >= AGREEMENT_PERIODS) throw new Error(`${victim} is designated for no period left of agreement ${state.agreement.id}`);
+    }
+    const killAt = windowOf(period).to - killLeadMs;
+    log(`${victim} is designated for period ${period}, whose window closes at ${new Date(windowOf(period).to).toISOString()}; killing it in ${seconds(killAt - Date.now())} s`);
+    await sleep(killAt - Date.now());
+    const victimPort = portOf(networkInfo, victim);
+    const [victimBest, victimFinal] = await Promise.all([bestNumber(victimPort), finalizedNumber(victimPort)]);
+    state.outage = { victim, period, armedAt: Date.now(), victimBest, victimFinal, watcher: watch(networkInfo, victim) };
+    return period;
+  },
+
+  /**
+   * While the victim was down, its period was recorded by another node once
+   * the grace had passed, and Alice saw finality advance.
+   */
+  async 'outage-survived'({ networkInfo, args: [victim] }) {
+    requireOutage(victim);
+    const api = await apiOf(networkInfo, 'alice');
+    const { period, watcher } = state.outage;
+    const { samples } = watcher;
+    await waitFor(`the watcher to see ${victim} again`, () => samples.some((s, i) => i > 0 && s.victimUp && samples.slice(0, i).some((d) => !d.victimUp)), 15_000, 250);
+    const downFrom = samples.findIndex((s) => !s.victimUp);
+    if (downFrom < 0) throw new Error(`${victim} was never seen down`);
+    const upAgain = samples.findIndex((s, i) => i > downFrom && s.victimUp);
+    const killedAt = samples[downFrom].t;
+    const restartedAt = samples[upAgain].t;
+    const down = samples.slice(downFrom, upAgain);
+
+    // Finality with three of four.
+    const finals = down.map((s) => s.aliceFinal).filter((n) => n !== null);
+    const bests = down.map((s) => s.aliceBest).filter((n) => n !== null);
+    const finalityAdvanced = finals[finals.length - 1] - finals[0];
+    let longestStallMs = 0;
+    let since = down[0].t;
+    for (let i = 1; i < down.length; i += 1) {
+      if (down[i].aliceFinal !== null && down[i].aliceFinal > (down[i - 1].aliceFinal ?? 0)) {
+        longestStallMs = Math.max(longestStallMs, down[i].t - since);
+        since = down[i].t;
+      }
+    }
+    longestStallMs = Math.max(longestStallMs, down[down.length - 1].t - since);
+    log(`${victim} down for ${seconds(restartedAt - killedAt)} s: Alice's best block went #${bests[0]} -> #${bests[bests.length - 1]}, finalised #${finals[0]} -> #${finals[finals.length - 1]} (longest wait for the next finalised block ${seconds(longestStallMs)} s)`);
+    if (finalityAdvanced < 10) throw new Error(`finality advanced by only ${finalityAdvanced} blocks in ${seconds(restartedAt - killedAt)} s with ${victim} down`);
+
+    // The victim's period, recorded by someone else after the grace.
+    const graceMs = (await api.consts.metricsBlocks.submitGrace).toNumber() * (await api.consts.metricsBlocks.millisecsPerBlock).toNumber();
+    const windowClosed = windowOf(period).to;
+    const got = await recorded(api, period, 1_000);
+    log(`period ${period}: recorded by ${got.by} in block #${got.recordedAt}, ${seconds(got.atMs - windowClosed)} s after its window closed (grace ${graceMs / 1000} s) and ${seconds(got.atMs - killedAt)} s after ${victim} was killed`);
+    if (got.by === victim) throw new Error(`period ${period} was recorded by ${victim}, which should have been down`);
+    if (got.atMs < windowClosed + graceMs) throw new Error(`period ${period} was recorded by ${got.by} before the grace ended`);
+    if (got.atMs > restartedAt) throw new Error(`period ${period} was recorded only after ${victim} came back`);
+    const verdict = await qos.periodRecord(api, state.agreement.id, period);
+    if (!verdict) throw new Error(`period ${period} has a metrics block but no SLA verdict`);
+    record('outage', {
+      victim,
+      period,
+      downS: seconds(restartedAt - killedAt),
+      recordedBy: got.by,
+      recordedAfterKillS: seconds(got.atMs - killedAt),
+      recordedAfterWindowS: seconds(got.atMs - windowClosed),
+      graceS: graceMs / 1000,
+      finalisedBlocksWhileDown: finalityAdvanced,
+      longestFinalityWaitS: seconds(longestStallMs),
+    });
+    state.outage.restartedAt = restartedAt;
+    return 1;
+  },
+
+  /** The victim resumed from its database, not from genesis, and caught up. */
+  async 'caught-up'({ networkInfo, args: [victim] }) {
+    requireOutage(victim);
+    const { victimBest, victimFinal, restartedAt, watcher } = state.outage;
+    await watcher.stop();
+    const victimPort = portOf(networkInfo, victim);
+    const alicePort = portOf(networkInfo, 'alice');
+    const sync = await rpc(victimPort, 'system_syncState');
+    log(`${victim} restarted at block #${sync.startingBlock} (it had best #${victimBest}, finalised #${victimFinal} when killed)`);
+    if (sync.startingBlock < victimFinal || sync.startingBlock === 0) {
+      throw new Error(`${victim} restarted from block #${sync.startingBlock}, below the #${victimFinal} it had finalised: its database was not kept`);
+    }
+    const target = await finalizedNumber(alicePort);
+    await waitFor(`${victim} to finalise #${target}`, async () => (await finalizedNumber(victimPort)) >= target, 100_000, 500);
+    const caughtUpMs = Date.now() - restartedAt;
+    const [best, aliceBest, peers] = await Promise.all([bestNumber(victimPort), bestNumber(alicePort), rpc(victimPort, 'system_health')]);
+    log(`${victim} finalised #${target} ${seconds(caughtUpMs)} s after its restart; best #${best} (Alice #${aliceBest}), ${peers.peers} peers`);
+    record('catch-up', { victim, startingBlock: sync.startingBlock, bestWhenKilled: victimBest, finalisedWhenKilled: victimFinal, caughtUpS: seconds(caughtUpMs) });
+    return 1;
+  },
+
+  /** The victim records the first period it is designated for after its restart; no period was lost. */
+  async 'takes-turn'({ networkInfo, args: [victim] }) {
+    requireOutage(victim);
+    const api = await apiOf(networkInfo, 'alice');
+    let period = state.outage.period + 1;
+    while (windowOf(period).to < Date.now() + 5_000 || (await designated(api, period)) !== victim) {
+      period += 1;
+      if (period >= AGREEMENT_PERIODS) throw new Error(`${victim} is designated for no period left of agreement ${state.agreement.id}`);
+    }
+    log(`${victim} is designated for period ${period}, whose window closes in ${seconds(windowOf(period).to - Date.now())} s`);
+    const graceMs = (await api.consts.metricsBlocks.submitGrace).toNumber() * (await api.consts.metricsBlocks.millisecsPerBlock).toNumber();
+    const got = await recorded(api, period, windowOf(period).to + graceMs + 60_000 - Date.now());
+    log(`period ${period}: recorded by ${got.by} in block #${got.recordedAt}, ${seconds(got.atMs - windowOf(period).to)} s after its window closed`);
+    if (got.by !== victim) throw new Error(`period ${period} was recorded by ${got.by}, not by ${victim}, its designated node`);
+    if (got.atMs >= windowOf(period).to + graceMs) throw new Error(`${victim} recorded period ${period} only after the grace`);
+    for (let p = 0; p <= period; p += 1) {
+      if (!(await qos.metricsBlock(api, state.agreement.id, p))) throw new Error(`period ${p} has no metrics block`);
+    }
+    record('turn', { victim, period, recordedAfterWindowS: seconds(got.atMs - windowOf(period).to), periodsRecorded: period + 1 });
+    log(`every period 0..${period} of agreement ${state.agreement.id} is recorded`);
+    return 1;
+  },
+};
+
+/** Zombienet's entry point: `args` = [check, ...its arguments]. */
+export async function run(nodeName, networkInfo, args) {
+  const [name, ...rest] = args.map((a) => a.trim());
+  const check = checks[name];
+  if (!check) throw new Error(`unknown check "${name}"; known: ${Object.keys(checks).join(', ')}`);
+  const started = Date.now();
+  try {
+    return await check({ nodeName, networkInfo, args: rest });
+  } finally {
+    log(`${name}${rest.length ? ` ${rest.join(' ')}` : ''}: ${seconds(Date.now() - started)} s`);
+  }
+}
+
+/** Names a `js-script` line may call. */
+export const checkNames = Object.keys(checks);
