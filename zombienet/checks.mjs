@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 
 import { connect, signer } from '../scripts/lib/chain.mjs';
-import { rpc, sleep, waitFor } from '../scripts/lib/node.mjs';
+import { bestNumber, finalizedNumber, rpc, sleep, waitFor } from '../scripts/lib/node.mjs';
 import * as qos from '../scripts/lib/qos.mjs';
 import { DEMO_SLA, UNIT } from '../scripts/lib/scenario.mjs';
 
@@ -41,15 +41,6 @@ function record(what, values) {
   state.measured[what] = values;
   const file = process.env.QOS_ZOMBIENET_RESULTS;
   if (file) fs.writeFileSync(file, `${JSON.stringify(state.measured, null, 2)}\n`);
-}
-
-async function finalizedNumber(port) {
-  const hash = await rpc(port, 'chain_getFinalizedHead');
-  return parseInt((await rpc(port, 'chain_getHeader', [hash])).number, 16);
-}
-
-async function bestNumber(port) {
-  return parseInt((await rpc(port, 'chain_getHeader')).number, 16);
 }
 
 /** Index of the authority that authored `header`: its Aura slot mod the set size. */

@@ -61,26 +61,31 @@ fn genesis(authorities: Vec<Validator>, endowed: Vec<AccountId>, root: AccountId
 	})
 }
 
-/// Alice alone validates and accounts.
-pub fn development_config_genesis() -> Value {
+/// The dev validators in authority order; a preset takes the first few.
+const DEV_VALIDATORS: [(Sr25519Keyring, Ed25519Keyring); 4] = [
+	(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
+	(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
+	(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
+	(Sr25519Keyring::Dave, Ed25519Keyring::Dave),
+];
+
+/// The first `count` dev validators validate and account; Alice is root.
+fn dev_genesis(count: usize) -> Value {
 	genesis(
-		validators(&[(Sr25519Keyring::Alice, Ed25519Keyring::Alice)]),
+		validators(&DEV_VALIDATORS[..count]),
 		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
 		Sr25519Keyring::Alice.to_account_id(),
 	)
 }
 
+/// Alice alone validates and accounts.
+pub fn development_config_genesis() -> Value {
+	dev_genesis(1)
+}
+
 /// Alice, Bob and Charlie validate and account.
 pub fn local_testnet_genesis() -> Value {
-	genesis(
-		validators(&[
-			(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
-			(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
-			(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
-		]),
-		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
-		Sr25519Keyring::Alice.to_account_id(),
-	)
+	dev_genesis(3)
 }
 
 /// Id of the four-validator local testnet preset.
@@ -89,16 +94,7 @@ pub const LOCAL_TESTNET_FOUR_PRESET: &str = "local_testnet_four";
 /// Alice, Bob, Charlie and Dave validate and account: the smallest set in
 /// which GRANDPA still finalises with one validator down (3 of 4 > 2/3).
 pub fn local_testnet_four_genesis() -> Value {
-	genesis(
-		validators(&[
-			(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
-			(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
-			(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
-			(Sr25519Keyring::Dave, Ed25519Keyring::Dave),
-		]),
-		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
-		Sr25519Keyring::Alice.to_account_id(),
-	)
+	dev_genesis(4)
 }
 
 /// The preset `id` as JSON, if it exists.
