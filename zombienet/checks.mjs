@@ -57,6 +57,11 @@ async function blockTime(api, number) {
   return (await (await api.at(hash)).query.timestamp.now()).toNumber();
 }
 
+/** `SubmitGrace` in milliseconds: how long only the designated node may record a period. */
+function submitGraceMs(api) {
+  return api.consts.metricsBlocks.submitGrace.toNumber() * api.consts.metricsBlocks.millisecsPerBlock.toNumber();
+}
+
 function windowOf(period) {
   const from = state.agreement.startMs + period * PERIOD_MS;
   return { from, to: from + PERIOD_MS };
@@ -231,7 +236,7 @@ const checks = {
     if (finalityAdvanced < 10) throw new Error(`finality advanced by only ${finalityAdvanced} blocks in ${seconds(restartedAt - killedAt)} s with ${victim} down`);
 
     // The victim's period, recorded by someone else after the grace.
-    const graceMs = (await api.consts.metricsBlocks.submitGrace).toNumber() * (await api.consts.metricsBlocks.millisecsPerBlock).toNumber();
+    const graceMs = submitGraceMs(api);
     const windowClosed = windowOf(period).to;
     const got = await recorded(api, period, 1_000);
     log(`period ${period}: recorded by ${got.by} in block #${got.recordedAt}, ${seconds(got.atMs - windowClosed)} s after its window closed (grace ${graceMs / 1000} s) and ${seconds(got.atMs - killedAt)} s after ${victim} was killed`);
@@ -286,7 +291,7 @@ const checks = {
       if (period >= AGREEMENT_PERIODS) throw new Error(`${victim} is designated for no period left of agreement ${state.agreement.id}`);
     }
     log(`${victim} is designated for period ${period}, whose window closes in ${seconds(windowOf(period).to - Date.now())} s`);
-    const graceMs = (await api.consts.metricsBlocks.submitGrace).toNumber() * (await api.consts.metricsBlocks.millisecsPerBlock).toNumber();
+    const graceMs = submitGraceMs(api);
     const got = await recorded(api, period, windowOf(period).to + graceMs + 60_000 - Date.now());
     log(`period ${period}: recorded by ${got.by} in block #${got.recordedAt}, ${seconds(got.atMs - windowOf(period).to)} s after its window closed`);
     if (got.by !== victim) throw new Error(`period ${period} was recorded by ${got.by}, not by ${victim}, its designated node`);

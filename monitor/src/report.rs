@@ -19,7 +19,7 @@
 use qos_primitives::{otp, AgreementId, Hash256, InstanceId, PeriodIndex, Report, Window};
 use serde::Serialize;
 
-use crate::{key::MonitorKey, store::Sample};
+use crate::{key::MonitorKey, store::Sample, system::Reading};
 
 /// The value at nearest rank `ceil(pct/100 · n)` of `sorted` (ascending); 0 when empty.
 pub fn nearest_rank(sorted: &[u32], pct: u32) -> u32 {
@@ -46,8 +46,8 @@ pub fn aggregate(
 	let mut latencies_ms: Vec<u32> =
 		inside.iter().filter(|s| s.probe_ok).map(|s| s.latency_us.div_ceil(1000)).collect();
 	latencies_ms.sort_unstable();
-	let mean = |f: fn(&Sample) -> u16| {
-		inside.iter().map(|s| f(s) as u64).sum::<u64>().checked_div(n).unwrap_or(0) as u16
+	let mean = |f: fn(&Reading) -> u16| {
+		inside.iter().map(|s| f(&s.machine) as u64).sum::<u64>().checked_div(n).unwrap_or(0) as u16
 	};
 	Report {
 		agreement,
@@ -61,13 +61,13 @@ pub fn aggregate(
 		latency_p50_ms: nearest_rank(&latencies_ms, 50),
 		latency_p95_ms: nearest_rank(&latencies_ms, 95),
 		latency_p99_ms: nearest_rank(&latencies_ms, 99),
-		min_vcpus_milli: inside.iter().map(|s| s.vcpus_milli).min().unwrap_or(0),
-		min_memory_mib: inside.iter().map(|s| s.memory_mib).min().unwrap_or(0),
-		cpu_utilisation_permille: mean(|s| s.cpu_utilisation_permille),
-		cpu_steal_permille: mean(|s| s.cpu_steal_permille),
-		max_memory_used_mib: inside.iter().map(|s| s.memory_used_mib).max().unwrap_or(0),
-		net_rx_bytes: inside.iter().fold(0u64, |acc, s| acc.saturating_add(s.net_rx_delta)),
-		net_tx_bytes: inside.iter().fold(0u64, |acc, s| acc.saturating_add(s.net_tx_delta)),
+		min_vcpus_milli: inside.iter().map(|s| s.machine.vcpus_milli).min().unwrap_or(0),
+		min_memory_mib: inside.iter().map(|s| s.machine.memory_mib).min().unwrap_or(0),
+		cpu_utilisation_permille: mean(|m| m.cpu_utilisation_permille),
+		cpu_steal_permille: mean(|m| m.cpu_steal_permille),
+		max_memory_used_mib: inside.iter().map(|s| s.machine.memory_used_mib).max().unwrap_or(0),
+		net_rx_bytes: inside.iter().fold(0u64, |acc, s| acc.saturating_add(s.machine.net_rx_delta)),
+		net_tx_bytes: inside.iter().fold(0u64, |acc, s| acc.saturating_add(s.machine.net_tx_delta)),
 	}
 }
 
@@ -145,12 +145,12 @@ mod tests {
 		let mut samples: Vec<Sample> = (0..10).map(|i| at(10_000 + i * 1000, true, i as u32 + 1)).collect();
 		samples[9].probe_ok = false;
 		samples[9].latency_us = 2_000_000;
-		samples[3].vcpus_milli = 1_500;
-		samples[4].memory_mib = 2_048;
-		samples[5].memory_used_mib = 3_000;
-		samples[6].cpu_utilisation_permille = 1000; // mean (9·100 + 1000) / 10 = 190
-		samples[7].cpu_steal_permille = 11; // mean (9·1 + 11) / 10 = 2
-		samples[8].net_rx_delta = u64::MAX; // saturates instead of wrapping
+		samples[3].machine.vcpus_milli = 1_500;
+		samples[4].machine.memory_mib = 2_048;
+		samples[5].machine.memory_used_mib = 3_000;
+		samples[6].machine.cpu_utilisation_permille = 1000; // mean (9·100 + 1000) / 10 = 190
+		samples[7].machine.cpu_steal_permille = 11; // mean (9·1 + 11) / 10 = 2
+		samples[8].machine.net_rx_delta = u64::MAX; // saturates instead of wrapping
 		// Outside the window: ignored.
 		samples.push(at(9_999, false, 1));
 		samples.push(at(20_000, false, 1));

@@ -17,7 +17,7 @@ use crate::{
 	config::ProbeConfig,
 	now_ms, probe,
 	store::{Sample, Store},
-	system::SystemSource,
+	system::{Reading, SystemSource},
 	warn,
 };
 
@@ -121,13 +121,7 @@ impl Sampler {
 			ts_ms,
 			probe_ok: outcome.success,
 			latency_us: outcome.latency_us,
-			vcpus_milli: reading.vcpus_milli,
-			memory_mib: reading.memory_mib,
-			memory_used_mib: reading.memory_used_mib,
-			cpu_utilisation_permille: reading.cpu_utilisation_permille,
-			cpu_steal_permille: reading.cpu_steal_permille,
-			net_rx_delta: reading.net_rx_delta,
-			net_tx_delta: reading.net_tx_delta,
+			machine: reading,
 		};
 		self.store.append(&[sample]).map_err(|e| e.0)?;
 		self.last_ts_ms = ts_ms;
@@ -158,13 +152,15 @@ pub fn synthetic_samples(from_ms: u64, to_ms: u64, interval_ms: u64) -> Vec<Samp
 				ts_ms,
 				probe_ok: !r.is_multiple_of(100),
 				latency_us: 1_000 + (mix % 39_000) as u32,
-				vcpus_milli: 2_000,
-				memory_mib: 4_096,
-				memory_used_mib: 1_024 + (mix % 512) as u32,
-				cpu_utilisation_permille: (mix % 1000) as u16,
-				cpu_steal_permille: (mix % 7) as u16,
-				net_rx_delta: mix % 100_000,
-				net_tx_delta: mix % 50_000,
+				machine: Reading {
+					vcpus_milli: 2_000,
+					memory_mib: 4_096,
+					memory_used_mib: 1_024 + (mix % 512) as u32,
+					cpu_utilisation_permille: (mix % 1000) as u16,
+					cpu_steal_permille: (mix % 7) as u16,
+					net_rx_delta: mix % 100_000,
+					net_tx_delta: mix % 50_000,
+				},
 			}
 		})
 		.collect()
@@ -193,7 +189,7 @@ mod tests {
 		assert_eq!(store.len().unwrap(), 2);
 		assert_eq!(metrics.samples_taken.load(Ordering::Relaxed), 2);
 		let last = store.last().unwrap().unwrap();
-		assert!(last.probe_ok && last.vcpus_milli >= 1000 && last.memory_mib > 0);
+		assert!(last.probe_ok && last.machine.vcpus_milli >= 1000 && last.machine.memory_mib > 0);
 		assert_eq!(metrics.last_sample_ms.load(Ordering::Relaxed), last.ts_ms);
 
 		// A clock that jumped back: the sampler refuses to write before its last sample.

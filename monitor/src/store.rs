@@ -22,6 +22,7 @@
 use std::{fmt, path::Path};
 
 use codec::{Decode, Encode};
+use crate::system::Reading;
 use redb::{Database, ReadTransaction, ReadableTable, ReadableTableMetadata, TableDefinition};
 
 const SAMPLES: TableDefinition<u64, &[u8]> = TableDefinition::new("samples");
@@ -40,15 +41,9 @@ pub struct Sample {
 	pub probe_ok: bool,
 	/// Probe latency in microseconds.
 	pub latency_us: u32,
-	pub vcpus_milli: u32,
-	pub memory_mib: u32,
-	pub memory_used_mib: u32,
-	pub cpu_utilisation_permille: u16,
-	pub cpu_steal_permille: u16,
-	/// Bytes received since the previous sample.
-	pub net_rx_delta: u64,
-	/// Bytes sent since the previous sample.
-	pub net_tx_delta: u64,
+	/// The machine at that moment; its counters are deltas since the
+	/// previous sample.
+	pub machine: Reading,
 }
 
 /// A storage failure, described for the log and for a 500 response.
@@ -199,13 +194,15 @@ pub(crate) mod tests {
 			ts_ms,
 			probe_ok: true,
 			latency_us: 1_500,
-			vcpus_milli: 2_000,
-			memory_mib: 4_096,
-			memory_used_mib: 1_000,
-			cpu_utilisation_permille: 100,
-			cpu_steal_permille: 1,
-			net_rx_delta: 10,
-			net_tx_delta: 20,
+			machine: Reading {
+				vcpus_milli: 2_000,
+				memory_mib: 4_096,
+				memory_used_mib: 1_000,
+				cpu_utilisation_permille: 100,
+				cpu_steal_permille: 1,
+				net_rx_delta: 10,
+				net_tx_delta: 20,
+			},
 		}
 	}
 

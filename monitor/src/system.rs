@@ -115,8 +115,9 @@ pub struct CgroupLimits {
 	pub memory: Option<(u64, PathBuf)>,
 }
 
-/// One reading of the machine.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One reading of the machine. Stored inside every sample: the field order is
+/// part of the store's format.
+#[derive(Clone, Debug, PartialEq, Eq, codec::Encode, codec::Decode)]
 pub struct Reading {
 	pub vcpus_milli: u32,
 	pub memory_mib: u32,

@@ -1,20 +1,13 @@
 // A real (small) HTTP workload for the demo and tests: what a tenant would run
 // on a rented instance. `/healthz` answers 200, or 503 while it is "down".
-import http from 'node:http';
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
+import http from 'node:http';
 
-export class Workload {
-  constructor() {
-    this.isDown = false;
-    this.served = 0;
-    this.server = http.createServer((req, res) => {
-      this.served += 1;
-      if (this.isDown) {
-        res.writeHead(503, { 'content-type': 'text/plain' }).end('down\n');
-      } else {
-        res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
-      }
-    });
+/** An HTTP server on a free loopback port. */
+class LoopbackServer {
+  constructor(handler) {
+    this.server = http.createServer(handler);
   }
 
   async listen(port = 0) {
@@ -22,6 +15,26 @@ export class Workload {
     await once(this.server, 'listening');
     this.port = this.server.address().port;
     return this;
+  }
+
+  async close() {
+    this.server.closeAllConnections?.();
+    this.server.close();
+  }
+}
+
+export class Workload extends LoopbackServer {
+  constructor() {
+    super((req, res) => {
+      this.served += 1;
+      if (this.isDown) {
+        res.writeHead(503, { 'content-type': 'text/plain' }).end('down\n');
+      } else {
+        res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
+      }
+    });
+    this.isDown = false;
+    this.served = 0;
   }
 
   get url() {
@@ -35,11 +48,6 @@ export class Workload {
   up() {
     this.isDown = false;
   }
-
-  async close() {
-    this.server.closeAllConnections?.();
-    this.server.close();
-  }
 }
 
 /**
@@ -47,12 +55,9 @@ export class Workload {
  * requests and rewrites the answer to claim that every probe succeeded,
  * fixing up `scale` and `report_hash` — but it cannot forge the HMAC `tag`.
  */
-export class TamperingProxy {
+export class TamperingProxy extends LoopbackServer {
   constructor(upstream, periods = null) {
-    this.upstream = upstream;
-    this.periods = periods ? new Set(periods.map(Number)) : null;
-    this.tampered = 0;
-    this.server = http.createServer(async (req, res) => {
+    super(async (req, res) => {
       try {
         const answer = await fetch(`${this.upstream}${req.url}`);
         const text = await answer.text();
@@ -74,7 +79,6 @@ export class TamperingProxy {
         body.report.probe_successes = expected;
         body.report.probe_failures = 0;
         body.scale = `0x${scale.toString('hex')}`;
-        const { createHash } = await import('node:crypto');
         body.report_hash = `0x${createHash('sha256').update(scale).digest('hex')}`;
         this.tampered += 1;
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
@@ -82,21 +86,12 @@ export class TamperingProxy {
         res.writeHead(502, { 'content-type': 'application/json' }).end(JSON.stringify({ error: `proxy: ${e.message}` }));
       }
     });
-  }
-
-  async listen(port = 0) {
-    this.server.listen(port, '127.0.0.1');
-    await once(this.server, 'listening');
-    this.port = this.server.address().port;
-    return this;
+    this.upstream = upstream;
+    this.periods = periods ? new Set(periods.map(Number)) : null;
+    this.tampered = 0;
   }
 
   get url() {
     return `http://127.0.0.1:${this.port}`;
-  }
-
-  async close() {
-    this.server.closeAllConnections?.();
-    this.server.close();
   }
 }

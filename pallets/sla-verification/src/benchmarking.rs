@@ -90,24 +90,13 @@ fn agreement<T: Config>(owner: &T::AccountId, client: &T::AccountId, periods: u3
 fn reports(agreement: AgreementId, period: PeriodIndex, window: Window, count: u32) -> Vec<Report> {
 	(0..count)
 		.map(|instance| Report {
-			agreement,
-			period,
-			instance,
-			window,
-			expected_samples: 1000,
-			samples: 1000,
 			probe_successes: 980,
 			probe_failures: 20,
 			latency_p50_ms: 5,
 			latency_p95_ms: 20,
 			latency_p99_ms: 40,
-			min_vcpus_milli: 2000,
-			min_memory_mib: 4096,
-			cpu_utilisation_permille: 300,
 			cpu_steal_permille: 10,
-			max_memory_used_mib: 1000,
-			net_rx_bytes: 1,
-			net_tx_bytes: 1,
+			..Report::all_up(agreement, period, instance, window, 1000)
 		})
 		.collect()
 }
