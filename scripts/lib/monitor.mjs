@@ -2,17 +2,13 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 
-import { freePort, waitFor } from './node.mjs';
+import { freePort, releaseBinary, waitFor } from './node.mjs';
 
-const targetDir = process.env.CARGO_TARGET_DIR || path.join(os.homedir(), '.cache', 'qos-ledger', 'target');
-
+/** Path of the release monitor binary (QOS_MONITOR_BIN overrides). */
 export function monitorBinary() {
-  const bin = process.env.QOS_MONITOR_BIN || path.join(targetDir, 'release', 'qos-monitor');
-  if (!fs.existsSync(bin)) throw new Error(`monitor binary not found at ${bin}: build it with scripts/build.sh`);
-  return bin;
+  return releaseBinary('qos-monitor', 'QOS_MONITOR_BIN');
 }
 
 const live = new Set();

@@ -12,13 +12,18 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 
 const targetDir = process.env.CARGO_TARGET_DIR || path.join(os.homedir(), '.cache', 'qos-ledger', 'target');
 
-/** Path of the release node binary (QOS_NODE_BIN overrides). */
-export function nodeBinary() {
-  const bin = process.env.QOS_NODE_BIN || path.join(targetDir, 'release', 'qos-ledger-node');
+/** Path of the built release binary `name`; the environment variable `override` wins. */
+export function releaseBinary(name, override) {
+  const bin = process.env[override] || path.join(targetDir, 'release', name);
   if (!fs.existsSync(bin)) {
-    throw new Error(`node binary not found at ${bin}: build it with scripts/build.sh`);
+    throw new Error(`${name} not found at ${bin}: build it with scripts/build.sh`);
   }
   return bin;
+}
+
+/** Path of the release node binary (QOS_NODE_BIN overrides). */
+export function nodeBinary() {
+  return releaseBinary('qos-ledger-node', 'QOS_NODE_BIN');
 }
 
 /** A TCP port on 127.0.0.1 that nothing listens on right now. */
