@@ -1,12 +1,10 @@
 #!/usr/bin/env bash
-# Builds the release binaries: qos-ledger-node (with `benchmark pallet`, so one
-# build serves the demo, the tests and weight generation) and qos-monitor.
-# Each binary is built in its own cargo invocation so their feature sets never
-# mix and an incremental rebuild only touches what changed.
+# Builds the release binaries the demo and the tests run: qos-ledger-node and
+# qos-monitor, in one cargo invocation so cargo overlaps them on both cores.
+# The node is built without `runtime-benchmarks`: its runtime is the
+# production one. Weight generation builds its own benchmarking node
+# (scripts/weights/generate.sh).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$QOS_REPO"
-cargo build --locked --release -p qos-ledger-node --features qos-ledger-node/runtime-benchmarks
-if [ -f monitor/src/main.rs ] && grep -q '^name = "qos-monitor"' monitor/Cargo.toml; then
-	cargo build --locked --release -p qos-monitor
-fi
+cargo build --locked --release -p qos-ledger-node -p qos-monitor "$@"
