@@ -7,10 +7,12 @@
 //! - [`report`]: a monitor's [`Report`] for one instance and one window.
 //! - [`sla`]: QoS indicators, the credit schedule, and [`sla::evaluate`], the one
 //!   function that turns reports into a [`sla::Verdict`].
-//! - [`otp`]: the permission-check scheme of DESIGN.md (tags, OTP, commitment).
+//! - [`otp`]: the permission check (tags, OTP, commitment), specified in the
+//!   repository's `docs/protocol.md`.
 //! - [`merkle`]: the Merkle root over a metrics block's report hashes, and
 //!   inclusion proofs for single reports.
 //! - [`selection`]: which accounting node is designated for a period.
+//! - [`url`]: what a monitor's base URL may look like.
 //!
 //! Everything is `no_std` and allocation-light so it runs inside the Wasm
 //! runtime, and every integer is SCALE (little-endian) encoded.
@@ -24,9 +26,10 @@ pub mod report;
 pub mod selection;
 pub mod sla;
 pub mod traits;
+pub mod url;
 
 pub use bounded_collections::{BoundedVec, ConstU32};
-pub use report::{Report, Window};
+pub use report::{MissingReason, Report, Window};
 
 /// Identifies an agreement between a client and a service.
 pub type AgreementId = u64;

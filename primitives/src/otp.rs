@@ -1,4 +1,4 @@
-//! The permission check of DESIGN.md: monitors tag their reports with a key
+//! The permission check (`docs/protocol.md`, "Permission check"): monitors tag their reports with a key
 //! `K` that only they and the client hold; the client turns the tags into a
 //! one-time password whose commitment the accounting node put on chain.
 //!
@@ -91,10 +91,24 @@ mod tests {
 		hex::decode(s).unwrap().try_into().unwrap()
 	}
 
+	/// The reference vectors, kept with the crate as test data.
+	const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/otp-vectors.json");
+	/// The team's reference copy, beside the repository in the workspace only.
+	const SHARED_VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/otp-vectors.json");
+
 	fn vectors() -> serde_json::Value {
-		let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/otp-vectors.json");
-		let text = std::fs::read_to_string(path).expect("../shared/otp-vectors.json beside the repository");
+		let text = std::fs::read_to_string(VECTORS).expect("primitives/testdata/otp-vectors.json");
 		serde_json::from_str(&text).unwrap()
+	}
+
+	#[test]
+	fn test_vectors_equal_the_shared_reference_when_present() {
+		let Ok(shared) = std::fs::read_to_string(SHARED_VECTORS) else {
+			eprintln!("skipped: no ../shared/otp-vectors.json beside the repository to cross-check against");
+			return;
+		};
+		let shared: serde_json::Value = serde_json::from_str(&shared).unwrap();
+		assert_eq!(vectors(), shared, "primitives/testdata/otp-vectors.json differs from ../shared/otp-vectors.json");
 	}
 
 	#[test]

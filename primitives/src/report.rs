@@ -134,6 +134,23 @@ impl Report {
 	}
 }
 
+/// Why a metrics block holds no report of an instance it covers.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum MissingReason {
+	/// No complete answer before the deadline.
+	Timeout,
+	/// The request could not be made or the connection failed.
+	Unreachable,
+	/// The monitor answered with an HTTP status other than 200.
+	HttpStatus(u16),
+	/// The answer was not a valid report of the period (schema, hash,
+	/// agreement, period, instance, window or bounds).
+	InvalidAnswer,
+	/// The owner retired the instance before the window began; it was not asked.
+	Retired,
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;

@@ -5,6 +5,7 @@
 //! ```text
 //! pallet-metrics-blocks --AgreementRegistry-->  pallet-sla-verification  (what is due, which instances)
 //! pallet-metrics-blocks --MetricsBlockHandler--> pallet-sla-verification (reports + OTP commitment -> verdict)
+//! pallet-sla-verification --MetricsArchive-->   pallet-metrics-blocks    (drop a lapsed period's partial block, prune)
 //! pallet-sla-verification --EscrowSettlement--> pallet-escrow-release   (all fund movements)
 //! ```
 
@@ -33,8 +34,19 @@ pub struct PeriodToRecord {
 	pub period: PeriodIndex,
 	/// The period's window on the agreement's clock.
 	pub window: Window,
-	/// The instances expected to report, by ascending instance id.
+	/// The instances to pull, by ascending instance id, each with the
+	/// monitor URL in force for this window.
 	pub monitors: Vec<MonitorEndpoint>,
+	/// Instances the agreement covers that were retired before the window
+	/// began: nobody asks them, and they count as down.
+	pub retired: Vec<InstanceId>,
+}
+
+impl PeriodToRecord {
+	/// Every instance the agreement covers, pulled or retired.
+	pub fn covered_count(&self) -> usize {
+		self.monitors.len() + self.retired.len()
+	}
 }
 
 /// Read access to agreements, implemented by the pallet that owns them.
@@ -60,6 +72,26 @@ pub trait MetricsBlockHandler {
 		reports: &[Report],
 		otp_commitment: Commitment,
 	);
+}
+
+/// What the owner of agreements asks of the metrics-block store,
+/// implemented by the metrics-blocks pallet.
+pub trait MetricsArchive {
+	/// Drops any metrics block of `period` that is still waiting for a second
+	/// accounting node: the period lapsed without a final block.
+	fn discard_unfinished(agreement: AgreementId, period: PeriodIndex);
+
+	/// Removes up to `limit` stored metrics blocks of a pruned agreement, and
+	/// its chain once none is left. Returns how many blocks were removed and
+	/// whether the agreement is gone from the store.
+	fn prune(agreement: AgreementId, limit: u32) -> (u32, bool);
+}
+
+impl MetricsArchive for () {
+	fn discard_unfinished(_: AgreementId, _: PeriodIndex) {}
+	fn prune(_: AgreementId, _: u32) -> (u32, bool) {
+		(0, true)
+	}
 }
 
 impl AgreementRegistry for () {

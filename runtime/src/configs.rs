@@ -2,7 +2,7 @@
 
 use frame_support::{
 	derive_impl, parameter_types,
-	traits::{ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, VariantCountOf},
+	traits::{fungible::HoldConsideration, ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, LinearStoragePrice, VariantCountOf},
 	weights::{
 		constants::{ParityDbWeight, WEIGHT_REF_TIME_PER_SECOND},
 		IdentityFee, Weight,
@@ -118,20 +118,57 @@ impl pallet_sudo::Config for Runtime {
 	type WeightInfo = pallet_sudo::weights::SubstrateWeight<Runtime>;
 }
 
+/// Blocks after a period's window settled during which only its designated
+/// accounting node may record it (15 s).
+pub const SUBMIT_GRACE_BLOCKS: BlockNumber = 5;
+/// Shortest billing period (40 s): long enough for monitors to settle their
+/// reports, the designated node's grace and a second node's pull, so that
+/// recording keeps up with the periods.
+pub const MIN_PERIOD_MS: u64 = 40_000;
+const _: () = assert!(
+	MIN_PERIOD_MS >=
+		qos_primitives::REPORT_SETTLE_MS + 2 * SUBMIT_GRACE_BLOCKS as u64 * MILLI_SECS_PER_BLOCK,
+	"a period must cover settle time, the grace and a second pull"
+);
+
 parameter_types! {
 	/// Longest monitor URL an owner may register.
 	pub const MaxUrlLen: u32 = 256;
 	/// Most billing periods in one agreement.
 	pub const MaxPeriods: u32 = 10_000;
-	/// Shortest billing period: long enough for monitors to settle their
-	/// reports and an accounting node to record the block.
-	pub const MinPeriodMs: u64 = 30_000;
+	/// Shortest billing period.
+	pub const MinPeriodMs: u64 = MIN_PERIOD_MS;
+	/// Lowest price of a period (a thousandth of a QOS).
+	pub const MinPricePerPeriod: Balance = MILLI_UNIT;
+	/// Fee burned per instance and period for the accounting nodes' work.
+	pub const AccountingFee: Balance = 10 * MICRO_UNIT;
 	/// Wrong OTPs a client may send for a period before it is disputed.
 	pub const MaxOtpAttempts: u32 = 3;
-	/// Blocks the client has after a period is recorded to confirm it before
-	/// either party may escalate (one hour).
-	pub const ConfirmWindow: BlockNumber = HOURS;
+	/// Blocks after a period is recorded during which the client confirms or
+	/// contests it and the owner may contest a breach (one hour); after it an
+	/// undisputed period is paid per its verdict.
+	pub const ContestWindow: BlockNumber = HOURS;
+	/// Blocks an arbiter has to resolve a dispute (one day).
+	pub const ArbitrationWindow: BlockNumber = DAYS;
+	/// An unresolved dispute is split in half.
+	pub const UnresolvedDisputeOwnerShare: Perbill = Perbill::from_percent(50);
+	/// A period without a final metrics block ten minutes after its window
+	/// settled lapses and is refunded.
+	pub const RecordDeadlineMs: u64 = 10 * 60 * 1_000;
+	/// Finished agreements are kept a week before they may be pruned.
+	pub const AgreementRetention: BlockNumber = 7 * DAYS;
+	/// Storage deposits: a base and a price per stored byte.
+	pub const DepositBase: Balance = MILLI_UNIT;
+	pub const DepositPerByte: Balance = MICRO_UNIT;
+	pub const ServiceDepositReason: RuntimeHoldReason =
+		RuntimeHoldReason::SlaVerification(pallet_sla_verification::HoldReason::ServiceDeposit);
+	pub const AgreementDepositReason: RuntimeHoldReason =
+		RuntimeHoldReason::SlaVerification(pallet_sla_verification::HoldReason::AgreementDeposit);
 }
+
+/// A storage deposit held on the depositor's balance under `Reason`.
+pub type StorageDeposit<Reason> =
+	HoldConsideration<AccountId, Balances, Reason, LinearStoragePrice<DepositBase, DepositPerByte, Balance>>;
 
 impl pallet_escrow_release::Config for Runtime {
 	type Currency = Balances;
@@ -140,15 +177,30 @@ impl pallet_escrow_release::Config for Runtime {
 
 impl pallet_sla_verification::Config for Runtime {
 	type Escrow = EscrowRelease;
+	type Metrics = MetricsBlocks;
 	type Time = Timestamp;
-	/// Root, i.e. sudo on dev chains, arbitrates disputes.
+	/// Root, i.e. sudo on dev chains, is the last-resort arbiter.
 	type ArbiterOrigin = frame_system::EnsureRoot<AccountId>;
+	type ServiceDeposit = StorageDeposit<ServiceDepositReason>;
+	type AgreementDeposit = StorageDeposit<AgreementDepositReason>;
+	type AccountingFee = AccountingFee;
+	type MinPricePerPeriod = MinPricePerPeriod;
 	type MaxUrlLen = MaxUrlLen;
+	type MaxOffers = ConstU32<4>;
+	type MaxArbiters = ConstU32<4>;
+	type MaxReasonLen = ConstU32<256>;
 	type MaxPeriods = MaxPeriods;
 	type MinPeriodMs = MinPeriodMs;
 	type MaxOtpAttempts = MaxOtpAttempts;
-	type ConfirmWindow = ConfirmWindow;
+	type ContestWindow = ContestWindow;
+	type ArbitrationWindow = ArbitrationWindow;
+	type UnresolvedDisputeOwnerShare = UnresolvedDisputeOwnerShare;
+	type RecordDeadlineMs = RecordDeadlineMs;
+	type AgreementRetention = AgreementRetention;
+	type PruneBatch = ConstU32<256>;
 	type WeightInfo = pallet_sla_verification::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = crate::benchmark_helpers::SlaBenchHelper;
 }
 
 /// The accounting nodes are the Aura authorities.
@@ -165,9 +217,9 @@ impl pallet_metrics_blocks::Config for Runtime {
 	type MetricsHandler = SlaVerification;
 	type UnixTime = Timestamp;
 	type MaxAuthorities = ConstU32<32>;
-	/// After 20 blocks (60 s) past a settled window, any accounting node may
+	/// After 5 blocks (15 s) past a settled window, any accounting node may
 	/// record a period the designated one did not.
-	type SubmitGrace = ConstU32<20>;
+	type SubmitGrace = ConstU32<SUBMIT_GRACE_BLOCKS>;
 	type MillisecsPerBlock = ConstU64<MILLI_SECS_PER_BLOCK>;
 	type RetainPeriods = ConstU32<256>;
 	type TransactionPriority =

@@ -11,11 +11,13 @@
 //!
 //! - **Open.** The agreement pallet opens an escrow with the period price, the
 //!   number of periods due and the amount to hold up front (the SLA pallet of
-//!   qos-ledger holds `price × periods`, DESIGN.md step 2).
+//!   qos-ledger holds `price × periods`).
 //! - **Settle a period.** `owner_share` of the period price is moved with
 //!   `transfer_on_hold` to the owner's free balance; the rest is released to
 //!   the client.
 //! - **Refund periods.** Cancelled periods are released to the client.
+//! - **Accounting fee.** The fee for the accounting nodes' work on an
+//!   agreement is burned from the client's free balance when it is made.
 //! - **Close.** Whatever is left (for instance after a [`Pallet::top_up`]) is
 //!   released to the client and the escrow is removed.
 //!
@@ -50,7 +52,7 @@
 //! - For every client, the balance on hold under [`HoldReason::Escrow`] equals
 //!   the sum of that client's open escrows.
 //! - [`TotalEscrowed`] equals the sum of all open escrows.
-//! - No operation mints or burns: total issuance never changes.
+//! - No operation mints; only the accounting fee is burned.
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
@@ -142,6 +144,11 @@ pub trait EscrowSettlement<AccountId> {
 	/// What is on hold for `agreement`, if its escrow is open.
 	fn held(agreement: AgreementId) -> Option<Self::Balance>;
 
+	/// Burns `amount` of `client`'s free balance: the fee for the accounting
+	/// nodes' work on `agreement`. Fails, burning nothing, if the client
+	/// cannot pay it and keep its account alive.
+	fn burn_fee(agreement: AgreementId, client: &AccountId, amount: Self::Balance) -> sp_runtime::DispatchResult;
+
 	/// Gives `who` a free balance of `amount` above the existential deposit.
 	#[cfg(feature = "runtime-benchmarks")]
 	fn fund_for_benchmarks(who: &AccountId, amount: Self::Balance);
@@ -154,7 +161,7 @@ pub mod pallet {
 		pallet_prelude::*,
 		traits::{
 			fungible::{Mutate, MutateHold},
-			tokens::{Fortitude, Precision, Restriction},
+			tokens::{Fortitude, Precision, Preservation, Restriction},
 		},
 	};
 	use frame_system::pallet_prelude::*;
@@ -214,6 +221,8 @@ pub mod pallet {
 		EscrowClosed { agreement: AgreementId, released: BalanceOf<T> },
 		/// What is held (`held`) cannot pay the next period due (`next_due`).
 		EscrowLow { agreement: AgreementId, held: BalanceOf<T>, next_due: BalanceOf<T> },
+		/// The client paid `amount` of accounting fee for the agreement; it was burned.
+		AccountingFeeBurned { agreement: AgreementId, client: T::AccountId, amount: BalanceOf<T> },
 	}
 
 	#[pallet::error]
@@ -419,6 +428,16 @@ pub mod pallet {
 
 		fn held(agreement: AgreementId) -> Option<BalanceOf<T>> {
 			Escrows::<T>::get(agreement).map(|e| e.held)
+		}
+
+		fn burn_fee(agreement: AgreementId, client: &T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
+			if amount.is_zero() {
+				return Ok(());
+			}
+			T::Currency::burn_from(client, amount, Preservation::Preserve, Precision::Exact, Fortitude::Polite)
+				.map_err(|_| Error::<T>::InsufficientFunds)?;
+			Self::deposit_event(Event::AccountingFeeBurned { agreement, client: client.clone(), amount });
+			Ok(())
 		}
 
 		#[cfg(feature = "runtime-benchmarks")]

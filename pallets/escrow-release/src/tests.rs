@@ -272,6 +272,36 @@ fn a_token_error_is_not_mistaken_for_success() {
 	});
 }
 
+#[test]
+fn burn_fee_burns_from_the_clients_free_balance_only() {
+	new_test_ext().execute_with(|| {
+		let issuance = Balances::total_issuance();
+		open(2);
+		let (free_before, held_before) = (free(CLIENT), held_by(CLIENT));
+		assert_ok!(Escrow::burn_fee(AGREEMENT, &CLIENT, 30));
+		assert_eq!(free(CLIENT), free_before - 30);
+		assert_eq!(held_by(CLIENT), held_before, "the escrow is untouched");
+		assert_eq!(last_event(), Event::AccountingFeeBurned { agreement: AGREEMENT, client: CLIENT, amount: 30 });
+		check_invariants(issuance - 30);
+		// A zero fee burns nothing and emits nothing.
+		let events = System::events().len();
+		assert_ok!(Escrow::burn_fee(AGREEMENT, &CLIENT, 0));
+		assert_eq!(System::events().len(), events);
+	});
+}
+
+#[test]
+fn burn_fee_the_client_cannot_pay_burns_nothing() {
+	new_test_ext().execute_with(|| {
+		let issuance = Balances::total_issuance();
+		// The whole free balance would reap the account: refused.
+		let all = free(CLIENT);
+		assert_noop!(Escrow::burn_fee(AGREEMENT, &CLIENT, all), Error::<Test>::InsufficientFunds);
+		assert_noop!(Escrow::burn_fee(AGREEMENT, &CLIENT, all + 1), Error::<Test>::InsufficientFunds);
+		check_invariants(issuance);
+	});
+}
+
 mod property {
 	use super::*;
 	use proptest::prelude::*;
@@ -283,6 +313,7 @@ mod property {
 		Refund { agreement: u64, periods: u32 },
 		Close { agreement: u64 },
 		TopUp { agreement: u64, who: AccountId, amount: Balance },
+		BurnFee { agreement: u64, who: AccountId, amount: Balance },
 	}
 
 	fn op() -> impl Strategy<Value = Op> {
@@ -294,7 +325,8 @@ mod property {
 			(0u64..4, 0u32..=1_000_000_000).prop_map(|(agreement, owner_share)| Op::Settle { agreement, owner_share }),
 			(0u64..4, 0u32..4).prop_map(|(agreement, periods)| Op::Refund { agreement, periods }),
 			(0u64..4).prop_map(|agreement| Op::Close { agreement }),
-			(0u64..4, account, 0u128..3_000).prop_map(|(agreement, who, amount)| Op::TopUp { agreement, who, amount }),
+			(0u64..4, account.clone(), 0u128..3_000).prop_map(|(agreement, who, amount)| Op::TopUp { agreement, who, amount }),
+			(0u64..4, account, 0u128..3_000).prop_map(|(agreement, who, amount)| Op::BurnFee { agreement, who, amount }),
 		]
 	}
 
@@ -303,11 +335,11 @@ mod property {
 		#[test]
 		fn funds_are_conserved_and_holds_match_escrows(ops in proptest::collection::vec(op(), 1..40)) {
 			new_test_ext().execute_with(|| {
-				let issuance = Balances::total_issuance();
+				let mut issuance = Balances::total_issuance();
 				for op in ops {
 					// Failures are fine; they must change nothing (checked by the invariants).
-					let _ = frame_support::storage::with_storage_layer(|| -> sp_runtime::DispatchResult {
-						match op {
+					let result = frame_support::storage::with_storage_layer(|| -> sp_runtime::DispatchResult {
+						match op.clone() {
 							Op::Open { agreement, client, owner, periods, prefund } => Escrow::open(
 								agreement, &client, &owner, 333, periods, 333 * prefund as Balance,
 							),
@@ -317,8 +349,13 @@ mod property {
 							Op::Close { agreement } => Escrow::close(agreement).map(|_| ()),
 							Op::TopUp { agreement, who, amount } =>
 								Escrow::top_up(RuntimeOrigin::signed(who), agreement, amount),
+							Op::BurnFee { agreement, who, amount } => Escrow::burn_fee(agreement, &who, amount),
 						}
 					});
+					// Only a fee that was paid leaves the supply.
+					if let (Op::BurnFee { amount, .. }, Ok(())) = (&op, &result) {
+						issuance -= amount;
+					}
 					check_invariants(issuance);
 					let held: Balance = [CLIENT, OWNER, OTHER].iter().map(|w| held_by(*w)).sum();
 					prop_assert_eq!(held, TotalEscrowed::<Test>::get());

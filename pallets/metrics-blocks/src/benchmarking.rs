@@ -1,6 +1,7 @@
 //! Benchmarks of pallet-metrics-blocks. `submit_metrics_block` is measured in
-//! its worst case: every report present, the signer designated, and the
-//! agreement's chain full so the oldest block is pruned.
+//! its worst case: a second pull that completes another node's partial block
+//! (every report compared with the first pull's), every covered instance
+//! reporting, and the agreement's chain full so the oldest block is pruned.
 
 use super::*;
 use crate::Pallet as MetricsBlocksPallet;
@@ -23,17 +24,24 @@ fn report(to_record: &PeriodToRecord, instance: InstanceId) -> Report {
 	Report::all_up(to_record.agreement, to_record.period, instance, to_record.window, 60)
 }
 
-/// A valid submission of `r` reports by the designated node, with the
-/// agreement's chain full so recording prunes.
-fn valid_submission<T: Config>(r: u32) -> Result<Call<T>, BenchmarkError> {
-	let to_record = T::BenchmarkHelper::awaiting_period(r);
+/// A valid second pull of `n` reports after another node's partial block of
+/// the same reports, with the agreement's chain full so recording prunes.
+fn valid_submission<T: Config>(n: u32) -> Result<Call<T>, BenchmarkError> {
+	let to_record = T::BenchmarkHelper::awaiting_period(n);
+	if T::Authorities::get().len() < 2 {
+		T::BenchmarkHelper::add_authority(AuthorityId::generate_pair(None));
+	}
 	let authorities = T::Authorities::get();
 	let designated = designated_index(to_record.agreement, to_record.period, authorities.len() as u32)
-		.ok_or(BenchmarkError::Stop("no authorities"))?;
-	let key = AccountingKey::generate_pair(None);
+		.ok_or(BenchmarkError::Stop("no authorities"))? as usize;
+	let other = (designated + 1) % authorities.len();
+	let (first, second) = (AccountingKey::generate_pair(None), AccountingKey::generate_pair(None));
 	AccountingKeys::<T>::put(
-		BoundedVec::try_from(vec![(authorities[designated as usize].clone(), key.clone())])
-			.map_err(|_| BenchmarkError::Stop("MaxAuthorities is 0"))?,
+		BoundedVec::try_from(vec![
+			(authorities[designated].clone(), first.clone()),
+			(authorities[other].clone(), second.clone()),
+		])
+		.map_err(|_| BenchmarkError::Stop("MaxAuthorities below 2"))?,
 	);
 
 	// A full chain whose oldest block gets pruned.
@@ -49,7 +57,8 @@ fn valid_submission<T: Config>(r: u32) -> Result<Call<T>, BenchmarkError> {
 		reports: BoundedVec::new(),
 		missing: BoundedVec::new(),
 		otp_commitment: [0; 32],
-		accounting_node: key.clone(),
+		accounting_node: first.clone(),
+		first_pull: None,
 		recorded_at: Default::default(),
 		block_hash: [0; 32],
 	};
@@ -61,23 +70,35 @@ fn valid_submission<T: Config>(r: u32) -> Result<Call<T>, BenchmarkError> {
 		ChainTip { length: retain, last_hash: [1; 32], first_retained: 0, anchor_hash: [0; 32] },
 	);
 
-	let reports: Vec<Report> = (0..r).map(|i| report(&to_record, i)).collect();
+	let reports: Vec<Report> = (0..n).map(|i| report(&to_record, i)).collect();
+	PartialBlocks::<T>::insert(
+		to_record.agreement,
+		to_record.period,
+		PartialBlock {
+			accounting_node: first,
+			report_hashes: BoundedVec::truncate_from(reports.iter().map(|r| (r.instance, r.hash())).collect::<Vec<_>>()),
+			missing: BoundedVec::new(),
+			recorded_at_ms: 0,
+		},
+	);
 	let tags: Vec<_> = reports.iter().map(|rep| (rep.instance, rep.hash())).collect();
 	let otp_commitment = commit(&period_otp(to_record.agreement, to_record.period, &tags));
 	let payload = MetricsBlocksPallet::<T>::submission_payload(
 		to_record.agreement,
 		to_record.period,
 		&reports,
+		&[],
 		&otp_commitment,
-		&key,
+		&second,
 	);
-	let signature = key.sign(&payload).ok_or(BenchmarkError::Stop("no keystore"))?;
+	let signature = second.sign(&payload).ok_or(BenchmarkError::Stop("no keystore"))?;
 	Ok(Call::<T>::submit_metrics_block {
 		agreement: to_record.agreement,
 		period: to_record.period,
-		reports: BoundedVec::try_from(reports).map_err(|_| BenchmarkError::Stop("too many reports"))?,
+		reports,
+		missing: vec![],
 		otp_commitment,
-		accounting_node: key,
+		accounting_node: second,
 		signature,
 	})
 }
@@ -98,15 +119,22 @@ mod benchmarks {
 	use super::*;
 
 	#[benchmark]
-	fn submit_metrics_block(r: Linear<0, MAX_INSTANCES_PER_SERVICE>) -> Result<(), BenchmarkError> {
-		let Call::<T>::submit_metrics_block { agreement, period, reports, otp_commitment, accounting_node, signature } =
-			valid_submission::<T>(r)?
+	fn submit_metrics_block(n: Linear<1, MAX_INSTANCES_PER_SERVICE>) -> Result<(), BenchmarkError> {
+		let Call::<T>::submit_metrics_block {
+			agreement,
+			period,
+			reports,
+			missing,
+			otp_commitment,
+			accounting_node,
+			signature,
+		} = valid_submission::<T>(n)?
 		else {
 			return Err(BenchmarkError::Stop("unexpected call"));
 		};
 
 		#[extrinsic_call]
-		_(RawOrigin::Authorized, agreement, period, reports, otp_commitment, accounting_node, signature);
+		_(RawOrigin::Authorized, agreement, period, reports, missing, otp_commitment, accounting_node, signature);
 
 		assert!(MetricsBlocks::<T>::contains_key(agreement, period));
 		assert_eq!(ChainTips::<T>::get(agreement).map(|t| t.first_retained), Some(1));
@@ -114,8 +142,8 @@ mod benchmarks {
 	}
 
 	#[benchmark]
-	fn authorize_submit_metrics_block(r: Linear<0, MAX_INSTANCES_PER_SERVICE>) -> Result<(), BenchmarkError> {
-		let call = valid_submission::<T>(r)?;
+	fn authorize_submit_metrics_block(n: Linear<1, MAX_INSTANCES_PER_SERVICE>) -> Result<(), BenchmarkError> {
+		let call = valid_submission::<T>(n)?;
 
 		#[block]
 		{

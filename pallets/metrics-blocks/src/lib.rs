@@ -1,7 +1,9 @@
 //! # Metrics Blocks Pallet
 //!
 //! Accounting nodes, their off-chain worker, and the hash-chained *metrics
-//! blocks* of qos-ledger.
+//! blocks* of qos-ledger. The protocol is specified in the repository's
+//! `docs/protocol.md`; `docs/threat-model.md` lists what a lying or unlucky
+//! accounting node could try and what stops it.
 //!
 //! ## Overview
 //!
@@ -10,26 +12,45 @@
 //! [`crypto`]) held in its node's keystore. The mapping starts from the genesis
 //! config and follows the authority set: a new authority's off-chain worker binds
 //! its local `acct` key with [`Pallet::bind_accounting_key`] (signed by both its
-//! Aura key and its accounting key), and entries of authorities that left the
-//! set are dropped on the next binding. Only mapped authorities are accounting
-//! nodes.
+//! Aura key and its accounting key, over a per-authority nonce so an old binding
+//! cannot be replayed), and entries of authorities that left the set are dropped
+//! on the next binding. Only mapped authorities are accounting nodes.
 //!
 //! For `(agreement, period)` the designated node is
 //! `authorities[designated_index(agreement, period, n)]`
 //! ([`qos_primitives::selection::designated_index`]). Its off-chain worker fetches
-//! every instance's monitor once the period's window closed and settled
-//! ([`qos_primitives::REPORT_SETTLE_MS`]), validates the answers, computes the
-//! OTP commitment from the monitors' tags (tags never go on chain) and submits
-//! [`Pallet::submit_metrics_block`]. [`Config::SubmitGrace`] blocks after the
-//! window settled, any accounting node may submit instead.
+//! every covered instance's monitor once the period's window closed and settled
+//! ([`qos_primitives::REPORT_SETTLE_MS`]; the runtime refuses earlier blocks),
+//! retries failed monitors within the first half of its grace, validates the
+//! answers, computes the OTP commitment from the monitors' tags (tags never go on
+//! chain) and submits [`Pallet::submit_metrics_block`] with the reports and,
+//! for every instance without one, the reason ([`MissingReason`]).
+//! [`Config::SubmitGrace`] blocks after the window settled, any accounting node
+//! may submit instead.
 //!
-//! The runtime stores the block with `report_hash = sha256(SCALE(report))` for
-//! every report, their Merkle root ([`qos_primitives::merkle`]) and `prev_hash`,
-//! the hash of the agreement's previously recorded metrics block, then hands
-//! the reports to SLA verification ([`Config::MetricsHandler`]). Each agreement
-//! keeps its last [`Config::RetainPeriods`] blocks; older ones are pruned and
-//! the hash of the last pruned block is kept as the anchor of the chain, so the
-//! retained chain stays checkable ([`ChainTip`]).
+//! ### No instance is missing on one node's word
+//!
+//! A block in which pulled instances are missing is only a [`PartialBlock`]
+//! while more than one accounting node exists: it is stored, evented and not
+//! handed to SLA verification. A second accounting node then pulls every
+//! monitor itself. Its block must hold every report of the partial block,
+//! byte for byte (monitors' reports for a settled window are stable); it
+//! becomes the final block, and the instances still missing in it were missing
+//! from both pulls. A second pull that lacks a report the first had is refused
+//! ([`Error::DisagreesWithFirstPull`]) and retried. If no second node agrees
+//! by the agreement's record deadline, the period lapses (SLA verification).
+//!
+//! ### The chain of metrics blocks
+//!
+//! The runtime stores a final block with `report_hash = sha256(SCALE(report))`
+//! for every report, their Merkle root ([`qos_primitives::merkle`]) and
+//! `prev_hash`, the hash of the agreement's previously recorded metrics block,
+//! then hands the reports to SLA verification ([`Config::MetricsHandler`]).
+//! Each agreement keeps its last [`Config::RetainPeriods`] blocks; older ones
+//! are pruned and the hash of the last pruned block is kept as the anchor of the
+//! chain, so the retained chain stays checkable ([`ChainTip`]). When SLA
+//! verification prunes a finished agreement, its blocks go too
+//! ([`MetricsArchive`]).
 //!
 //! ### Transactions: authorized, not signed
 //!
@@ -42,12 +63,13 @@
 //! - fees would not stop spam anyway: the only senders that pass are the
 //!   accounting nodes, and what they can send is bounded by the state. The
 //!   authorization runs before a transaction enters the pool (and again when
-//!   it is applied) and checks the signature, that the signer is an accounting
-//!   node, that the period awaits its block, that its window closed, that the
-//!   signer is designated or the grace passed, and every report. A valid
-//!   transaction `provides` the tag `(agreement, period)`, so the pool holds at
-//!   most one per period, and a recorded period is refused (`Stale`). Nobody
-//!   can pay to fill blocks and nobody's fees can be drained.
+//!   it is applied); it checks the signer and the signature first, then that
+//!   the period awaits its block, that its window settled, that the signer is
+//!   designated or the grace passed, and every report. A valid transaction
+//!   `provides` the tag `(agreement, period, partial block exists)`, so the
+//!   pool holds at most one first pull and one second pull per period, and a
+//!   recorded period is refused (`Stale`). Nobody can pay to fill blocks and
+//!   nobody's fees can be drained.
 //!
 //! The signature covers a domain, the genesis hash and every argument, so it
 //! cannot be replayed on another chain or for another call.
@@ -56,11 +78,10 @@
 //!
 //! ### Dispatchable functions
 //!
-//! - [`Pallet::submit_metrics_block`]: origin `Authorized` (by a valid accounting-node
-//!   signature); records one period. Complexity `O(r)` in the number of reports.
-//! - [`Pallet::bind_accounting_key`]: origin `Authorized` (by the authority's Aura
-//!   signature and the accounting key's signature); maps an authority to its
-//!   accounting key. Complexity `O(a)` in the number of authorities.
+//! | call | origin | complexity | errors |
+//! |---|---|---|---|
+//! | [`Pallet::submit_metrics_block`] | `Authorized` by a valid accounting-node signature | `O(n)`, `n` the covered instances | `TooManyReports`, `NotAccountingNode`, `BadSignature`, `PeriodAlreadyRecorded`, `AgreementPeriodNotFound`, `WindowNotSettled`, `TooManyInstances`, `NotDesignatedNode`, `ReportsNotSorted`, `UnknownInstance`, `ReportDoesNotMatchPeriod`, `ReportOutOfBounds`, `WrongMissingReason`, `InstancesNotAccountedFor`, `SameNodeCannotCorroborate`, `DisagreesWithFirstPull` |
+//! | [`Pallet::bind_accounting_key`] | `Authorized` by the authority's Aura signature and the accounting key's signature | `O(a)`, `a` the authorities | `NotAuthority`, `AccountingKeyAlreadyBound`, `AccountingKeyInUse`, `BadSignature`, `TooManyAuthorities` |
 //!
 //! ### Runtime API
 //!
@@ -71,34 +92,41 @@
 //! ### Off-chain worker
 //!
 //! See [`ocw`]: one concurrent fetch of all due monitors per run with a single
-//! deadline, offchain-storage claims so a node submits a period once and
-//! retries after a failed submission, and a quick exit on blocks where nothing
-//! is due.
+//! deadline, retries of failed monitors within the grace, second pulls of
+//! other nodes' partial blocks, offchain-storage claims so a node submits a
+//! period once and retries after a failed submission, and a quick exit on
+//! blocks where nothing is due.
+//!
+//! ### Storage keys
+//!
+//! Agreements and periods, which the SLA pallet assigns, are keyed with
+//! `Twox64Concat`; authority keys, which validators choose, with
+//! `Blake2_128Concat`.
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
 
 pub use pallet::*;
+pub use types::*;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+mod chain;
 #[cfg(test)]
 mod mock;
+mod submission;
 #[cfg(test)]
 mod tests;
 
 pub mod ocw;
+pub mod runtime_api;
+pub mod types;
 pub mod weights;
 pub use weights::WeightInfo;
 
 use alloc::vec::Vec;
-use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::BoundedVec;
-use qos_primitives::{
-	merkle::ProofStep, otp::Commitment, AgreementId, Hash256, InstanceId, MaxInstancesPerService, PeriodIndex, Report,
-	Window,
-};
-use scale_info::TypeInfo;
+use qos_primitives::{otp::Commitment, AgreementId, InstanceId, MissingReason, PeriodIndex, Report};
 
 /// The application crypto of accounting keys: sr25519 under key type `acct`.
 pub mod crypto {
@@ -121,133 +149,9 @@ pub type AuthorityId = sp_consensus_aura::sr25519::AuthorityId;
 pub type AuthoritySignature = sp_consensus_aura::sr25519::AuthoritySignature;
 
 /// Domain of the payload an accounting node signs for a metrics block.
-pub const SUBMIT_DOMAIN: &[u8] = b"qos-ledger:metrics-block:v1";
+pub const SUBMIT_DOMAIN: &[u8] = b"qos-ledger:metrics-block:v2";
 /// Domain of the payload both keys sign to bind an accounting key.
-pub const BIND_DOMAIN: &[u8] = b"qos-ledger:bind-accounting-key:v1";
-
-/// One recorded period of an agreement: the monitors' reports, their Merkle
-/// root and the link to the agreement's previous metrics block.
-#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
-#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
-pub struct MetricsBlock<BlockNumber> {
-	/// The agreement.
-	pub agreement: AgreementId,
-	/// The recorded period.
-	pub period: PeriodIndex,
-	/// The period's window.
-	pub window: Window,
-	/// Position of this block in the agreement's chain, counted from 0.
-	pub sequence: u32,
-	/// `block_hash` of the agreement's previous metrics block; zero for the first.
-	pub prev_hash: Hash256,
-	/// Merkle root over `sha256(SCALE(report))` of `reports`, in order.
-	pub reports_root: Hash256,
-	/// The validated reports, by ascending instance id.
-	pub reports: BoundedVec<Report, MaxInstancesPerService>,
-	/// Instances expected to report that did not (missing, late or invalid answer).
-	pub missing: BoundedVec<InstanceId, MaxInstancesPerService>,
-	/// Commitment to the period's one-time password.
-	pub otp_commitment: Commitment,
-	/// The accounting node that submitted the block.
-	pub accounting_node: AccountingKey,
-	/// Chain block in which the metrics block was recorded.
-	pub recorded_at: BlockNumber,
-	/// `sha256` of the SCALE encoding of every field above except `reports`,
-	/// which `reports_root` stands for.
-	pub block_hash: Hash256,
-}
-
-impl<BlockNumber: Encode> MetricsBlock<BlockNumber> {
-	/// The hash this block must carry as `block_hash`.
-	pub fn compute_hash(&self) -> Hash256 {
-		qos_primitives::sha256(
-			&(
-				self.agreement,
-				self.period,
-				self.window,
-				self.sequence,
-				self.prev_hash,
-				self.reports_root,
-				&self.missing,
-				self.otp_commitment,
-				&self.accounting_node,
-				&self.recorded_at,
-			)
-				.encode(),
-		)
-	}
-
-	/// `sha256(SCALE(report))` of every report, in order: the Merkle leaves.
-	pub fn report_hashes(&self) -> Vec<Hash256> {
-		self.reports.iter().map(Report::hash).collect()
-	}
-}
-
-/// The head of an agreement's metrics-block chain.
-#[derive(Clone, PartialEq, Eq, Debug, Default, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
-pub struct ChainTip {
-	/// Number of metrics blocks ever recorded for the agreement.
-	pub length: u32,
-	/// `block_hash` of the last recorded block (zero before the first).
-	pub last_hash: Hash256,
-	/// Sequence number of the oldest retained block.
-	pub first_retained: u32,
-	/// `block_hash` of the last pruned block: the `prev_hash` of the oldest
-	/// retained block (zero while nothing was pruned).
-	pub anchor_hash: Hash256,
-}
-
-/// A metrics block and the proof that one instance's report is in it.
-#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
-#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
-pub struct ReportInclusionProof<BlockNumber> {
-	/// The metrics block; `reports_root` is what the proof leads to.
-	pub block: MetricsBlock<BlockNumber>,
-	/// Position of the report among the block's reports (its Merkle leaf).
-	pub leaf_index: u32,
-	/// The report.
-	pub report: Report,
-	/// `sha256(SCALE(report))`.
-	pub report_hash: Hash256,
-	/// The inclusion proof: `verify_proof(reports_root, report_hash, proof)`.
-	pub proof: Vec<ProofStep>,
-}
-
-/// The accounting node designated to record one period.
-#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
-#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
-pub struct DesignatedNode {
-	/// Position of the authority in the current Aura authority set.
-	pub authority_index: u32,
-	/// The authority (validator).
-	pub authority: AuthorityId,
-	/// Its accounting key; `None` while the authority has not bound one, in
-	/// which case the period is recorded by another node after the grace.
-	pub accounting_key: Option<AccountingKey>,
-}
-
-/// Runtime API: metrics blocks and inclusion proofs for clients and the node's RPC.
-pub mod runtime_api {
-	use super::*;
-
-	sp_api::decl_runtime_apis! {
-		/// Read access to metrics blocks.
-		pub trait MetricsBlocksApi<BlockNumber> where BlockNumber: codec::Codec {
-			/// The metrics block of `period` of `agreement`, if recorded and not pruned.
-			fn metrics_block(agreement: AgreementId, period: PeriodIndex) -> Option<MetricsBlock<BlockNumber>>;
-			/// The metrics block and a Merkle inclusion proof of `instance`'s report,
-			/// if the block is retained and holds a report of that instance.
-			fn report_inclusion_proof(
-				agreement: AgreementId,
-				period: PeriodIndex,
-				instance: InstanceId,
-			) -> Option<ReportInclusionProof<BlockNumber>>;
-			/// The accounting node designated to record `period` of `agreement`
-			/// under the current authority set; `None` without authorities.
-			fn designated_node(agreement: AgreementId, period: PeriodIndex) -> Option<DesignatedNode>;
-		}
-	}
-}
+pub const BIND_DOMAIN: &[u8] = b"qos-ledger:bind-accounting-key:v2";
 
 /// Sets up what benchmarks need from the rest of the runtime.
 #[cfg(feature = "runtime-benchmarks")]
@@ -263,20 +167,11 @@ pub trait BenchmarkHelper {
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
-	use frame_support::{
-		pallet_prelude::*,
-		traits::{BuildGenesisConfig, UnixTime},
-	};
+	use frame_support::{pallet_prelude::*, traits::BuildGenesisConfig};
 	use frame_system::pallet_prelude::*;
-	use qos_primitives::{
-		merkle,
-		selection::designated_index,
-		traits::{AgreementRegistry, MetricsBlockHandler, PeriodToRecord},
-	};
-	use sp_runtime::{traits::Zero, RuntimeAppPublic};
 
 	/// The in-code storage version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -292,20 +187,21 @@ pub mod pallet {
 		type Authorities: Get<Vec<AuthorityId>>;
 
 		/// Agreements and the periods that await a metrics block.
-		type Agreements: AgreementRegistry;
+		type Agreements: qos_primitives::traits::AgreementRegistry;
 
-		/// Receives every recorded metrics block (SLA verification).
-		type MetricsHandler: MetricsBlockHandler;
+		/// Receives every final metrics block (SLA verification).
+		type MetricsHandler: qos_primitives::traits::MetricsBlockHandler;
 
 		/// The chain's time (`pallet_timestamp`).
-		type UnixTime: UnixTime;
+		type UnixTime: frame_support::traits::UnixTime;
 
 		/// Most authorities the accounting-key map holds.
 		#[pallet::constant]
 		type MaxAuthorities: Get<u32>;
 
 		/// Blocks after a period's window settled during which only the
-		/// designated node may submit its metrics block.
+		/// designated node may submit its metrics block. The designated node
+		/// retries failed monitors during the first half of it.
 		#[pallet::constant]
 		type SubmitGrace: Get<BlockNumberFor<Self>>;
 
@@ -335,10 +231,19 @@ pub mod pallet {
 	pub type AccountingKeys<T: Config> =
 		StorageValue<_, BoundedVec<(AuthorityId, AccountingKey), T::MaxAuthorities>, ValueQuery>;
 
+	/// Bindings made by each authority so far: the nonce its next binding signs.
+	#[pallet::storage]
+	pub type BindingNonces<T: Config> = StorageMap<_, Blake2_128Concat, AuthorityId, u32, ValueQuery>;
+
 	/// Retained metrics blocks by agreement and period.
 	#[pallet::storage]
 	pub type MetricsBlocks<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, AgreementId, Twox64Concat, PeriodIndex, MetricsBlock<BlockNumberFor<T>>>;
+
+	/// Partial blocks awaiting a second accounting node's pull.
+	#[pallet::storage]
+	pub type PartialBlocks<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, AgreementId, Twox64Concat, PeriodIndex, PartialBlock>;
 
 	/// The head of each agreement's metrics-block chain.
 	#[pallet::storage]
@@ -351,17 +256,26 @@ pub mod pallet {
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
-		/// A metrics block was recorded and handed to SLA verification.
+		/// A final metrics block was recorded and handed to SLA verification.
 		MetricsBlockRecorded {
 			agreement: AgreementId,
 			period: PeriodIndex,
-			block_hash: Hash256,
-			reports_root: Hash256,
+			block_hash: qos_primitives::Hash256,
+			reports_root: qos_primitives::Hash256,
 			accounting_node: AccountingKey,
+			missing: MissingInstances,
+		},
+		/// An accounting node found pulled instances missing; a second node's
+		/// pull decides.
+		PartialBlockRecorded {
+			agreement: AgreementId,
+			period: PeriodIndex,
+			accounting_node: AccountingKey,
+			missing: MissingInstances,
 		},
 		/// A metrics block older than `RetainPeriods` was pruned; its hash is now
 		/// the anchor of the agreement's chain.
-		MetricsBlockPruned { agreement: AgreementId, period: PeriodIndex, block_hash: Hash256 },
+		MetricsBlockPruned { agreement: AgreementId, period: PeriodIndex, block_hash: qos_primitives::Hash256 },
 		/// An authority's accounting key was bound.
 		AccountingKeyBound { authority: AuthorityId, accounting_key: AccountingKey },
 	}
@@ -369,29 +283,40 @@ pub mod pallet {
 	#[pallet::error]
 	pub enum Error<T> {
 		/// The agreement is unknown, the period is outside its term, or the
-		/// period was already recorded and pruned.
+		/// period was already recorded, lapsed or pruned.
 		AgreementPeriodNotFound,
 		/// A metrics block for this period is already recorded.
 		PeriodAlreadyRecorded,
-		/// The period's window has not closed yet.
-		WindowNotClosed,
+		/// The period's window has not closed and settled yet (`REPORT_SETTLE_MS`).
+		WindowNotSettled,
 		/// The signer is not the accounting key of a current authority.
 		NotAccountingNode,
 		/// Another node is designated for this period and its grace has not passed.
 		NotDesignatedNode,
 		/// The signature does not match the payload and key.
 		BadSignature,
-		/// Reports must be ordered by strictly ascending instance id.
+		/// More reports and missing instances than a metrics block holds.
+		TooManyReports,
+		/// Reports and missing instances must each be ordered by strictly
+		/// ascending instance id.
 		ReportsNotSorted,
-		/// A report is for an instance the agreement's service does not list.
+		/// A report or a missing instance is for an instance the period does not pull.
 		UnknownInstance,
 		/// A report's agreement, period or window is not the recorded period's.
 		ReportDoesNotMatchPeriod,
 		/// A report field is out of its bounds (permille above 1000, latency
 		/// percentiles not ascending, empty or over-long window).
 		ReportOutOfBounds,
-		/// The agreement's service lists more instances than a metrics block holds.
+		/// A retired instance must be missing as `Retired`, and only a retired one.
+		WrongMissingReason,
+		/// Every covered instance must have exactly one report or missing entry.
+		InstancesNotAccountedFor,
+		/// The agreement covers more instances than a metrics block holds.
 		TooManyInstances,
+		/// The second pull of a partial block must come from another accounting node.
+		SameNodeCannotCorroborate,
+		/// The second pull lacks a report of the partial block, or differs from it.
+		DisagreesWithFirstPull,
 		/// The authority is not in the current authority set.
 		NotAuthority,
 		/// The accounting key is already bound to another authority.
@@ -448,48 +373,70 @@ pub mod pallet {
 		/// Record the metrics block of `period` of `agreement`.
 		///
 		/// Origin: `Authorized`, by a valid `signature` of `accounting_node` over
-		/// `(SUBMIT_DOMAIN, genesis hash, agreement, period, reports,
+		/// `(SUBMIT_DOMAIN, genesis hash, agreement, period, reports, missing,
 		/// otp_commitment, accounting_node)`. `accounting_node` must be the
 		/// accounting key of the designated authority, or of any authority once
 		/// `SubmitGrace` passed. The period must await its metrics block and its
-		/// window must have closed. `reports` are the validated monitor reports by
-		/// ascending instance id; instances without a report are recorded as
-		/// missing. `otp_commitment` commits to the OTP derived from the tags of
-		/// exactly these reports.
+		/// window must have closed and settled. `reports` are the validated
+		/// monitor reports and `missing` the covered instances without one, with
+		/// why, each by ascending instance id; together they list every covered
+		/// instance once. `otp_commitment` commits to the OTP derived from the tags
+		/// of exactly these reports.
 		///
-		/// Stores the block linked to the agreement's previous one, prunes the
-		/// oldest block beyond `RetainPeriods`, emits `MetricsBlockRecorded` and
-		/// hands the reports to SLA verification.
+		/// A block with pulled instances missing is partial until another
+		/// accounting node pulls the monitors too and submits this call with a
+		/// block that holds every report of the first: that block is final.
+		/// A final block is linked to the agreement's previous one, the oldest
+		/// block beyond `RetainPeriods` is pruned, `MetricsBlockRecorded` is
+		/// emitted and the reports go to SLA verification.
 		///
-		/// Complexity: `O(r)`, `r` the number of reports (at most 16).
+		/// Complexity: `O(n)`, `n` the covered instances.
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::submit_metrics_block(reports.len() as u32))]
+		#[pallet::weight(T::WeightInfo::submit_metrics_block(Pallet::<T>::covered_in(reports, missing)))]
 		#[pallet::authorize(Self::authorize_submit_metrics_block)]
-		#[pallet::weight_of_authorize(T::WeightInfo::authorize_submit_metrics_block(reports.len() as u32))]
+		#[pallet::weight_of_authorize(T::WeightInfo::authorize_submit_metrics_block(Pallet::<T>::covered_in(reports, missing)))]
 		pub fn submit_metrics_block(
 			origin: OriginFor<T>,
 			agreement: AgreementId,
 			period: PeriodIndex,
-			reports: BoundedVec<Report, MaxInstancesPerService>,
+			reports: Vec<Report>,
+			missing: Vec<(InstanceId, MissingReason)>,
 			otp_commitment: Commitment,
 			accounting_node: AccountingKey,
 			signature: AccountingSignature,
 		) -> DispatchResult {
 			frame_system::ensure_authorized(origin)?;
-			let to_record =
-				Self::check_submission(agreement, period, &reports, &otp_commitment, &accounting_node, &signature)?;
-			Self::record(to_record, reports, otp_commitment, accounting_node)
+			let checked = Self::check_submission(
+				agreement,
+				period,
+				&reports,
+				&missing,
+				&otp_commitment,
+				&accounting_node,
+				&signature,
+			)?;
+			// Both lists were checked against the bound.
+			let reports = BoundedVec::truncate_from(reports);
+			let missing = BoundedVec::truncate_from(missing);
+			match checked.first_pull {
+				None if checked.partial => {
+					Self::record_partial(checked.to_record, &reports, missing, accounting_node);
+					Ok(())
+				},
+				first_pull => Self::record(checked.to_record, reports, missing, otp_commitment, accounting_node, first_pull),
+			}
 		}
 
 		/// Bind `accounting_key` as the accounting key of `authority`.
 		///
 		/// Origin: `Authorized`, by `authority_signature` of `authority` and
 		/// `accounting_signature` of `accounting_key`, both over
-		/// `(BIND_DOMAIN, genesis hash, authority, accounting_key)`. `authority`
-		/// must be in the current authority set and the key must not belong to
-		/// another authority. Entries of authorities no longer in the set are
-		/// dropped. A validator's off-chain worker sends this when its local
-		/// `acct` key is not yet bound.
+		/// `(BIND_DOMAIN, genesis hash, authority, accounting_key, nonce)` with
+		/// `nonce` the authority's `BindingNonces` entry, so a binding cannot be
+		/// replayed from chain history. `authority` must be in the current
+		/// authority set and the key must not belong to another authority.
+		/// Entries of authorities no longer in the set are dropped. A validator's
+		/// off-chain worker sends this when its local `acct` key is not yet bound.
 		///
 		/// Complexity: `O(a)`, `a` the number of authorities.
 		#[pallet::call_index(1)]
@@ -510,341 +457,8 @@ pub mod pallet {
 			keys.retain(|(a, _)| a != &authority && authorities.contains(a));
 			keys.try_push((authority.clone(), accounting_key.clone())).map_err(|_| Error::<T>::TooManyAuthorities)?;
 			AccountingKeys::<T>::put(keys);
+			BindingNonces::<T>::mutate(&authority, |nonce| *nonce = nonce.saturating_add(1));
 			Self::deposit_event(Event::AccountingKeyBound { authority, accounting_key });
-			Ok(())
-		}
-	}
-
-	impl<T: Config> Pallet<T> {
-		/// The chain's current time in milliseconds.
-		pub fn now_ms() -> u64 {
-			T::UnixTime::now().as_millis() as u64
-		}
-
-		/// The genesis hash the signed payloads are bound to.
-		pub(crate) fn genesis_hash() -> T::Hash {
-			frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero())
-		}
-
-		/// The bytes an accounting node signs for a metrics block.
-		pub fn submission_payload(
-			agreement: AgreementId,
-			period: PeriodIndex,
-			reports: &[Report],
-			otp_commitment: &Commitment,
-			accounting_node: &AccountingKey,
-		) -> Vec<u8> {
-			(SUBMIT_DOMAIN, Self::genesis_hash(), agreement, period, reports, otp_commitment, accounting_node).encode()
-		}
-
-		/// The bytes both keys sign to bind an accounting key.
-		pub fn binding_payload(authority: &AuthorityId, accounting_key: &AccountingKey) -> Vec<u8> {
-			(BIND_DOMAIN, Self::genesis_hash(), authority, accounting_key).encode()
-		}
-
-		/// The accounting key of `authority`, if bound.
-		pub fn accounting_key_of(authority: &AuthorityId) -> Option<AccountingKey> {
-			AccountingKeys::<T>::get().into_iter().find(|(a, _)| a == authority).map(|(_, k)| k)
-		}
-
-		/// Time (ms) from which any accounting node may record a period of `window`.
-		pub fn grace_ends_ms(window: &Window) -> u64 {
-			let grace_blocks: u64 = T::SubmitGrace::get().try_into().unwrap_or(u64::MAX);
-			window
-				.to_ms
-				.saturating_add(qos_primitives::REPORT_SETTLE_MS)
-				.saturating_add(grace_blocks.saturating_mul(T::MillisecsPerBlock::get()))
-		}
-
-		/// Index of `key`'s authority in `authorities`, if `key` is an accounting key.
-		pub(crate) fn authority_index_of(authorities: &[AuthorityId], key: &AccountingKey) -> Option<u32> {
-			let keys = AccountingKeys::<T>::get();
-			authorities.iter().position(|a| keys.iter().any(|(ka, k)| ka == a && k == key)).map(|i| i as u32)
-		}
-
-		/// Every check of a metrics-block submission, in the pool and in the block.
-		pub(crate) fn check_submission(
-			agreement: AgreementId,
-			period: PeriodIndex,
-			reports: &[Report],
-			otp_commitment: &Commitment,
-			accounting_node: &AccountingKey,
-			signature: &AccountingSignature,
-		) -> Result<PeriodToRecord, Error<T>> {
-			ensure!(!MetricsBlocks::<T>::contains_key(agreement, period), Error::<T>::PeriodAlreadyRecorded);
-			let to_record =
-				T::Agreements::period_to_record(agreement, period).ok_or(Error::<T>::AgreementPeriodNotFound)?;
-			let now_ms = Self::now_ms();
-			ensure!(now_ms >= to_record.window.to_ms, Error::<T>::WindowNotClosed);
-
-			let authorities = T::Authorities::get();
-			let signer_index =
-				Self::authority_index_of(&authorities, accounting_node).ok_or(Error::<T>::NotAccountingNode)?;
-			let designated = designated_index(agreement, period, authorities.len() as u32);
-			if designated != Some(signer_index) {
-				ensure!(now_ms >= Self::grace_ends_ms(&to_record.window), Error::<T>::NotDesignatedNode);
-			}
-
-			let payload = Self::submission_payload(agreement, period, reports, otp_commitment, accounting_node);
-			ensure!(accounting_node.verify(&payload, signature), Error::<T>::BadSignature);
-
-			ensure!(
-				to_record.monitors.len() <= qos_primitives::MAX_INSTANCES_PER_SERVICE as usize,
-				Error::<T>::TooManyInstances
-			);
-			Self::check_reports(&to_record, reports)?;
-			Ok(to_record)
-		}
-
-		/// Reports must be sorted, belong to listed instances, match the period
-		/// and be within bounds.
-		fn check_reports(to_record: &PeriodToRecord, reports: &[Report]) -> Result<(), Error<T>> {
-			ensure!(reports.windows(2).all(|pair| pair[0].instance < pair[1].instance), Error::<T>::ReportsNotSorted);
-			for report in reports {
-				ensure!(to_record.monitors.iter().any(|m| m.instance == report.instance), Error::<T>::UnknownInstance);
-				ensure!(
-					report.agreement == to_record.agreement
-						&& report.period == to_record.period
-						&& report.window == to_record.window,
-					Error::<T>::ReportDoesNotMatchPeriod
-				);
-				report_within_bounds(report).map_err(|_| Error::<T>::ReportOutOfBounds)?;
-			}
-			Ok(())
-		}
-
-		/// Checks of a binding, in the pool and in the block; returns the
-		/// current authorities.
-		pub(crate) fn check_binding(
-			authority: &AuthorityId,
-			accounting_key: &AccountingKey,
-			authority_signature: &AuthoritySignature,
-			accounting_signature: &AccountingSignature,
-		) -> Result<Vec<AuthorityId>, Error<T>> {
-			let authorities = T::Authorities::get();
-			ensure!(authorities.contains(authority), Error::<T>::NotAuthority);
-			let keys = AccountingKeys::<T>::get();
-			ensure!(
-				!keys.iter().any(|(a, k)| a == authority && k == accounting_key),
-				Error::<T>::AccountingKeyAlreadyBound
-			);
-			ensure!(
-				!keys.iter().any(|(a, k)| a != authority && k == accounting_key && authorities.contains(a)),
-				Error::<T>::AccountingKeyInUse
-			);
-			let payload = Self::binding_payload(authority, accounting_key);
-			ensure!(
-				authority.verify(&payload, authority_signature)
-					&& accounting_key.verify(&payload, accounting_signature),
-				Error::<T>::BadSignature
-			);
-			Ok(authorities)
-		}
-
-		fn authorize_submit_metrics_block(
-			_source: TransactionSource,
-			agreement: &AgreementId,
-			period: &PeriodIndex,
-			reports: &BoundedVec<Report, MaxInstancesPerService>,
-			otp_commitment: &Commitment,
-			accounting_node: &AccountingKey,
-			signature: &AccountingSignature,
-		) -> TransactionValidityWithRefund {
-			Self::check_submission(*agreement, *period, reports, otp_commitment, accounting_node, signature)
-				.map_err(Self::invalid_transaction)?;
-			let validity = ValidTransaction::with_tag_prefix("QosMetricsBlock")
-				.priority(T::TransactionPriority::get())
-				.and_provides((*agreement, *period))
-				.longevity(crate::ocw::RESUBMIT_AFTER_BLOCKS as u64)
-				.propagate(true)
-				.build()?;
-			Ok((validity, Weight::zero()))
-		}
-
-		fn authorize_bind_accounting_key(
-			_source: TransactionSource,
-			authority: &AuthorityId,
-			accounting_key: &AccountingKey,
-			authority_signature: &AuthoritySignature,
-			accounting_signature: &AccountingSignature,
-		) -> TransactionValidityWithRefund {
-			Self::check_binding(authority, accounting_key, authority_signature, accounting_signature)
-				.map_err(Self::invalid_transaction)?;
-			let validity = ValidTransaction::with_tag_prefix("QosBindAccountingKey")
-				.priority(T::TransactionPriority::get())
-				.and_provides(authority)
-				.longevity(crate::ocw::RESUBMIT_AFTER_BLOCKS as u64)
-				.propagate(true)
-				.build()?;
-			Ok((validity, Weight::zero()))
-		}
-
-		/// How a refused transaction is reported to the pool: `Stale` for a
-		/// period already recorded or a key already bound, `BadProof` for a bad
-		/// signature, otherwise `Custom(i)` with `i` the index of the
-		/// [`Error`] variant (as in the metadata).
-		pub fn invalid_transaction(error: Error<T>) -> TransactionValidityError {
-			match error {
-				Error::<T>::PeriodAlreadyRecorded | Error::<T>::AccountingKeyAlreadyBound => {
-					InvalidTransaction::Stale.into()
-				}
-				Error::<T>::BadSignature => InvalidTransaction::BadProof.into(),
-				other => {
-					let index = match DispatchError::from(other) {
-						DispatchError::Module(module) => module.error[0],
-						_ => u8::MAX,
-					};
-					InvalidTransaction::Custom(index).into()
-				}
-			}
-		}
-
-		/// Store the block, link and prune the chain, emit, hand over.
-		fn record(
-			to_record: PeriodToRecord,
-			reports: BoundedVec<Report, MaxInstancesPerService>,
-			otp_commitment: Commitment,
-			accounting_node: AccountingKey,
-		) -> DispatchResult {
-			let PeriodToRecord { agreement, period, window, monitors } = to_record;
-			let report_hashes: Vec<Hash256> = reports.iter().map(Report::hash).collect();
-			let reports_root = merkle::merkle_root(&report_hashes);
-			let missing: Vec<InstanceId> = monitors
-				.iter()
-				.map(|m| m.instance)
-				.filter(|instance| !reports.iter().any(|r| r.instance == *instance))
-				.collect();
-			let missing = BoundedVec::try_from(missing).map_err(|_| Error::<T>::TooManyInstances)?;
-
-			let mut tip = ChainTips::<T>::get(agreement).unwrap_or_default();
-			let mut block = MetricsBlock {
-				agreement,
-				period,
-				window,
-				sequence: tip.length,
-				prev_hash: tip.last_hash,
-				reports_root,
-				reports,
-				missing,
-				otp_commitment,
-				accounting_node: accounting_node.clone(),
-				recorded_at: frame_system::Pallet::<T>::block_number(),
-				block_hash: [0; 32],
-			};
-			block.block_hash = block.compute_hash();
-			let block_hash = block.block_hash;
-
-			ChainPeriods::<T>::insert(agreement, tip.length, period);
-			tip.length = tip.length.saturating_add(1);
-			tip.last_hash = block_hash;
-			if tip.length.saturating_sub(tip.first_retained) > T::RetainPeriods::get() {
-				let oldest = tip.first_retained;
-				if let Some(old_period) = ChainPeriods::<T>::take(agreement, oldest) {
-					if let Some(old) = MetricsBlocks::<T>::take(agreement, old_period) {
-						tip.anchor_hash = old.block_hash;
-						Self::deposit_event(Event::MetricsBlockPruned {
-							agreement,
-							period: old_period,
-							block_hash: old.block_hash,
-						});
-					}
-				}
-				tip.first_retained = oldest.saturating_add(1);
-			}
-			ChainTips::<T>::insert(agreement, tip);
-
-			let reports_for_handler = block.reports.clone();
-			MetricsBlocks::<T>::insert(agreement, period, block);
-			Self::deposit_event(Event::MetricsBlockRecorded {
-				agreement,
-				period,
-				block_hash,
-				reports_root,
-				accounting_node,
-			});
-			T::MetricsHandler::on_metrics_block(agreement, period, window, &reports_for_handler, otp_commitment);
-			Ok(())
-		}
-
-		/// The retained metrics block of `period` of `agreement` (runtime API).
-		pub fn metrics_block(agreement: AgreementId, period: PeriodIndex) -> Option<MetricsBlock<BlockNumberFor<T>>> {
-			MetricsBlocks::<T>::get(agreement, period)
-		}
-
-		/// The metrics block and the inclusion proof of `instance`'s report (runtime API).
-		pub fn report_inclusion_proof(
-			agreement: AgreementId,
-			period: PeriodIndex,
-			instance: InstanceId,
-		) -> Option<ReportInclusionProof<BlockNumberFor<T>>> {
-			let block = MetricsBlocks::<T>::get(agreement, period)?;
-			let leaf_index = block.reports.iter().position(|r| r.instance == instance)?;
-			let hashes = block.report_hashes();
-			let proof = merkle::merkle_proof(&hashes, leaf_index)?;
-			Some(ReportInclusionProof {
-				report: block.reports[leaf_index].clone(),
-				report_hash: hashes[leaf_index],
-				leaf_index: leaf_index as u32,
-				proof,
-				block,
-			})
-		}
-
-		/// The node designated to record `period` of `agreement` (runtime API).
-		pub fn designated_node(agreement: AgreementId, period: PeriodIndex) -> Option<DesignatedNode> {
-			let authorities = T::Authorities::get();
-			let authority_index = designated_index(agreement, period, authorities.len() as u32)?;
-			let authority = authorities.get(authority_index as usize)?.clone();
-			Some(DesignatedNode { authority_index, accounting_key: Self::accounting_key_of(&authority), authority })
-		}
-
-		/// Invariants: every retained block carries its own hash and root, the
-		/// retained chain of each agreement links from its anchor to its tip
-		/// without gaps, and nothing beyond `RetainPeriods` is retained.
-		#[cfg(any(feature = "try-runtime", test))]
-		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
-			use sp_runtime::TryRuntimeError;
-			ensure!(
-				AccountingKeys::<T>::get().len() as u32 <= T::MaxAuthorities::get(),
-				TryRuntimeError::Other("accounting-key map over its bound")
-			);
-			for (agreement, tip) in ChainTips::<T>::iter() {
-				ensure!(
-					tip.length.saturating_sub(tip.first_retained) <= T::RetainPeriods::get(),
-					TryRuntimeError::Other("more blocks retained than RetainPeriods")
-				);
-				let mut expected_prev = tip.anchor_hash;
-				for sequence in tip.first_retained..tip.length {
-					let period = ChainPeriods::<T>::get(agreement, sequence)
-						.ok_or(TryRuntimeError::Other("gap in a retained chain"))?;
-					let block = MetricsBlocks::<T>::get(agreement, period)
-						.ok_or(TryRuntimeError::Other("chain position without its block"))?;
-					ensure!(block.sequence == sequence, TryRuntimeError::Other("block sequence mismatch"));
-					ensure!(block.prev_hash == expected_prev, TryRuntimeError::Other("broken prev_hash link"));
-					ensure!(block.block_hash == block.compute_hash(), TryRuntimeError::Other("wrong block_hash"));
-					ensure!(
-						block.reports_root == merkle::merkle_root(&block.report_hashes()),
-						TryRuntimeError::Other("wrong reports_root")
-					);
-					expected_prev = block.block_hash;
-				}
-				ensure!(expected_prev == tip.last_hash, TryRuntimeError::Other("tip does not end the chain"));
-				ensure!(
-					ChainPeriods::<T>::iter_prefix(agreement).count() as u32
-						== tip.length.saturating_sub(tip.first_retained),
-					TryRuntimeError::Other("stale chain positions")
-				);
-			}
-			for (agreement, _, _) in MetricsBlocks::<T>::iter() {
-				ensure!(ChainTips::<T>::contains_key(agreement), TryRuntimeError::Other("block without chain"));
-			}
-			let retained: u32 = ChainTips::<T>::iter_values()
-				.map(|tip| tip.length.saturating_sub(tip.first_retained))
-				.fold(0u32, |a, b| a.saturating_add(b));
-			ensure!(
-				MetricsBlocks::<T>::iter().count() as u32 == retained,
-				TryRuntimeError::Other("blocks outside any chain")
-			);
 			Ok(())
 		}
 	}

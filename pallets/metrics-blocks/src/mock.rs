@@ -10,7 +10,7 @@ use frame_support::{derive_impl, parameter_types, traits::Get};
 use qos_primitives::{
 	otp::{instance_tag, Commitment, OtpKey, Tag},
 	traits::{AgreementRegistry, MetricsBlockHandler, MonitorEndpoint, PeriodToRecord},
-	AgreementId, InstanceId, PeriodIndex, Report, Window,
+	AgreementId, InstanceId, MissingReason, PeriodIndex, Report, Window,
 };
 use sp_core::{
 	offchain::{
@@ -160,6 +160,17 @@ pub fn monitor_url(instance: InstanceId) -> String {
 
 /// Make `period` of `agreement` await its metrics block with monitors `0..instances`.
 pub fn await_period(agreement: AgreementId, period: PeriodIndex, instances: u32) -> PeriodToRecord {
+	await_period_with_retired(agreement, period, instances, &[])
+}
+
+/// Like [`await_period`], with instances `retired` (not among `0..instances`)
+/// retired before the window.
+pub fn await_period_with_retired(
+	agreement: AgreementId,
+	period: PeriodIndex,
+	instances: u32,
+	retired: &[InstanceId],
+) -> PeriodToRecord {
 	let to_record = PeriodToRecord {
 		agreement,
 		period,
@@ -167,6 +178,7 @@ pub fn await_period(agreement: AgreementId, period: PeriodIndex, instances: u32)
 		monitors: (0..instances)
 			.map(|instance| MonitorEndpoint { instance, url: monitor_url(instance).into_bytes() })
 			.collect(),
+		retired: retired.to_vec(),
 	};
 	AWAITING.with(|m| m.borrow_mut().insert((agreement, period), to_record.clone()));
 	to_record
@@ -178,7 +190,7 @@ pub struct MockBenchmarkHelper;
 impl crate::BenchmarkHelper for MockBenchmarkHelper {
 	fn awaiting_period(instances: u32) -> PeriodToRecord {
 		let to_record = await_period(77, 0, instances);
-		set_now(to_record.window.to_ms);
+		set_now(to_record.window.to_ms + qos_primitives::REPORT_SETTLE_MS);
 		to_record
 	}
 	fn add_authority(authority: AuthorityId) {
@@ -239,10 +251,27 @@ pub fn sign_submission(
 	agreement: AgreementId,
 	period: PeriodIndex,
 	reports: &[Report],
+	missing: &[(InstanceId, MissingReason)],
 	commitment: &Commitment,
 ) -> AccountingSignature {
-	let payload = MetricsBlocks::submission_payload(agreement, period, reports, commitment, &acct(signer));
+	let payload = MetricsBlocks::submission_payload(agreement, period, reports, missing, commitment, &acct(signer));
 	acct_pair(signer).sign(&payload).into()
+}
+
+/// The instances of the awaited `(agreement, period)` without a report in
+/// `reports`: retired ones as `Retired`, pulled ones as `Timeout`.
+pub fn missing_of(agreement: AgreementId, period: PeriodIndex, reports: &[Report]) -> Vec<(InstanceId, MissingReason)> {
+	let Some(to_record) = MockAgreements::period_to_record(agreement, period) else { return Vec::new() };
+	let mut missing: Vec<(InstanceId, MissingReason)> = to_record
+		.monitors
+		.iter()
+		.map(|m| m.instance)
+		.filter(|instance| !reports.iter().any(|r| r.instance == *instance))
+		.map(|instance| (instance, MissingReason::Timeout))
+		.chain(to_record.retired.iter().map(|instance| (*instance, MissingReason::Retired)))
+		.collect();
+	missing.sort_by_key(|(instance, _)| *instance);
+	missing
 }
 
 // ---- reports and monitors

@@ -10,16 +10,23 @@
 //!    designated node at once; the others staggered, the node `d` places after
 //!    the designated one in the authority list after `d` grace periods (the
 //!    runtime accepts any of them after one; the stagger only avoids that every
-//!    node polls the monitors at the same moment). At most
-//!    [`MAX_PERIODS_PER_RUN`] periods per run.
+//!    node polls the monitors at the same moment). A period with another node's
+//!    partial block is a *second pull*: the node right after that node goes at
+//!    once, the others staggered the same way. At most [`MAX_PERIODS_PER_RUN`]
+//!    periods per run.
 //! 4. Take the run lock ([`OCW_LOCK_KEY`]) so two runs never overlap, and claim
 //!    each period in offchain storage ([`claim_key`]): a claimed period is not
 //!    submitted again for [`RESUBMIT_AFTER_BLOCKS`]; a failed submission
 //!    releases the claim so the next block retries.
-//! 5. Fetch every instance's monitor of every claimed period concurrently, with
-//!    one deadline ([`MONITOR_DEADLINE_MS`]) for the lot, validate each answer
-//!    ([`validate_answer`]) and log each missing instance with its reason.
-//! 6. Compute the OTP commitment from the tags, sign and submit.
+//! 5. Fetch every pulled monitor of every claimed period concurrently, with
+//!    one deadline ([`MONITOR_DEADLINE_MS`]) for the lot, each request naming
+//!    this node's accounting key ([`ACCOUNTING_KEY_HEADER`]); validate each
+//!    answer ([`validate_answer`]) and log each missing instance with its reason.
+//! 6. A first pull with unreachable monitors is retried on the next blocks
+//!    during the first half of the grace ([`retry_until_ms`]), then submitted
+//!    with the reasons. A second pull that lacks a report of the partial block
+//!    is retried until it has them all. Otherwise compute the OTP commitment
+//!    from the tags, sign and submit.
 
 use alloc::{format, string::String, vec::Vec};
 use codec::{DecodeAll, Encode};
@@ -32,7 +39,7 @@ use qos_primitives::{
 	otp::{commit, period_otp, Tag},
 	selection::designated_index,
 	traits::{AgreementRegistry, MonitorEndpoint, PeriodToRecord},
-	Hash256, InstanceId, Report, REPORT_SETTLE_MS,
+	Hash256, InstanceId, MissingReason, Report, REPORT_SETTLE_MS,
 };
 use sp_runtime::{
 	offchain::{
@@ -45,7 +52,7 @@ use sp_runtime::{
 	RuntimeAppPublic,
 };
 
-use crate::{AccountingKey, AccountingKeys, AuthorityId, Call, Config, Pallet};
+use crate::{AccountingKey, AccountingKeys, AuthorityId, Call, Config, Pallet, PartialBlock, PartialBlocks};
 
 const LOG_TARGET: &str = "runtime::metrics-blocks";
 
@@ -60,11 +67,21 @@ pub const MAX_PERIODS_SCANNED: u32 = 32;
 /// Blocks after which a claimed period (or binding) may be submitted again if
 /// it is still not on chain; also the longevity of the transactions.
 pub const RESUBMIT_AFTER_BLOCKS: u32 = 10;
+/// Header naming the requesting node's accounting key (`0x`-hex), so that a
+/// monitor can tell accounting nodes apart.
+pub const ACCOUNTING_KEY_HEADER: &str = "X-Qos-Accounting-Key";
 /// Offchain storage key of the lock that keeps runs from overlapping.
 pub const OCW_LOCK_KEY: &[u8] = b"qos-ledger::metrics-blocks::run-lock";
 /// The run lock expires after this many blocks or milliseconds.
 const LOCK_BLOCKS: u32 = 5;
 const LOCK_MS: u64 = MONITOR_DEADLINE_MS * 3;
+
+/// Until when (ms) a first pull with unreachable monitors is retried rather
+/// than submitted: the first half of the designated node's grace, so the
+/// block still lands before the others may record the period.
+pub fn retry_until_ms<T: Config>(window: &qos_primitives::Window) -> u64 {
+	Pallet::<T>::settled_ms(window).saturating_add(Pallet::<T>::grace_ms() / 2)
+}
 
 /// Offchain storage key of the claim on `(agreement, period)`.
 pub fn claim_key(agreement: u64, period: u32) -> Vec<u8> {
@@ -104,6 +121,24 @@ pub enum MonitorFault {
 	Mismatch(&'static str),
 	/// A report field is out of bounds.
 	OutOfBounds(&'static str),
+}
+
+impl MonitorFault {
+	/// The reason recorded on chain for an instance whose answer failed so.
+	pub fn reason(&self) -> MissingReason {
+		match self {
+			MonitorFault::Timeout => MissingReason::Timeout,
+			MonitorFault::BadUrl | MonitorFault::Http(_) => MissingReason::Unreachable,
+			MonitorFault::Status(code, _) => MissingReason::HttpStatus(*code),
+			MonitorFault::TooLarge |
+			MonitorFault::Schema(_) |
+			MonitorFault::Hex(_) |
+			MonitorFault::Undecodable |
+			MonitorFault::HashMismatch |
+			MonitorFault::Mismatch(_) |
+			MonitorFault::OutOfBounds(_) => MissingReason::InvalidAnswer,
+		}
+	}
 }
 
 #[derive(serde::Deserialize)]
@@ -196,9 +231,14 @@ fn read_body(response: &http::Response, deadline: sp_runtime::offchain::Timestam
 	}
 }
 
-/// Fetch every monitor of every period at once with one deadline. The answer
-/// for `periods[i].monitors[j]` is at `[i][j]`.
-pub fn fetch_reports(periods: &[PeriodToRecord]) -> Vec<Vec<Result<(Report, Tag), MonitorFault>>> {
+/// Fetch every monitor of every period at once with one deadline, as the
+/// node of accounting key `requester`. The answer for
+/// `periods[i].monitors[j]` is at `[i][j]`.
+pub fn fetch_reports(
+	periods: &[PeriodToRecord],
+	requester: &AccountingKey,
+) -> Vec<Vec<Result<(Report, Tag), MonitorFault>>> {
+	let requester = format!("0x{}", hex::encode(requester.encode()));
 	let deadline = sp_io::offchain::timestamp().add(Duration::from_millis(MONITOR_DEADLINE_MS));
 	let mut results: Vec<Vec<Result<(Report, Tag), MonitorFault>>> =
 		periods.iter().map(|p| p.monitors.iter().map(|_| Err(MonitorFault::Timeout)).collect()).collect();
@@ -209,6 +249,7 @@ pub fn fetch_reports(periods: &[PeriodToRecord]) -> Vec<Vec<Result<(Report, Tag)
 			let started = report_url(monitor, period).and_then(|url| {
 				http::Request::get(&url)
 					.add_header("Accept", "application/json")
+					.add_header(ACCOUNTING_KEY_HEADER, &requester)
 					.deadline(deadline)
 					.send()
 					.map_err(|_| MonitorFault::Http(http::Error::IoError))
@@ -241,6 +282,13 @@ pub fn fetch_reports(periods: &[PeriodToRecord]) -> Vec<Vec<Result<(Report, Tag)
 	results
 }
 
+/// A period this node is about to pull: a first pull, or a second pull after
+/// another node's partial block.
+struct Pull {
+	to_record: PeriodToRecord,
+	first: Option<PartialBlock>,
+}
+
 impl<T: Config> Pallet<T> {
 	pub(crate) fn run_offchain_worker(block: BlockNumberFor<T>) {
 		let local_keys = AccountingKey::all();
@@ -257,13 +305,29 @@ impl<T: Config> Pallet<T> {
 		};
 		let now_ms = Self::now_ms();
 		let n = authorities.len() as u32;
-		let eligible: Vec<PeriodToRecord> =
+		let mut eligible: Vec<Pull> = Vec::new();
+		for (agreement, period, first) in PartialBlocks::<T>::iter() {
+			if first.accounting_node == my_key {
+				continue;
+			}
+			let after = Self::authority_index_of(&authorities, &first.accounting_node).map_or(my_index, |i| (i + 1) % n);
+			let distance = (my_index + n - after) % n.max(1);
+			let from_ms = first.recorded_at_ms.saturating_add(Self::grace_ms().saturating_mul(distance as u64));
+			if now_ms >= from_ms {
+				if let Some(to_record) = T::Agreements::period_to_record(agreement, period) {
+					eligible.push(Pull { to_record, first: Some(first) });
+				}
+			}
+		}
+		eligible.extend(
 			T::Agreements::periods_awaiting_metrics(now_ms.saturating_sub(REPORT_SETTLE_MS), MAX_PERIODS_SCANNED)
 				.into_iter()
 				.filter(|p| now_ms >= Self::may_try_from_ms(p, my_index, n))
 				.filter(|p| !crate::MetricsBlocks::<T>::contains_key(p.agreement, p.period))
-				.take(MAX_PERIODS_PER_RUN as usize)
-				.collect();
+				.filter(|p| !PartialBlocks::<T>::contains_key(p.agreement, p.period))
+				.map(|to_record| Pull { to_record, first: None }),
+		);
+		eligible.truncate(MAX_PERIODS_PER_RUN as usize);
 		if eligible.is_empty() {
 			return;
 		}
@@ -278,25 +342,26 @@ impl<T: Config> Pallet<T> {
 			return;
 		};
 
-		let claimed: Vec<PeriodToRecord> =
-			eligible.into_iter().filter(|p| Self::claim(&claim_key(p.agreement, p.period), block)).collect();
+		let claimed: Vec<Pull> = eligible
+			.into_iter()
+			.filter(|p| Self::claim(&claim_key(p.to_record.agreement, p.to_record.period), block))
+			.collect();
 		if claimed.is_empty() {
 			return;
 		}
-		let fetched = fetch_reports(&claimed);
-		for (period, answers) in claimed.iter().zip(fetched) {
-			Self::submit_period(period, answers, &my_key, block);
+		let periods: Vec<PeriodToRecord> = claimed.iter().map(|p| p.to_record.clone()).collect();
+		let fetched = fetch_reports(&periods, &my_key);
+		for (pull, answers) in claimed.iter().zip(fetched) {
+			Self::submit_period(pull, answers, &my_key, block, now_ms);
 		}
 	}
 
 	/// When this node may first try `period`: its window settled, plus one
 	/// grace per place after the designated node.
 	fn may_try_from_ms(period: &PeriodToRecord, my_index: u32, n: u32) -> u64 {
-		let settled = period.window.to_ms.saturating_add(REPORT_SETTLE_MS);
 		let designated = designated_index(period.agreement, period.period, n).unwrap_or(my_index);
 		let distance = (my_index + n - designated) % n.max(1);
-		let grace_ms = Self::grace_ends_ms(&period.window).saturating_sub(settled);
-		settled.saturating_add(grace_ms.saturating_mul(distance as u64))
+		Self::settled_ms(&period.window).saturating_add(Self::grace_ms().saturating_mul(distance as u64))
 	}
 
 	/// Claim `key` at `block`: false if it was claimed less than
@@ -321,45 +386,78 @@ impl<T: Config> Pallet<T> {
 	}
 
 	fn submit_period(
-		period: &PeriodToRecord,
+		pull: &Pull,
 		answers: Vec<Result<(Report, Tag), MonitorFault>>,
 		key: &AccountingKey,
 		block: BlockNumberFor<T>,
+		now_ms: u64,
 	) {
+		let period = &pull.to_record;
+		let claim = claim_key(period.agreement, period.period);
 		let mut reports = Vec::new();
 		let mut tags = Vec::new();
+		let mut missing: Vec<(InstanceId, MissingReason)> =
+			period.retired.iter().map(|instance| (*instance, MissingReason::Retired)).collect();
 		for (monitor, answer) in period.monitors.iter().zip(answers) {
 			match answer {
 				Ok((report, tag)) => {
 					tags.push((report.instance, tag));
 					reports.push(report);
-				}
-				Err(fault) => log::warn!(
-					target: LOG_TARGET,
-					"agreement {} period {} instance {}: counted as missing: {:?}",
-					period.agreement,
-					period.period,
-					monitor.instance,
-					fault,
-				),
+				},
+				Err(fault) => {
+					log::warn!(
+						target: LOG_TARGET,
+						"agreement {} period {} instance {}: no valid answer: {:?}",
+						period.agreement,
+						period.period,
+						monitor.instance,
+						fault,
+					);
+					missing.push((monitor.instance, fault.reason()));
+				},
 			}
 		}
 		reports.sort_by_key(|r| r.instance);
+		missing.sort_by_key(|(instance, _)| *instance);
+		let unreached = missing.iter().any(|(_, reason)| *reason != MissingReason::Retired);
+		match &pull.first {
+			None if unreached && now_ms < retry_until_ms::<T>(&period.window) => {
+				log::info!(
+					target: LOG_TARGET,
+					"agreement {} period {}: retrying {} unreachable monitor(s) on the next block",
+					period.agreement,
+					period.period,
+					missing.len() - period.retired.len(),
+				);
+				Self::release(&claim);
+				return;
+			},
+			Some(first) if !first.report_hashes.iter().all(|(i, h)| reports.iter().any(|r| r.instance == *i && r.hash() == *h)) => {
+				log::info!(
+					target: LOG_TARGET,
+					"agreement {} period {}: second pull lacks a report the first had; retrying",
+					period.agreement,
+					period.period,
+				);
+				Self::release(&claim);
+				return;
+			},
+			_ => {},
+		}
 		let otp_commitment = commit(&period_otp(period.agreement, period.period, &tags));
-		let Ok(reports) = frame_support::BoundedVec::try_from(reports) else {
-			log::error!(target: LOG_TARGET, "agreement {}: more reports than a block holds", period.agreement);
-			return;
-		};
-		let payload = Self::submission_payload(period.agreement, period.period, &reports, &otp_commitment, key);
+		let payload =
+			Self::submission_payload(period.agreement, period.period, &reports, &missing, &otp_commitment, key);
 		let Some(signature) = key.sign(&payload) else {
 			log::error!(target: LOG_TARGET, "accounting key vanished from the keystore");
-			Self::release(&claim_key(period.agreement, period.period));
+			Self::release(&claim);
 			return;
 		};
+		let second_pull = pull.first.is_some();
 		let call = Call::<T>::submit_metrics_block {
 			agreement: period.agreement,
 			period: period.period,
 			reports,
+			missing,
 			otp_commitment,
 			accounting_node: key.clone(),
 			signature,
@@ -368,7 +466,8 @@ impl<T: Config> Pallet<T> {
 		match SubmitTransaction::<T, Call<T>>::submit_transaction(xt) {
 			Ok(()) => log::info!(
 				target: LOG_TARGET,
-				"submitted metrics block of agreement {} period {} at block {:?}",
+				"submitted {} metrics block of agreement {} period {} at block {:?}",
+				if second_pull { "second-pull" } else { "first-pull" },
 				period.agreement,
 				period.period,
 				block,
@@ -380,8 +479,8 @@ impl<T: Config> Pallet<T> {
 					period.agreement,
 					period.period,
 				);
-				Self::release(&claim_key(period.agreement, period.period));
-			}
+				Self::release(&claim);
+			},
 		}
 	}
 

@@ -1,11 +1,11 @@
-use crate::{mock::*, ocw, AccountingKeys, Call, ChainTips, Error, Event, MetricsBlock};
+use crate::{mock::*, ocw, AccountingKeys, Call, ChainTips, Error, Event, PartialBlocks};
 use frame_support::{assert_noop, assert_ok, traits::Hooks, BoundedVec};
 use qos_primitives::{
 	merkle::{merkle_root, verify_proof},
 	otp::{commit, otp_matches, period_otp, Commitment},
 	selection::designated_index,
-	traits::PeriodToRecord,
-	Report, REPORT_SETTLE_MS,
+	traits::{MetricsArchive, PeriodToRecord},
+	InstanceId, MissingReason, Report, REPORT_SETTLE_MS,
 };
 use sp_core::{offchain::testing, Pair};
 use sp_runtime::{
@@ -25,17 +25,36 @@ fn client_commitment(reports: &[Report]) -> Commitment {
 	commit(&period_otp(agreement, period, &tags))
 }
 
+/// `signer`'s metrics block of `reports`, every other covered instance missing.
 fn submit_call(signer: &str, agreement: u64, period: u32, reports: Vec<Report>) -> RuntimeCall {
+	let missing = missing_of(agreement, period, &reports);
+	submit_call_with(signer, agreement, period, reports, missing)
+}
+
+fn submit_call_with(
+	signer: &str,
+	agreement: u64,
+	period: u32,
+	reports: Vec<Report>,
+	missing: Vec<(InstanceId, MissingReason)>,
+) -> RuntimeCall {
 	let commitment = client_commitment(&reports);
-	let signature = sign_submission(signer, agreement, period, &reports, &commitment);
+	let signature = sign_submission(signer, agreement, period, &reports, &missing, &commitment);
 	RuntimeCall::MetricsBlocks(Call::submit_metrics_block {
 		agreement,
 		period,
-		reports: BoundedVec::try_from(reports).unwrap(),
+		reports,
+		missing,
 		otp_commitment: commitment,
 		accounting_node: acct(signer),
 		signature,
 	})
+}
+
+/// The node after `node` in the authority order of [`NODES`].
+fn next_after(node: &str) -> &'static str {
+	let i = NODES.iter().position(|n| *n == node).unwrap();
+	NODES[(i + 1) % NODES.len()]
 }
 
 /// Dispatch directly (as in a block) and return the error, if any.
@@ -91,17 +110,21 @@ fn designated_node_records_block_linked_to_previous_and_hands_it_over() {
 				block_hash: b0.block_hash,
 				reports_root: b0.reports_root,
 				accounting_node: acct(signer0),
+				missing: BoundedVec::new(),
 			}
 			.into(),
 		);
 
-		// Period 1 with instance 1 missing links to period 0.
+		// Period 1 with instance 1 missing from two pulls links to period 0.
 		let r1 = reports_of(&p1, &[0, 2]);
 		assert_ok!(authorize_and_dispatch(submit_call(designated(A, 1), A, 1, r1.clone())));
+		assert_eq!(MetricsBlocks::metrics_block(A, 1), None, "one node's word is not final");
+		assert_ok!(authorize_and_dispatch(submit_call(next_after(designated(A, 1)), A, 1, r1.clone())));
 		let b1 = MetricsBlocks::metrics_block(A, 1).unwrap();
 		assert_eq!(b1.prev_hash, b0.block_hash);
 		assert_eq!(b1.sequence, 1);
-		assert_eq!(b1.missing.to_vec(), vec![1]);
+		assert_eq!(b1.missing.to_vec(), vec![(1, MissingReason::Timeout)]);
+		assert_eq!(b1.first_pull, Some(acct(designated(A, 1))));
 
 		let handed = handled();
 		assert_eq!(handed.len(), 2);
@@ -119,6 +142,7 @@ fn inclusion_proof_lets_a_client_check_one_report_against_the_root() {
 		set_time_after_settle(&p);
 		let reports = reports_of(&p, &[0, 1, 3, 4]);
 		assert_ok!(authorize_and_dispatch(submit_call(designated(A, 0), A, 0, reports.clone())));
+		assert_ok!(authorize_and_dispatch(submit_call(next_after(designated(A, 0)), A, 0, reports.clone())));
 		for report in &reports {
 			let inclusion = MetricsBlocks::report_inclusion_proof(A, 0, report.instance).unwrap();
 			assert_eq!(&inclusion.report, report);
@@ -142,15 +166,15 @@ fn only_authorized_origin_may_submit() {
 		let reports = reports_of(&p, &[0]);
 		let commitment = client_commitment(&reports);
 		let signer = designated(A, 0);
-		let signature = sign_submission(signer, A, 0, &reports, &commitment);
-		let bounded = BoundedVec::try_from(reports).unwrap();
+		let signature = sign_submission(signer, A, 0, &reports, &[], &commitment);
 		for origin in [RuntimeOrigin::signed(1), RuntimeOrigin::none(), RuntimeOrigin::root()] {
 			assert_noop!(
 				MetricsBlocks::submit_metrics_block(
 					origin,
 					A,
 					0,
-					bounded.clone(),
+					reports.clone(),
+					vec![],
 					commitment,
 					acct(signer),
 					signature.clone()
@@ -205,14 +229,16 @@ fn refuses_a_period_already_recorded() {
 }
 
 #[test]
-fn refuses_a_period_whose_window_has_not_closed() {
+fn a_designated_node_cannot_record_an_early_empty_block() {
 	new_test_ext().execute_with(|| {
+		// Threat 6a: the window has closed but the monitors' reports have not
+		// settled; a block with every instance missing is refused.
 		let p = await_period(A, 0, 1);
-		set_now(p.window.to_ms - 1);
+		set_now(p.window.to_ms + REPORT_SETTLE_MS - 1);
 		let call = submit_call(designated(A, 0), A, 0, vec![]);
-		assert_refused(call, Error::WindowNotClosed, custom(Error::WindowNotClosed));
-		set_now(p.window.to_ms);
-		assert_ok!(authorize_and_dispatch(submit_call(designated(A, 0), A, 0, vec![])));
+		assert_refused(call, Error::WindowNotSettled, custom(Error::WindowNotSettled));
+		set_now(p.window.to_ms + REPORT_SETTLE_MS);
+		assert_ok!(authorize_and_dispatch(submit_call(designated(A, 0), A, 0, reports_of(&p, &[0]))));
 	});
 }
 
@@ -296,11 +322,12 @@ fn refuses_a_bad_signature() {
 		// Signed for other reports than those submitted.
 		let reports = reports_of(&p, &[0, 1]);
 		let commitment = client_commitment(&reports);
-		let signature = sign_submission(signer, A, 0, &reports[..1], &commitment);
+		let signature = sign_submission(signer, A, 0, &reports[..1], &[(1, MissingReason::Timeout)], &commitment);
 		let call = RuntimeCall::MetricsBlocks(Call::submit_metrics_block {
 			agreement: A,
 			period: 0,
-			reports: BoundedVec::try_from(reports.clone()).unwrap(),
+			reports: reports.clone(),
+			missing: vec![],
 			otp_commitment: commitment,
 			accounting_node: acct(signer),
 			signature,
@@ -308,11 +335,12 @@ fn refuses_a_bad_signature() {
 		assert_refused(call, Error::BadSignature, InvalidTransaction::BadProof.into());
 		// Signed by another key than the claimed one.
 		let other = not_designated(A, 0);
-		let forged = sign_submission(other, A, 0, &reports, &commitment);
+		let forged = sign_submission(other, A, 0, &reports, &[], &commitment);
 		let call = RuntimeCall::MetricsBlocks(Call::submit_metrics_block {
 			agreement: A,
 			period: 0,
-			reports: BoundedVec::try_from(reports).unwrap(),
+			reports,
+			missing: vec![],
 			otp_commitment: commitment,
 			accounting_node: acct(signer),
 			signature: forged,
@@ -385,8 +413,149 @@ fn refuses_a_service_with_more_instances_than_a_block_holds() {
 	new_test_ext().execute_with(|| {
 		let p = await_period(A, 0, qos_primitives::MAX_INSTANCES_PER_SERVICE + 1);
 		set_time_after_settle(&p);
-		let call = submit_call(designated(A, 0), A, 0, reports_of(&p, &[0]));
+		let call = submit_call_with(designated(A, 0), A, 0, reports_of(&p, &[0]), vec![]);
 		assert_refused(call, Error::TooManyInstances, custom(Error::TooManyInstances));
+		// Threat 8: more entries than a block holds get a name, not a decoding trap.
+		let call = submit_call(designated(A, 0), A, 0, reports_of(&p, &[0]));
+		assert_refused(call, Error::TooManyReports, custom(Error::TooManyReports));
+	});
+}
+
+// ---------------------------------------------------------------- partial blocks (threat 6)
+
+#[test]
+fn a_partial_block_waits_for_a_second_pull_which_completes_it() {
+	new_test_ext().execute_with(|| {
+		let p = await_period(A, 0, 3);
+		set_time_after_settle(&p);
+		let first = designated(A, 0);
+		// The designated node claims instances 1 and 2 are down.
+		assert_ok!(authorize_and_dispatch(submit_call(first, A, 0, reports_of(&p, &[0]))));
+		System::assert_has_event(
+			Event::PartialBlockRecorded {
+				agreement: A,
+				period: 0,
+				accounting_node: acct(first),
+				missing: BoundedVec::truncate_from(vec![(1, MissingReason::Timeout), (2, MissingReason::Timeout)]),
+			}
+			.into(),
+		);
+		assert!(handled().is_empty(), "no verdict on one node's word");
+		// Another node pulls every monitor and gets them all: its block is final.
+		let second = next_after(first);
+		let all = reports_of(&p, &[0, 1, 2]);
+		assert_ok!(authorize_and_dispatch(submit_call(second, A, 0, all.clone())));
+		let block = MetricsBlocks::metrics_block(A, 0).unwrap();
+		assert_eq!((block.reports.to_vec(), block.missing.len()), (all.clone(), 0));
+		assert_eq!(block.first_pull, Some(acct(first)));
+		assert_eq!(handled().len(), 1);
+		assert_eq!(handled()[0].reports, all);
+		assert!(PartialBlocks::<Test>::get(A, 0).is_none());
+		MetricsBlocks::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn instances_missing_from_both_pulls_stay_missing() {
+	new_test_ext().execute_with(|| {
+		let p = await_period(A, 0, 3);
+		set_time_after_settle(&p);
+		let first = designated(A, 0);
+		assert_ok!(authorize_and_dispatch(submit_call(first, A, 0, reports_of(&p, &[0]))));
+		// The second node gets instance 1 but not instance 2.
+		let second = next_after(first);
+		assert_ok!(authorize_and_dispatch(submit_call(second, A, 0, reports_of(&p, &[0, 1]))));
+		let block = MetricsBlocks::metrics_block(A, 0).unwrap();
+		assert_eq!(block.missing.to_vec(), vec![(2, MissingReason::Timeout)]);
+		assert_eq!(handled()[0].reports, reports_of(&p, &[0, 1]));
+	});
+}
+
+#[test]
+fn a_second_pull_must_be_another_nodes_and_agree_with_the_first() {
+	new_test_ext().execute_with(|| {
+		let p = await_period(A, 0, 3);
+		set_time_after_settle(&p);
+		let first = designated(A, 0);
+		assert_ok!(authorize_and_dispatch(submit_call(first, A, 0, reports_of(&p, &[0, 1]))));
+		// A node cannot confirm its own partial block.
+		let again = submit_call(first, A, 0, reports_of(&p, &[0, 1]));
+		assert_refused(again, Error::SameNodeCannotCorroborate, custom(Error::SameNodeCannotCorroborate));
+		// Nor can a second node drop a report the first got...
+		let second = next_after(first);
+		let dropping = submit_call(second, A, 0, reports_of(&p, &[0, 2]));
+		assert_refused(dropping, Error::DisagreesWithFirstPull, custom(Error::DisagreesWithFirstPull));
+		// ...or carry different bytes for it.
+		let mut altered = reports_of(&p, &[0, 1]);
+		altered[1].probe_failures += 1;
+		let differing = submit_call(second, A, 0, altered);
+		assert_refused(differing, Error::DisagreesWithFirstPull, custom(Error::DisagreesWithFirstPull));
+		assert!(handled().is_empty());
+	});
+}
+
+#[test]
+fn a_lone_accounting_node_records_missing_instances_at_once() {
+	new_test_ext().execute_with(|| {
+		set_authorities(&["Alice"]);
+		let p = await_period(A, 0, 2);
+		set_time_after_settle(&p);
+		assert_ok!(authorize_and_dispatch(submit_call("Alice", A, 0, reports_of(&p, &[0]))));
+		let block = MetricsBlocks::metrics_block(A, 0).unwrap();
+		assert_eq!(block.missing.to_vec(), vec![(1, MissingReason::Timeout)]);
+		assert_eq!(block.first_pull, None);
+	});
+}
+
+#[test]
+fn retired_instances_are_missing_as_retired_without_a_second_pull() {
+	new_test_ext().execute_with(|| {
+		let p = await_period_with_retired(A, 0, 2, &[2]);
+		set_time_after_settle(&p);
+		let signer = designated(A, 0);
+		let all = reports_of(&p, &[0, 1]);
+		// A retired instance must be missing as retired, and only it.
+		let wrong = submit_call_with(signer, A, 0, all.clone(), vec![(2, MissingReason::Timeout)]);
+		assert_refused(wrong, Error::WrongMissingReason, custom(Error::WrongMissingReason));
+		let wrong = submit_call_with(signer, A, 0, reports_of(&p, &[0]), vec![(1, MissingReason::Retired), (2, MissingReason::Retired)]);
+		assert_refused(wrong, Error::WrongMissingReason, custom(Error::WrongMissingReason));
+		// Every covered instance must be accounted for, once.
+		let silent = submit_call_with(signer, A, 0, all.clone(), vec![]);
+		assert_refused(silent, Error::InstancesNotAccountedFor, custom(Error::InstancesNotAccountedFor));
+		let twice = submit_call_with(signer, A, 0, all.clone(), vec![(1, MissingReason::Timeout), (2, MissingReason::Retired)]);
+		assert_refused(twice, Error::InstancesNotAccountedFor, custom(Error::InstancesNotAccountedFor));
+		let unsorted = submit_call_with(signer, A, 0, reports_of(&p, &[0]), vec![(2, MissingReason::Retired), (1, MissingReason::Timeout)]);
+		assert_refused(unsorted, Error::ReportsNotSorted, custom(Error::ReportsNotSorted));
+		let unknown = submit_call_with(signer, A, 0, all.clone(), vec![(2, MissingReason::Retired), (7, MissingReason::Timeout)]);
+		assert_refused(unknown, Error::UnknownInstance, custom(Error::UnknownInstance));
+		assert_ok!(authorize_and_dispatch(submit_call(signer, A, 0, all)));
+		let block = MetricsBlocks::metrics_block(A, 0).unwrap();
+		assert_eq!(block.missing.to_vec(), vec![(2, MissingReason::Retired)]);
+	});
+}
+
+#[test]
+fn the_archive_discards_partial_blocks_and_prunes_chains() {
+	new_test_ext().execute_with(|| {
+		let p0 = await_period(A, 0, 2);
+		set_time_after_settle(&p0);
+		assert_ok!(authorize_and_dispatch(submit_call(designated(A, 0), A, 0, reports_of(&p0, &[0]))));
+		assert!(PartialBlocks::<Test>::get(A, 0).is_some());
+		// The period lapsed in SLA verification: its partial block goes.
+		MetricsBlocks::discard_unfinished(A, 0);
+		assert!(PartialBlocks::<Test>::get(A, 0).is_none());
+		for period in 1..3 {
+			let p = await_period(A, period, 1);
+			set_time_after_settle(&p);
+			assert_ok!(authorize_and_dispatch(submit_call(designated(A, period), A, period, reports_of(&p, &[0]))));
+		}
+		assert_eq!(MetricsBlocks::prune(A, 1), (1, false));
+		MetricsBlocks::do_try_state().unwrap();
+		assert_eq!(MetricsBlocks::prune(A, 5), (1, true));
+		assert!(ChainTips::<Test>::get(A).is_none());
+		assert_eq!(crate::MetricsBlocks::<Test>::iter_prefix(A).count(), 0);
+		MetricsBlocks::do_try_state().unwrap();
+		assert_eq!(MetricsBlocks::prune(A + 1, 5), (0, true), "nothing to prune is done at once");
 	});
 }
 
@@ -482,6 +651,23 @@ fn binding_refusals() {
 }
 
 #[test]
+fn a_replayed_binding_cannot_rebind_a_rotated_out_key() {
+	new_test_ext().execute_with(|| {
+		set_authorities(&["Alice", "Bob", "Charlie", "Dave"]);
+		// Alice rotates to the key "Dave//acct"... and an attacker kept the
+		// signatures of an earlier binding of Alice to "Eve//acct".
+		let old = bind_call("Alice", "Eve", "Alice");
+		assert_ok!(authorize_and_dispatch(old.clone()));
+		assert_ok!(authorize_and_dispatch(bind_call("Alice", "Dave", "Alice")));
+		assert_eq!(MetricsBlocks::accounting_key_of(&aura("Alice")), Some(acct("Dave")));
+		// Replaying the old binding from chain history fails: its nonce is spent.
+		assert_refused(old, Error::BadSignature, InvalidTransaction::BadProof.into());
+		assert_eq!(MetricsBlocks::accounting_key_of(&aura("Alice")), Some(acct("Dave")));
+		assert_eq!(crate::BindingNonces::<Test>::get(aura("Alice")), 2);
+	});
+}
+
+#[test]
 fn binding_refused_when_the_key_map_is_full() {
 	new_test_ext().execute_with(|| {
 		set_authorities(&["Alice", "Bob", "Charlie", "Dave", "Eve"]);
@@ -517,7 +703,10 @@ fn ocw_good_monitors_with_testing_pending_requests() {
 			state.write().expect_request(testing::PendingRequest {
 				method: "GET".into(),
 				uri: report_uri(&p, report.instance),
-				headers: vec![("Accept".into(), "application/json".into())],
+				headers: vec![
+					("Accept".into(), "application/json".into()),
+					(ocw::ACCOUNTING_KEY_HEADER.into(), format!("0x{}", hex::encode(acct(node)))),
+				],
 				response: Some(answer_body(report, &CLIENT_KEY)),
 				sent: true,
 				..Default::default()
@@ -539,9 +728,10 @@ fn ocw_good_monitors_with_testing_pending_requests() {
 }
 
 /// Run the designated node's off-chain worker for a period with two
-/// instances: instance 0 answers well, instance 1 answers `faulty`. Returns
-/// the recorded block.
-fn record_with_faulty_instance(faulty: impl Fn(&PeriodToRecord) -> Reply) -> MetricsBlock<u64> {
+/// instances: instance 0 answers well, instance 1 answers `faulty`. The node
+/// retries during the first half of its grace, then records a partial block
+/// naming why instance 1 is missing. Returns that block.
+fn record_with_faulty_instance(faulty: impl Fn(&PeriodToRecord) -> Reply) -> crate::PartialBlock {
 	let agreement = 12;
 	let node = {
 		let _ = new_test_ext();
@@ -556,40 +746,82 @@ fn record_with_faulty_instance(faulty: impl Fn(&PeriodToRecord) -> Reply) -> Met
 		set_time_after_settle(&p);
 		run_ocw(2);
 		assert_eq!(net.requested().len(), 2, "both monitors fetched in one run");
+		assert!(pool_calls(&pool).is_empty(), "an unreachable monitor is retried first");
+		run_ocw(3);
+		assert_eq!(net.requested().len(), 4, "and fetched again on the next block");
+		set_now(ocw::retry_until_ms::<Test>(&p.window));
+		run_ocw(4);
 		let calls = pool_calls(&pool);
 		assert_eq!(calls.len(), 1);
 		assert_ok!(authorize_and_dispatch(calls[0].clone()));
-		let block = MetricsBlocks::metrics_block(agreement, 0).unwrap();
-		assert_eq!(block.reports.to_vec(), vec![good_report(&p, 0)]);
-		assert_eq!(block.missing.to_vec(), vec![1]);
-		// The commitment covers exactly the reports in the block.
-		let tags = vec![(0, tag_of(&CLIENT_KEY, &good_report(&p, 0)))];
-		assert!(otp_matches(&period_otp(agreement, 0, &tags), &block.otp_commitment));
-		block
+		assert_eq!(MetricsBlocks::metrics_block(agreement, 0), None);
+		assert!(handled().is_empty(), "a partial block is not handed to SLA verification");
+		let partial = PartialBlocks::<Test>::get(agreement, 0).unwrap();
+		assert_eq!(partial.accounting_node, acct(node));
+		assert_eq!(partial.report_hashes.to_vec(), vec![(0, good_report(&p, 0).hash())]);
+		partial
 	})
 }
 
 #[test]
 fn ocw_counts_a_monitor_timeout_as_missing() {
-	record_with_faulty_instance(|_| Reply::Hang);
+	let partial = record_with_faulty_instance(|_| Reply::Hang);
+	assert_eq!(partial.missing.to_vec(), vec![(1, MissingReason::Timeout)]);
 }
 
 #[test]
 fn ocw_counts_a_500_as_missing() {
-	record_with_faulty_instance(|_| Reply::Answer(500, br#"{"error":"sampler crashed"}"#.to_vec()));
+	let partial = record_with_faulty_instance(|_| Reply::Answer(500, br#"{"error":"sampler crashed"}"#.to_vec()));
+	assert_eq!(partial.missing.to_vec(), vec![(1, MissingReason::HttpStatus(500))]);
 }
 
 #[test]
 fn ocw_counts_a_malformed_body_as_missing() {
-	record_with_faulty_instance(|_| Reply::Answer(200, br#"{"report": {}, "scale": "0x00""#.to_vec()));
+	let partial = record_with_faulty_instance(|_| Reply::Answer(200, br#"{"report": {}, "scale": "0x00""#.to_vec()));
+	assert_eq!(partial.missing.to_vec(), vec![(1, MissingReason::InvalidAnswer)]);
 }
 
 #[test]
 fn ocw_counts_a_report_for_the_wrong_window_as_missing() {
-	record_with_faulty_instance(|p| {
+	let partial = record_with_faulty_instance(|p| {
 		let mut report = good_report(p, 1);
 		report.window = window_of(p.period + 1);
 		Reply::Answer(200, answer_body(&report, &CLIENT_KEY))
+	});
+	assert_eq!(partial.missing.to_vec(), vec![(1, MissingReason::InvalidAnswer)]);
+}
+
+#[test]
+fn ocw_of_the_next_node_pulls_a_partial_block_again_and_completes_it() {
+	// Threat 6c end to end in the pallet: the designated node's requests to
+	// monitor 1 failed; the next node's succeed, and its block is final.
+	let agreement = 12;
+	let (first, second) = {
+		let _ = new_test_ext();
+		let first = NODES[designated_index(agreement, 0, 3).unwrap() as usize];
+		(first, next_after(first))
+	};
+	let net = MonitorNet::default();
+	let (mut ext, pool) = node_ext(second, false, net.clone());
+	ext.execute_with(|| {
+		let p = await_period(agreement, 0, 2);
+		let reports = reports_of(&p, &[0, 1]);
+		for report in &reports {
+			net.reply(report_uri(&p, report.instance), Reply::Answer(200, answer_body(report, &CLIENT_KEY)));
+		}
+		set_now(ocw::retry_until_ms::<Test>(&p.window));
+		assert_ok!(authorize_and_dispatch(submit_call(first, agreement, 0, reports[..1].to_vec())));
+		run_ocw(5);
+		let calls = pool_calls(&pool);
+		assert_eq!(calls.len(), 1, "the next node pulls at once");
+		assert_ok!(authorize_and_dispatch(calls[0].clone()));
+		let block = MetricsBlocks::metrics_block(agreement, 0).unwrap();
+		assert_eq!((block.reports.to_vec(), block.missing.len()), (reports.clone(), 0));
+		assert_eq!((block.accounting_node.clone(), block.first_pull.clone()), (acct(second), Some(acct(first))));
+		assert_eq!(handled().len(), 1);
+		assert_eq!(handled()[0].reports, reports);
+		assert!(PartialBlocks::<Test>::get(agreement, 0).is_none());
+		// The third node waits a grace and then finds nothing to do.
 	});
 }
 
@@ -760,7 +992,7 @@ fn ocw_of_a_new_authority_binds_its_local_key() {
 // ---------------------------------------------------------------- answer validation
 
 fn expected() -> PeriodToRecord {
-	PeriodToRecord { agreement: A, period: 2, window: window_of(2), monitors: vec![] }
+	PeriodToRecord { agreement: A, period: 2, window: window_of(2), monitors: vec![], retired: vec![] }
 }
 
 #[test]

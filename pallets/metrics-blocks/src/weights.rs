@@ -4,6 +4,9 @@
 //! Weights for `pallet_metrics_blocks`, measured by the node's `benchmark pallet` command
 //! (`scripts/weights/generate.sh`). Do not edit by hand: regenerate.
 //!
+//! PROVISIONAL until the next `scripts/weights/generate.sh` run: the submission now carries the
+//! missing instances and may be a second pull.
+//!
 //! DATE: 2026-11-27, STEPS: `20`, REPEAT: `10`, LOW RANGE: `[]`, HIGH RANGE: `[]`
 //! WORST CASE MAP SIZE: `1000000`
 //! HOSTNAME: `vm`, CPU: `AMD EPYC`
@@ -48,8 +51,8 @@ use core::marker::PhantomData;
 
 /// Weight functions needed for `pallet_metrics_blocks`.
 pub trait WeightInfo {
-	fn submit_metrics_block(r: u32, ) -> Weight;
-	fn authorize_submit_metrics_block(r: u32, ) -> Weight;
+	fn submit_metrics_block(n: u32, ) -> Weight;
+	fn authorize_submit_metrics_block(n: u32, ) -> Weight;
 	fn bind_accounting_key() -> Weight;
 	fn authorize_bind_accounting_key() -> Weight;
 }
@@ -82,18 +85,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `SlaVerification::AwaitingMetrics` (r:0 w:1)
 	/// Proof: `SlaVerification::AwaitingMetrics` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// The range of component `r` is `[0, 16]`.
-	fn submit_metrics_block(r: u32, ) -> Weight {
+	fn submit_metrics_block(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `1162 + r * (54 ±0)`
 		//  Estimated: `9464 + r * (2769 ±0)`
 		// Minimum execution time: 188_283_000 picoseconds.
 		Weight::from_parts(274_524_706, 9464)
 			// Standard Error: 390_637
-			.saturating_add(Weight::from_parts(19_202_664, 0).saturating_mul(r.into()))
+			.saturating_add(Weight::from_parts(19_202_664, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(10_u64))
-			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(r.into())))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
-			.saturating_add(Weight::from_parts(0, 2769).saturating_mul(r.into()))
+			.saturating_add(Weight::from_parts(0, 2769).saturating_mul(n.into()))
 	}
 	/// Storage: `MetricsBlocks::MetricsBlocks` (r:1 w:0)
 	/// Proof: `MetricsBlocks::MetricsBlocks` (`max_values`: None, `max_size`: Some(1762), added: 4237, mode: `MaxEncodedLen`)
@@ -112,17 +115,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::BlockHash` (r:1 w:0)
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// The range of component `r` is `[0, 16]`.
-	fn authorize_submit_metrics_block(r: u32, ) -> Weight {
+	fn authorize_submit_metrics_block(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `896 + r * (54 ±0)`
 		//  Estimated: `5227 + r * (2769 ±0)`
 		// Minimum execution time: 117_901_000 picoseconds.
 		Weight::from_parts(192_459_206, 5227)
 			// Standard Error: 142_657
-			.saturating_add(Weight::from_parts(9_177_635, 0).saturating_mul(r.into()))
+			.saturating_add(Weight::from_parts(9_177_635, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
-			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(r.into())))
-			.saturating_add(Weight::from_parts(0, 2769).saturating_mul(r.into()))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2769).saturating_mul(n.into()))
 	}
 	/// Storage: `Aura::Authorities` (r:1 w:0)
 	/// Proof: `Aura::Authorities` (`max_values`: Some(1), `max_size`: Some(1025), added: 1520, mode: `MaxEncodedLen`)
@@ -157,20 +160,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
-	fn submit_metrics_block(r: u32, ) -> Weight {
+	fn submit_metrics_block(n: u32, ) -> Weight {
 		Weight::from_parts(274_524_706, 9464)
-			.saturating_add(Weight::from_parts(19_202_664, 0).saturating_mul(r.into()))
+			.saturating_add(Weight::from_parts(19_202_664, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(10_u64))
-			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(r.into())))
+			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(8_u64))
-			.saturating_add(Weight::from_parts(0, 2769).saturating_mul(r.into()))
+			.saturating_add(Weight::from_parts(0, 2769).saturating_mul(n.into()))
 	}
-	fn authorize_submit_metrics_block(r: u32, ) -> Weight {
+	fn authorize_submit_metrics_block(n: u32, ) -> Weight {
 		Weight::from_parts(192_459_206, 5227)
-			.saturating_add(Weight::from_parts(9_177_635, 0).saturating_mul(r.into()))
+			.saturating_add(Weight::from_parts(9_177_635, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
-			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(r.into())))
-			.saturating_add(Weight::from_parts(0, 2769).saturating_mul(r.into()))
+			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2769).saturating_mul(n.into()))
 	}
 	fn bind_accounting_key() -> Weight {
 		Weight::from_parts(211_827_000, 3534)

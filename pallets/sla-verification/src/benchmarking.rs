@@ -1,17 +1,17 @@
-//! Benchmarks of the SLA pallet, run against the runtime's escrow.
+//! Benchmarks of the SLA pallet, run against the runtime's escrow and
+//! deposits. Each call is measured on its most expensive path: the most
+//! instances, offers and arbiters, and settlements that also finish the
+//! agreement and close its escrow.
 
 use super::*;
 use alloc::{vec, vec::Vec};
 use frame_benchmarking::v2::*;
-use frame_support::{
-	traits::{EnsureOrigin, Get},
-	BoundedVec,
-};
-use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
+use frame_support::traits::{EnsureOrigin, Get};
+use frame_system::RawOrigin;
 use qos_primitives::{
 	otp::commit,
-	sla::{CreditSchedule, CreditTier, QosIndicators},
-	MAX_INSTANCES_PER_SERVICE,
+	sla::{CreditTier, QosIndicators, SlaTerms},
+	Report, MAX_INSTANCES_PER_SERVICE, REPORT_SETTLE_MS,
 };
 use sp_runtime::traits::Saturating;
 
@@ -19,7 +19,7 @@ const PERIOD_MS: u64 = 60_000;
 const OTP: [u8; 32] = [7; 32];
 
 fn price<T: Config>() -> BalanceOf<T> {
-	1_000_000u32.into()
+	T::MinPricePerPeriod::get().max(1_000_000u32.into())
 }
 
 fn capacity() -> Capacity {
@@ -27,8 +27,8 @@ fn capacity() -> Capacity {
 }
 
 /// The largest SLA: every indicator and every credit tier.
-fn full_sla() -> Sla {
-	Sla {
+fn full_terms() -> SlaTerms {
+	SlaTerms {
 		qos: QosIndicators {
 			min_availability_permille: Some(999),
 			max_latency_p95_ms: Some(100),
@@ -37,56 +37,81 @@ fn full_sla() -> Sla {
 			max_cpu_steal_permille: Some(50),
 			min_healthy_instances: Some(1),
 		},
-		credits: CreditSchedule {
-			availability_tiers: BoundedVec::truncate_from(vec![
-				CreditTier { below_permille: 999, credit_percent: 10 },
-				CreditTier { below_permille: 990, credit_percent: 30 },
-				CreditTier { below_permille: 950, credit_percent: 60 },
-				CreditTier { below_permille: 900, credit_percent: 100 },
-			]),
-			other_breach_credit_percent: 25,
-		},
+		availability_tiers: vec![
+			CreditTier { below_permille: 999, credit_percent: 10 },
+			CreditTier { below_permille: 990, credit_percent: 30 },
+			CreditTier { below_permille: 950, credit_percent: 60 },
+			CreditTier { below_permille: 900, credit_percent: 100 },
+		],
+		other_breach_credit_percent: 25,
 	}
 }
 
-fn monitor_url<T: Config>(len: u32) -> BoundedVec<u8, T::MaxUrlLen> {
-	let mut url = b"http://".to_vec();
-	url.resize(len.max(8) as usize, b'a');
-	BoundedVec::truncate_from(url)
+fn arbiter<T: Config>(i: u32) -> T::AccountId {
+	account("arbiter", i, 0)
 }
 
-/// A service of `owner` with `instances` instances.
+/// The largest offer: the full SLA and the most arbiters.
+fn full_offer<T: Config>() -> OfferTerms<T::AccountId> {
+	OfferTerms { sla: full_terms(), arbiters: (0..T::MaxArbiters::get()).map(arbiter::<T>).collect() }
+}
+
+fn monitor_url<T: Config>(len: u32) -> Vec<u8> {
+	let mut url = b"http://".to_vec();
+	url.resize(len.max(8) as usize, b'a');
+	url
+}
+
+fn funded<T: Config>(name: &'static str) -> T::AccountId {
+	let who: T::AccountId = account(name, 0, 0);
+	let funds = price::<T>().saturating_mul((T::MaxPeriods::get() + 10).into()).saturating_mul(10u32.into());
+	T::Escrow::fund_for_benchmarks(&who, funds);
+	who
+}
+
+/// A service of `owner` with the most offers and `instances` instances.
 fn service<T: Config>(owner: &T::AccountId, instances: u32) -> ServiceId {
 	let id = NextServiceId::<T>::get();
-	Pallet::<T>::register_service(RawOrigin::Signed(owner.clone()).into(), price::<T>(), PERIOD_MS, capacity())
-		.expect("registers");
+	let signed = || RawOrigin::Signed(owner.clone()).into();
+	Pallet::<T>::register_service(signed(), price::<T>(), PERIOD_MS, capacity()).expect("registers");
+	let offers = (0..T::MaxOffers::get()).map(|_| full_offer::<T>()).collect();
+	Pallet::<T>::set_offers(signed(), id, offers).expect("offers");
 	for _ in 0..instances {
-		Pallet::<T>::add_instance(RawOrigin::Signed(owner.clone()).into(), id, monitor_url::<T>(T::MaxUrlLen::get()))
-			.expect("adds");
+		Pallet::<T>::add_instance(signed(), id, monitor_url::<T>(T::MaxUrlLen::get())).expect("adds");
 	}
 	id
 }
 
 fn parties<T: Config>() -> (T::AccountId, T::AccountId) {
-	let owner: T::AccountId = account("owner", 0, 0);
-	let client: T::AccountId = whitelisted_caller();
-	let funds = price::<T>().saturating_mul((T::MaxPeriods::get() + 10).into());
-	T::Escrow::fund_for_benchmarks(&owner, funds);
-	T::Escrow::fund_for_benchmarks(&client, funds);
-	(owner, client)
+	(funded::<T>("owner"), funded::<T>("client"))
 }
 
-/// An agreement of `client` on a new service of `owner` with the most instances.
+/// An agreement of `client`, arbitrated, on a new service of `owner` with the
+/// most instances.
 fn agreement<T: Config>(owner: &T::AccountId, client: &T::AccountId, periods: u32) -> AgreementId {
-	let service = service::<T>(owner, MAX_INSTANCES_PER_SERVICE);
+	agreement_on::<T>(owner, client, periods, MAX_INSTANCES_PER_SERVICE)
+}
+
+/// An agreement of `client`, arbitrated, on a new service of `owner` with
+/// `instances` instances.
+fn agreement_on<T: Config>(owner: &T::AccountId, client: &T::AccountId, periods: u32, instances: u32) -> AgreementId {
+	let service = service::<T>(owner, instances);
 	let id = NextAgreementId::<T>::get();
-	Pallet::<T>::create_agreement(RawOrigin::Signed(client.clone()).into(), service, full_sla(), periods)
-		.expect("creates");
+	Pallet::<T>::create_agreement(
+		RawOrigin::Signed(client.clone()).into(),
+		service,
+		0,
+		full_terms(),
+		periods,
+		price::<T>(),
+		Some(arbiter::<T>(0)),
+	)
+	.expect("creates");
 	id
 }
 
-/// Reports of every instance at `successes` ‰ availability: a breach that pays
-/// both the owner and the client.
+/// Reports of `count` instances at 98 % availability: a breach that pays both
+/// the owner and the client.
 fn reports(agreement: AgreementId, period: PeriodIndex, window: Window, count: u32) -> Vec<Report> {
 	(0..count)
 		.map(|instance| Report {
@@ -101,10 +126,21 @@ fn reports(agreement: AgreementId, period: PeriodIndex, window: Window, count: u
 		.collect()
 }
 
+/// Records `period` with a breach, its window settled.
 fn record<T: Config>(agreement: AgreementId, period: PeriodIndex) {
 	let due = Pallet::<T>::period_to_record(agreement, period).expect("awaits metrics");
+	T::BenchmarkHelper::set_time(due.window.to_ms.saturating_add(REPORT_SETTLE_MS));
 	let reports = reports(agreement, period, due.window, due.monitors.len() as u32);
 	Pallet::<T>::on_metrics_block(agreement, period, due.window, &reports, commit(&OTP));
+}
+
+fn advance_blocks<T: Config>(blocks: BlockNumberOf<T>) {
+	let now = frame_system::Pallet::<T>::block_number();
+	frame_system::Pallet::<T>::set_block_number(now.saturating_add(blocks));
+}
+
+fn state<T: Config>(agreement: AgreementId, period: PeriodIndex) -> Option<PeriodState<BlockNumberOf<T>>> {
+	Periods::<T>::get(agreement, period).map(|r| r.state)
 }
 
 #[benchmarks]
@@ -113,7 +149,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn register_service() {
-		let owner: T::AccountId = whitelisted_caller();
+		let owner = funded::<T>("owner");
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner), price::<T>(), PERIOD_MS, capacity());
 		assert!(Services::<T>::contains_key(0));
@@ -121,7 +157,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn update_service() {
-		let owner: T::AccountId = whitelisted_caller();
+		let owner = funded::<T>("owner");
 		let id = service::<T>(&owner, 0);
 		let doubled = price::<T>().saturating_mul(2u32.into());
 		#[extrinsic_call]
@@ -130,8 +166,18 @@ mod benchmarks {
 	}
 
 	#[benchmark]
+	fn set_offers(o: Linear<0, { T::MaxOffers::get() }>) {
+		let owner = funded::<T>("owner");
+		let id = service::<T>(&owner, MAX_INSTANCES_PER_SERVICE);
+		let offers = (0..o).map(|_| full_offer::<T>()).collect();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner), id, offers);
+		assert_eq!(Offers::<T>::get(id).len() as u32, o);
+	}
+
+	#[benchmark]
 	fn add_instance(u: Linear<8, { T::MaxUrlLen::get() }>) {
-		let owner: T::AccountId = whitelisted_caller();
+		let owner = funded::<T>("owner");
 		let id = service::<T>(&owner, MAX_INSTANCES_PER_SERVICE - 1);
 		let url = monitor_url::<T>(u);
 		#[extrinsic_call]
@@ -140,8 +186,26 @@ mod benchmarks {
 	}
 
 	#[benchmark]
+	fn replace_instance(u: Linear<8, { T::MaxUrlLen::get() }>) {
+		let owner = funded::<T>("owner");
+		T::BenchmarkHelper::set_time(1);
+		let id = service::<T>(&owner, 1);
+		// A full history: the oldest URL is dropped.
+		for _ in 1..types::URL_HISTORY {
+			Pallet::<T>::replace_instance(RawOrigin::Signed(owner.clone()).into(), id, 0, monitor_url::<T>(u))
+				.expect("replaces");
+		}
+		T::BenchmarkHelper::set_time(
+			1 + qos_primitives::MAX_REPORT_WINDOW_MS + REPORT_SETTLE_MS + T::RecordDeadlineMs::get(),
+		);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner), id, 0, monitor_url::<T>(u));
+		assert_eq!(Instances::<T>::get(id, 0).map(|i| i.monitor_urls.len() as u32), Some(types::URL_HISTORY));
+	}
+
+	#[benchmark]
 	fn retire_instance(n: Linear<1, MAX_INSTANCES_PER_SERVICE>) {
-		let owner: T::AccountId = whitelisted_caller();
+		let owner = funded::<T>("owner");
 		let id = service::<T>(&owner, n);
 		// The first instance: every other one shifts.
 		#[extrinsic_call]
@@ -150,37 +214,57 @@ mod benchmarks {
 	}
 
 	#[benchmark]
-	fn create_agreement() {
+	fn deregister_service(n: Linear<0, MAX_INSTANCES_PER_SERVICE>) {
+		let owner = funded::<T>("owner");
+		let id = service::<T>(&owner, n);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner), id);
+		assert!(!Services::<T>::contains_key(id));
+	}
+
+	#[benchmark]
+	fn create_agreement(n: Linear<1, MAX_INSTANCES_PER_SERVICE>) {
 		let (owner, client) = parties::<T>();
-		let id = service::<T>(&owner, MAX_INSTANCES_PER_SERVICE);
+		let id = service::<T>(&owner, n);
 		let periods = T::MaxPeriods::get();
 		#[extrinsic_call]
-		_(RawOrigin::Signed(client), id, full_sla(), periods);
+		_(RawOrigin::Signed(client), id, 0, full_terms(), periods, price::<T>(), Some(arbiter::<T>(0)));
 		assert!(Agreements::<T>::contains_key(0));
 	}
 
 	#[benchmark]
 	fn confirm_period() {
 		let (owner, client) = parties::<T>();
-		// One period: confirming it also finishes the agreement and closes the escrow.
+		// One period, its contest window over: confirming pays it, finishes the
+		// agreement and closes the escrow.
 		let id = agreement::<T>(&owner, &client, 1);
 		record::<T>(id, 0);
+		advance_blocks::<T>(T::ContestWindow::get());
 		#[extrinsic_call]
 		_(RawOrigin::Signed(client), id, 0, OTP);
-		assert_eq!(Periods::<T>::get(id, 0).map(|r| r.state), Some(PeriodState::Settled));
-		assert_eq!(Agreements::<T>::get(id).map(|a| a.status), Some(AgreementStatus::Finished));
+		assert_eq!(state::<T>(id, 0), Some(PeriodState::Closed(Closure::Confirmed)));
+		assert!(Agreements::<T>::get(id).is_some_and(|a| a.is_finished()));
 	}
 
 	#[benchmark]
-	fn escalate() {
+	fn contest_period(r: Linear<0, { T::MaxReasonLen::get() }>) {
 		let (owner, client) = parties::<T>();
 		let id = agreement::<T>(&owner, &client, 1);
 		record::<T>(id, 0);
-		let now = frame_system::Pallet::<T>::block_number();
-		frame_system::Pallet::<T>::set_block_number(now.saturating_add(T::ConfirmWindow::get()));
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner), id, 0, vec![b'r'; r as usize]);
+		assert!(matches!(state::<T>(id, 0), Some(PeriodState::Disputed { .. })));
+	}
+
+	#[benchmark]
+	fn accept_verdict() {
+		let (owner, client) = parties::<T>();
+		let id = agreement::<T>(&owner, &client, 1);
+		record::<T>(id, 0);
+		Pallet::<T>::confirm_period(RawOrigin::Signed(client).into(), id, 0, OTP).expect("confirms");
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner), id, 0);
-		assert_eq!(Periods::<T>::get(id, 0).map(|r| r.state), Some(PeriodState::Disputed));
+		assert_eq!(state::<T>(id, 0), Some(PeriodState::Closed(Closure::Confirmed)));
 	}
 
 	#[benchmark]
@@ -197,22 +281,65 @@ mod benchmarks {
 		let (owner, client) = parties::<T>();
 		let id = agreement::<T>(&owner, &client, 1);
 		record::<T>(id, 0);
-		let now: BlockNumberFor<T> = frame_system::Pallet::<T>::block_number();
-		frame_system::Pallet::<T>::set_block_number(now.saturating_add(T::ConfirmWindow::get()));
-		Pallet::<T>::escalate(RawOrigin::Signed(client).into(), id, 0)?;
+		Pallet::<T>::contest_period(RawOrigin::Signed(client).into(), id, 0, vec![])?;
 		let arbiter = T::ArbiterOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		#[extrinsic_call]
-		_(arbiter as T::RuntimeOrigin, id, 0, Perbill::from_percent(50));
-		assert_eq!(Periods::<T>::get(id, 0).map(|r| r.state), Some(PeriodState::Resolved));
+		_(arbiter as T::RuntimeOrigin, id, 0, 500);
+		assert_eq!(state::<T>(id, 0), Some(PeriodState::Closed(Closure::Arbitrated)));
 		Ok(())
 	}
 
 	#[benchmark]
-	fn on_metrics_block(r: Linear<0, MAX_INSTANCES_PER_SERVICE>) {
+	fn settle_overdue_paid() -> Result<(), BenchmarkError> {
 		let (owner, client) = parties::<T>();
-		let id = agreement::<T>(&owner, &client, 2);
+		let id = agreement::<T>(&owner, &client, 1);
+		record::<T>(id, 0);
+		Pallet::<T>::contest_period(RawOrigin::Signed(client).into(), id, 0, vec![])?;
+		advance_blocks::<T>(T::ArbitrationWindow::get());
+		#[extrinsic_call]
+		settle_overdue(RawOrigin::Signed(owner), id, 0);
+		assert_eq!(state::<T>(id, 0), Some(PeriodState::Closed(Closure::ArbitrationLapsed)));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn settle_overdue_lapsed() {
+		let (owner, client) = parties::<T>();
+		let id = agreement::<T>(&owner, &client, 1);
+		let window = Agreements::<T>::get(id).and_then(|a| a.window(0)).expect("in term");
+		T::BenchmarkHelper::set_time(
+			window.to_ms.saturating_add(REPORT_SETTLE_MS).saturating_add(T::RecordDeadlineMs::get()),
+		);
+		#[extrinsic_call]
+		settle_overdue(RawOrigin::Signed(client), id, 0);
+		assert_eq!(state::<T>(id, 0), Some(PeriodState::Closed(Closure::Lapsed)));
+	}
+
+	#[benchmark]
+	fn prune_agreement(n: Linear<1, { T::PruneBatch::get() }>) {
+		let (owner, client) = parties::<T>();
+		let id = agreement::<T>(&owner, &client, 1);
+		record::<T>(id, 0);
+		Pallet::<T>::confirm_period(RawOrigin::Signed(client.clone()).into(), id, 0, OTP).expect("confirms");
+		Pallet::<T>::accept_verdict(RawOrigin::Signed(owner).into(), id, 0).expect("accepts");
+		// `n` period records and `n` metrics blocks left to remove.
+		let record = Periods::<T>::get(id, 0).expect("recorded");
+		for period in 1..n {
+			Periods::<T>::insert(id, period, record.clone());
+		}
+		T::BenchmarkHelper::store_metrics_blocks(id, n);
+		advance_blocks::<T>(T::AgreementRetention::get());
+		#[extrinsic_call]
+		_(RawOrigin::Signed(client), id);
+		assert!(!Agreements::<T>::contains_key(id));
+	}
+
+	#[benchmark]
+	fn on_metrics_block(n: Linear<1, MAX_INSTANCES_PER_SERVICE>) {
+		let (owner, client) = parties::<T>();
+		let id = agreement_on::<T>(&owner, &client, 2, n);
 		let window = Pallet::<T>::period_to_record(id, 0).expect("awaits metrics").window;
-		let reports = reports(id, 0, window, r);
+		let reports = reports(id, 0, window, n);
 		#[block]
 		{
 			Pallet::<T>::on_metrics_block(id, 0, window, &reports, commit(&OTP));

@@ -1,250 +1,201 @@
 //! # SLA Verification Pallet
 //!
-//! Services, their instances, agreements between clients and services, the
-//! SLA verdict of every billing period and the client's OTP check that
-//! releases payment.
+//! Services, the SLA offers their owners publish, their instances, the
+//! agreements clients make on those offers, the SLA verdict of every billing
+//! period, and the rules that move each period's escrow: the client's OTP,
+//! contests, arbitration and deadlines. The protocol is specified in the
+//! repository's `docs/protocol.md`; `docs/threat-model.md` lists who could
+//! cheat each rule and the test that shows they cannot.
 //!
 //! ## Overview
 //!
 //! - A cloud **owner** registers a service (price per period, period length,
-//!   the capacity each instance promises) and adds its instances, each with the
-//!   URL of its monitor.
-//! - A **client** creates an agreement on a service with QoS indicators and a
-//!   credit schedule ([`qos_primitives::sla::Sla`]) for a number of periods.
-//!   `price × periods` is put on hold on the client's balance by the escrow
-//!   pallet ([`Config::Escrow`]). The agreement's clock starts at the chain
-//!   time of that block: period `p` is
+//!   the capacity each instance promises), publishes one or more **offers**
+//!   ([`Offer`]: an SLA and the arbiters it accepts) and adds its instances,
+//!   each with the base URL of its monitor. The owner's deposit covers the
+//!   storage of all of it.
+//! - A **client** creates an agreement on one offer, asking for the offer's
+//!   SLA or for terms easier on the owner, never harsher
+//!   ([`qos_primitives::sla::Sla::within_offer`]), and picks one of the
+//!   offer's arbiters. `price × periods` is put on hold on the client's balance
+//!   ([`Config::Escrow`]), the accounting fee for the validators' work
+//!   (`AccountingFee × instances × periods`) is burned, and a deposit for the
+//!   agreement's storage is held. The instances the agreement covers are the
+//!   service's instances at that moment, and stay fixed. The agreement's clock
+//!   starts at the chain time of that block: period `p` is
 //!   [`Window::of_period`]`(start, period_ms, p)`.
 //! - When a period's window has closed, the metrics-blocks pallet records its
-//!   metrics block and hands the reports and the OTP commitment to this pallet
-//!   ([`MetricsBlockHandler`]). The verdict is
-//!   [`qos_primitives::sla::evaluate`] over the service's current
-//!   (non-retired) instances: `Met`, or `Breached` with the violated
-//!   indicators, the failing instances and the credit.
-//! - The client confirms the period with its OTP. If `commit(otp)` equals the
-//!   stored commitment, the escrow pays the owner the price minus the credit
-//!   and refunds the credit to the client.
+//!   metrics block and hands the reports and the OTP commitment to this
+//!   pallet ([`MetricsBlockHandler`]). The verdict is
+//!   [`qos_primitives::sla::evaluate`] over the covered instances: `Met`, or
+//!   `Breached` with the violated indicators, the failing instances and the
+//!   credit.
 //!
 //! ### Period lifecycle
 //!
 //! ```text
-//! awaiting metrics --metrics block--> Recorded --OTP matches--> Settled
-//!                                        |
-//!                                        +--MaxOtpAttempts wrong OTPs / escalate--> Disputed --arbiter--> Resolved
+//!                 OTP matches, Met ─────────────────────────────────────► Closed(Confirmed)
+//! Recorded ──────►OTP matches, Breached ──► Confirmed ──owner accepts / window ends──► Closed(Confirmed)
+//!    │  │                                       │
+//!    │  └── contest window ends, nothing done ──┼──────────────────────► Closed(DeemedAccepted)
+//!    │                                          │
+//!    └── contest (client: any verdict; owner: a breach) / MaxOtpAttempts wrong OTPs
+//!                     ▼
+//!                 Disputed ──arbiter──► Closed(Arbitrated)
+//!                     └──ArbitrationWindow ends──► Closed(ArbitrationLapsed)
+//! awaiting metrics ──RecordDeadlineMs after the window, no final block──► Closed(Lapsed)
 //! ```
 //!
+//! - **The client's OTP** is the permission for every payment to the owner
+//!   outside arbitration and the deadlines below. If `commit(otp)` equals the
+//!   stored commitment, a `Met` period is paid at once; a breached one is
+//!   paid (price minus credit to the owner, the credit to the client) once the
+//!   owner accepts the verdict or its contest window ends. A wrong OTP is
+//!   counted and evented ([`Event::OtpMismatch`]); after
+//!   [`Config::MaxOtpAttempts`] of them the period is disputed.
+//! - **Contests**: the side that loses money on a verdict may contest it,
+//!   with a reason, within [`Config::ContestWindow`] blocks of its recording:
+//!   the client any verdict it has not confirmed, the owner a breach it has
+//!   not accepted. A contested period goes to arbitration.
+//! - **Arbitration**: the arbiter the client chose among the offer's, or the
+//!   last-resort [`Config::ArbiterOrigin`] (Root), splits the disputed
+//!   period's price, and nothing else.
+//!
+//! ### Deadlines: no escrow is held forever
+//!
+//! Each rule is applied by [`Pallet::settle_overdue`], which anyone may call
+//! once its deadline passed (the party owed the money has the reason to).
+//!
+//! | who does nothing | deadline | rule |
+//! |---|---|---|
+//! | the client neither confirms nor contests | `ContestWindow` blocks after the recording | paid per the verdict (`DeemedAccepted`), as an invoice not disputed in time |
+//! | the owner neither accepts nor contests a confirmed breach | the same | paid per the verdict |
+//! | the arbiter | `ArbitrationWindow` blocks after the dispute began | split by `UnresolvedDisputeOwnerShare` (`ArbitrationLapsed`) |
+//! | the accounting nodes (no final metrics block) | `RecordDeadlineMs` after the window closed and settled | refunded to the client (`Lapsed`); the next period can then be recorded |
+//! | an owner who disappears | — | nothing waits for the owner: the rules above close every period |
+//!
 //! Periods are recorded in order: only the lowest unrecorded period of an
-//! agreement is awaiting metrics (metrics blocks are hash-chained per
-//! agreement). A period leaves `Recorded` exactly once, so it is never paid
-//! twice. When every period of the term is `Settled` or `Resolved`, the
-//! agreement is finished and whatever is left in its escrow (top-ups) is
-//! released to the client.
+//! agreement awaits its metrics block. A period is closed exactly once, so it
+//! is never paid twice. When every period of the term is closed the agreement
+//! is finished and whatever is left in its escrow (top-ups) is released to
+//! the client; [`Config::AgreementRetention`] blocks later anyone may prune
+//! it, which returns the client's deposit.
 //!
 //! ### Credits and rounding
 //!
 //! A breached period with a credit of `c` percent pays the owner
 //! `floor(price × (100 − c) / 100)` and refunds the client
-//! `ceil(price × c / 100)`. The arbiter splits a disputed period with an
-//! `owner_share` ([`Perbill`]): the owner gets `floor(owner_share × price)`,
-//! the client the rest. Rounding always favours the client, by at most one
-//! unit ([`pallet_escrow_release::split_period_price`]).
-//!
-//! ### Wrong OTPs and disputes
-//!
-//! A wrong OTP is not an error: the attempt is counted and evented
-//! ([`Event::OtpMismatch`]) and the call succeeds, so the count is kept. After
-//! [`Config::MaxOtpAttempts`] wrong OTPs the period is `Disputed`. If the
-//! client has not confirmed within [`Config::ConfirmWindow`] blocks of the
-//! recording, either party may [`Pallet::escalate`]. The
-//! [`Config::ArbiterOrigin`] resolves a disputed period with a split.
+//! `ceil(price × c / 100)`. A split with an owner share `s` pays the owner
+//! `floor(s × price)` and the client the rest. Rounding always favours the
+//! client, by at most one unit ([`pallet_escrow_release::split_period_price`]).
 //!
 //! ### Notice rule for cancellation
 //!
 //! A client may cancel an active agreement at any time. Every period that has
-//! started by then — the running one included — is still owed: it is recorded,
-//! verified and settled like any other (so a breach in it still earns its
-//! credit). Every later period is cut from the term and its price released to
-//! the client at once.
+//! started by then — the running one included — is still owed and closed like
+//! any other. Every later period is cut from the term and its price released
+//! to the client at once. The accounting fee is not refunded.
 //!
 //! ### Instances
 //!
-//! Retiring an instance removes it from every metrics block recorded after
-//! that: it is neither pulled nor expected. An agreement's
-//! `min_healthy_instances` indicator protects the client against an owner
-//! shedding instances. Instance ids are never reused.
+//! A service has at most [`MAX_INSTANCES_PER_SERVICE`](qos_primitives::MAX_INSTANCES_PER_SERVICE)
+//! instances, retired ones included: a retired instance stays as the record of
+//! the agreements that covered it, and counts as down from the moment of its
+//! retirement in every period of theirs not yet recorded. To swap a broken VM,
+//! the owner gives the same instance a new monitor URL with
+//! [`Pallet::replace_instance`]: windows that begin from then on are pulled
+//! from the new URL.
 //!
 //! ## Interface
 //!
 //! ### Dispatchable functions
 //!
-//! | call | origin | complexity |
-//! |---|---|---|
-//! | [`Pallet::register_service`] | signed (becomes the owner) | O(1) |
-//! | [`Pallet::update_service`] | the service's owner | O(1) |
-//! | [`Pallet::add_instance`] | the service's owner | O(url length) |
-//! | [`Pallet::retire_instance`] | the service's owner | O(instances) |
-//! | [`Pallet::create_agreement`] | signed (becomes the client) | O(1) (bounded SLA and instances) |
-//! | [`Pallet::confirm_period`] | the agreement's client | O(1) |
-//! | [`Pallet::escalate`] | the agreement's client or the service's owner | O(1) |
-//! | [`Pallet::cancel_agreement`] | the agreement's client | O(1) |
-//! | [`Pallet::resolve_dispute`] | [`Config::ArbiterOrigin`] | O(1) |
+//! | call | origin | complexity | errors |
+//! |---|---|---|---|
+//! | [`Pallet::register_service`] | signed (becomes the owner) | O(1) | `PriceBelowMinimum`, `PeriodLengthOutOfRange`, `DepositUnavailable` |
+//! | [`Pallet::update_service`] | the owner | O(1) | `ServiceNotFound`, `NotServiceOwner`, `PriceBelowMinimum`, `PeriodLengthOutOfRange` |
+//! | [`Pallet::set_offers`] | the owner | O(offers × arbiters) | `ServiceNotFound`, `NotServiceOwner`, `TooManyOffers`, `TooManyArbiters`, `TooManyCreditTiers`, `Sla…`, `DepositUnavailable` |
+//! | [`Pallet::add_instance`] | the owner | O(url) | `ServiceNotFound`, `NotServiceOwner`, `UrlTooLong`, `Url…`, `TooManyInstances`, `DepositUnavailable` |
+//! | [`Pallet::replace_instance`] | the owner | O(url) | `ServiceNotFound`, `NotServiceOwner`, `UrlTooLong`, `Url…`, `InstanceNotFound`, `InstanceRetired`, `ReplacedTooRecently` |
+//! | [`Pallet::retire_instance`] | the owner | O(instances) | `ServiceNotFound`, `NotServiceOwner`, `InstanceNotFound`, `InstanceRetired` |
+//! | [`Pallet::deregister_service`] | the owner | O(instances) | `ServiceNotFound`, `NotServiceOwner`, `ServiceHasOpenAgreements` |
+//! | [`Pallet::create_agreement`] | signed (becomes the client) | O(instances) | `ServiceNotFound`, `ZeroPeriods`, `TooManyPeriods`, `PriceAboveLimit`, `OfferNotFound`, `TooManyCreditTiers`, `Sla…`, `TermsHarsherThanOffer`, `ArbiterNotOffered`, `QosExceedsCapacity`, `ServiceHasNoInstances`, `NotEnoughInstances`, `AgreementIdsExhausted`, `DepositUnavailable`, escrow errors |
+//! | [`Pallet::confirm_period`] | the client | O(1) | `AgreementNotFound`, `NotClient`, `PeriodNotInTerm`, `PeriodAwaitingMetrics`, `PeriodAlreadyConfirmed`, `PeriodDisputed`, `PeriodClosed` |
+//! | [`Pallet::contest_period`] | the client or the owner | O(reason) | `ReasonTooLong`, `AgreementNotFound`, `NotParty`, `PeriodNotInTerm`, `PeriodAwaitingMetrics`, `ContestWindowClosed`, `NoCreditToContest`, `VerdictAccepted`, `PeriodAlreadyConfirmed`, `PeriodDisputed`, `PeriodClosed` |
+//! | [`Pallet::accept_verdict`] | the owner | O(1) | `AgreementNotFound`, `NotServiceOwner`, `PeriodNotInTerm`, `PeriodAwaitingMetrics`, `NoCreditToContest`, `VerdictAccepted`, `PeriodDisputed`, `PeriodClosed` |
+//! | [`Pallet::cancel_agreement`] | the client | O(1) | `AgreementNotFound`, `NotClient`, `AgreementAlreadyCancelled`, `AgreementFinished` |
+//! | [`Pallet::resolve_dispute`] | the agreement's arbiter or [`Config::ArbiterOrigin`] | O(1) | `ShareAboveWhole`, `AgreementNotFound`, `NotArbiter`, `PeriodNotInTerm`, `PeriodAwaitingMetrics`, `PeriodNotDisputed` |
+//! | [`Pallet::settle_overdue`] | signed (anyone) | O(1) | `AgreementNotFound`, `PeriodNotInTerm`, `EarlierPeriodOpen`, `DeadlineNotReached`, `PeriodClosed` |
+//! | [`Pallet::prune_agreement`] | signed (anyone) | O(`PruneBatch`) | `AgreementNotFound`, `AgreementNotFinished`, `RetentionNotOver` |
 //!
 //! ### Traits implemented
 //!
 //! - [`AgreementRegistry`]: which periods await a metrics block and which
-//!   monitors to pull, for the metrics-blocks pallet.
-//! - [`MetricsBlockHandler`]: receives each recorded metrics block. Its cost
-//!   is [`WeightInfo::on_metrics_block`], to be charged by the caller.
+//!   monitors to pull for them, for the metrics-blocks pallet.
+//! - [`MetricsBlockHandler`]: receives each final metrics block. Its cost is
+//!   [`WeightInfo::on_metrics_block`], to be charged by the caller.
+//!
+//! ### Storage keys
+//!
+//! Ids the pallet assigns itself (services, agreements, instances, periods)
+//! are keyed with `Twox64Concat`: nobody can choose them to unbalance the
+//! trie. Nothing is keyed by a value a user chooses.
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
 
 pub use pallet::*;
+pub use types::*;
 pub use weights::WeightInfo;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+#[cfg(any(feature = "try-runtime", test))]
+mod invariants;
 #[cfg(test)]
 mod mock;
+mod registry;
 #[cfg(test)]
 mod tests;
+pub mod types;
 pub mod weights;
 
 use alloc::vec::Vec;
-use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use frame_support::traits::{Consideration, Footprint};
 use pallet_escrow_release::EscrowSettlement;
 use qos_primitives::{
-	otp::Commitment,
-	sla::{Sla, SlaError, Verdict},
-	traits::{AgreementRegistry, MetricsBlockHandler, MonitorEndpoint, PeriodToRecord},
-	AgreementId, InstanceId, PeriodIndex, Report, ServiceId, Window,
+	sla::{Sla, SlaError},
+	traits::{AgreementRegistry, MetricsArchive, MetricsBlockHandler},
+	url::UrlError,
+	AgreementId, InstanceId, PeriodIndex, ServiceId, Window,
 };
-use scale_info::TypeInfo;
 use sp_runtime::Perbill;
 
 const LOG_TARGET: &str = "runtime::sla-verification";
 
 /// The balance type of the escrow the pallet settles through.
 pub type BalanceOf<T> = <<T as Config>::Escrow as EscrowSettlement<<T as frame_system::Config>::AccountId>>::Balance;
+/// A block number of runtime `T`.
+pub type BlockNumberOf<T> = frame_system::pallet_prelude::BlockNumberFor<T>;
+/// A service as stored for runtime `T`.
+pub type ServiceOf<T> = Service<<T as frame_system::Config>::AccountId, BalanceOf<T>, <T as Config>::ServiceDeposit>;
+/// An offer as stored for runtime `T`.
+pub type OfferOf<T> = Offer<<T as frame_system::Config>::AccountId, <T as Config>::MaxArbiters>;
+/// An instance as stored for runtime `T`.
+pub type InstanceOf<T> = Instance<<T as Config>::MaxUrlLen>;
+/// An agreement as stored for runtime `T`.
+pub type AgreementOf<T> =
+	Agreement<<T as frame_system::Config>::AccountId, BalanceOf<T>, BlockNumberOf<T>, <T as Config>::AgreementDeposit>;
+/// A period record as stored for runtime `T`.
+pub type PeriodRecordOf<T> = PeriodRecord<BlockNumberOf<T>>;
 
-/// An agreement as stored by the pallet for runtime `T`.
-pub type AgreementOf<T> = Agreement<<T as frame_system::Config>::AccountId, BalanceOf<T>>;
-
-/// What a service promises for each of its instances.
-#[derive(
-	Clone, Copy, PartialEq, Eq, Debug, Default, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
-)]
-pub struct Capacity {
-	/// vCPUs of each instance, in thousandths of a vCPU.
-	pub vcpus_milli: u32,
-	/// Memory of each instance, in MiB.
-	pub memory_mib: u32,
-}
-
-/// A service registered by a cloud owner. Its terms apply to agreements
-/// created after they were set.
-#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
-pub struct Service<AccountId, Balance> {
-	/// The cloud owner, who is paid.
-	pub owner: AccountId,
-	/// Price of one period.
-	pub price_per_period: Balance,
-	/// Length of one period, in milliseconds.
-	pub period_ms: u64,
-	/// What each instance promises.
-	pub capacity: Capacity,
-	/// Id the next added instance gets.
-	pub next_instance: InstanceId,
-}
-
-/// Where an agreement is in its life.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
-pub enum AgreementStatus {
-	/// Running its whole term.
-	Active,
-	/// Cancelled by the client; the periods that had started are still owed.
-	Cancelled,
-	/// Every period of the term is settled or resolved; its escrow is closed.
-	Finished,
-}
-
-/// An agreement between a client and a service, with the service's terms as
-/// they were when it was created.
-#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
-pub struct Agreement<AccountId, Balance> {
-	/// The client, who pays and confirms periods.
-	pub client: AccountId,
-	/// The service.
-	pub service: ServiceId,
-	/// The service's owner, who is paid.
-	pub owner: AccountId,
-	/// QoS indicators and credit schedule.
-	pub sla: Sla,
-	/// Price of one period.
-	pub price_per_period: Balance,
-	/// Length of one period, in milliseconds.
-	pub period_ms: u64,
-	/// Chain time (ms) at creation: start of period 0.
-	pub start_ms: u64,
-	/// Number of periods in the term (cut by a cancellation).
-	pub periods: u32,
-	/// Lowest period without a metrics block (periods are recorded in order).
-	pub next_to_record: PeriodIndex,
-	/// Periods settled or resolved.
-	pub closed_periods: u32,
-	/// Where the agreement is in its life.
-	pub status: AgreementStatus,
-}
-
-impl<AccountId, Balance> Agreement<AccountId, Balance> {
-	/// The window of `period` on the agreement's clock.
-	pub fn window(&self, period: PeriodIndex) -> Option<Window> {
-		Window::of_period(self.start_ms, self.period_ms, period)
-	}
-}
-
-/// Where a recorded period is in its life.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
-pub enum PeriodState {
-	/// The verdict is stored; the client's OTP is awaited.
-	Recorded,
-	/// Paid after the client's OTP matched.
-	Settled,
-	/// Awaiting the arbiter.
-	Disputed,
-	/// Paid as the arbiter decided.
-	Resolved,
-}
-
-/// A period that has its metrics block.
-#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
-pub struct PeriodRecord<BlockNumber> {
-	/// The SLA verdict from the metrics block.
-	pub verdict: Verdict,
-	/// `commit(otp)` put on chain by the accounting node.
-	pub otp_commitment: Commitment,
-	/// Block in which the metrics block was recorded.
-	pub recorded_at: BlockNumber,
-	/// Wrong OTPs submitted so far.
-	pub failed_otp_attempts: u32,
-	/// Where the period is in its life.
-	pub state: PeriodState,
-}
-
-/// Why a period became disputed.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
-pub enum DisputeCause {
-	/// The client submitted `MaxOtpAttempts` wrong OTPs.
-	OtpAttemptsExhausted,
-	/// The client escalated after the confirm window.
-	EscalatedByClient,
-	/// The owner escalated after the confirm window.
-	EscalatedByOwner,
-}
-
-/// The owner's share of a period's price after an SLA credit of `credit_percent`.
-pub fn owner_share_after_credit(credit_percent: u8) -> Perbill {
-	Perbill::from_percent(100u32.saturating_sub(credit_percent as u32))
+/// What benchmarks need from the rest of the runtime.
+#[cfg(feature = "runtime-benchmarks")]
+pub trait BenchmarkHelper {
+	/// Makes `Config::Time` return `ms`.
+	fn set_time(ms: u64);
+	/// Stores `count` metrics blocks of `agreement` in the metrics-block store.
+	fn store_metrics_blocks(agreement: AgreementId, count: u32);
 }
 
 #[frame_support::pallet]
@@ -257,7 +208,11 @@ pub mod pallet {
 		ArithmeticError,
 	};
 
+	/// The in-code storage version.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]
@@ -265,22 +220,58 @@ pub mod pallet {
 		/// Holds, pays and refunds the clients' funds (pallet-escrow-release).
 		type Escrow: EscrowSettlement<Self::AccountId>;
 
+		/// The metrics-block store (pallet-metrics-blocks): drops a lapsed
+		/// period's unfinished block and prunes pruned agreements' blocks.
+		type Metrics: MetricsArchive;
+
 		/// Chain time in milliseconds (pallet-timestamp).
 		type Time: Time<Moment = u64>;
 
-		/// Who resolves disputed periods.
+		/// The last-resort arbiter of disputed periods, besides the arbiter an
+		/// agreement names.
 		type ArbiterOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// The owner's deposit for a service's storage (its offers and
+		/// instances included), held while the service is registered.
+		type ServiceDeposit: Consideration<Self::AccountId, Footprint>;
+
+		/// The client's deposit for an agreement's storage (its period records
+		/// included), held until the agreement is pruned.
+		type AgreementDeposit: Consideration<Self::AccountId, Footprint>;
+
+		/// Fee for the accounting nodes' work on one instance for one period,
+		/// burned when the agreement is created.
+		#[pallet::constant]
+		type AccountingFee: Get<BalanceOf<Self>>;
+
+		/// Lowest price of a period a service may ask.
+		#[pallet::constant]
+		type MinPricePerPeriod: Get<BalanceOf<Self>>;
 
 		/// Longest monitor URL, in bytes.
 		#[pallet::constant]
 		type MaxUrlLen: Get<u32>;
 
+		/// Most offers a service publishes.
+		#[pallet::constant]
+		type MaxOffers: Get<u32>;
+
+		/// Most arbiters an offer names.
+		#[pallet::constant]
+		type MaxArbiters: Get<u32>;
+
+		/// Longest reason a contest carries, in bytes.
+		#[pallet::constant]
+		type MaxReasonLen: Get<u32>;
+
 		/// Most periods in one agreement.
 		#[pallet::constant]
 		type MaxPeriods: Get<u32>;
 
-		/// Shortest period, in milliseconds. The longest is one day
-		/// (`MAX_REPORT_WINDOW_MS`), the longest window a monitor reports on.
+		/// Shortest period, in milliseconds: long enough for monitors to settle
+		/// their reports, the designated node's grace and a second node's pull.
+		/// The longest is one day (`MAX_REPORT_WINDOW_MS`), the longest window a
+		/// monitor reports on.
 		#[pallet::constant]
 		type MinPeriodMs: Get<u64>;
 
@@ -288,12 +279,53 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxOtpAttempts: Get<u32>;
 
-		/// Blocks after a period is recorded before either party may escalate.
+		/// Blocks after a period is recorded during which the client may
+		/// confirm or contest it and the owner may contest a breach. After it,
+		/// an undisputed period is paid per its verdict.
 		#[pallet::constant]
-		type ConfirmWindow: Get<BlockNumberFor<Self>>;
+		type ContestWindow: Get<BlockNumberFor<Self>>;
+
+		/// Blocks the arbiter has to resolve a dispute; after them the period
+		/// is split by `UnresolvedDisputeOwnerShare`.
+		#[pallet::constant]
+		type ArbitrationWindow: Get<BlockNumberFor<Self>>;
+
+		/// The owner's share of a disputed period no arbiter resolved in time.
+		#[pallet::constant]
+		type UnresolvedDisputeOwnerShare: Get<Perbill>;
+
+		/// Milliseconds after a window closed and settled by which its final
+		/// metrics block must be recorded; after them the period lapses and is
+		/// refunded to the client.
+		#[pallet::constant]
+		type RecordDeadlineMs: Get<u64>;
+
+		/// Blocks a finished agreement is kept before it may be pruned.
+		#[pallet::constant]
+		type AgreementRetention: Get<BlockNumberFor<Self>>;
+
+		/// Most period records, and most metrics blocks, one
+		/// `prune_agreement` call removes.
+		#[pallet::constant]
+		type PruneBatch: Get<u32>;
 
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
+
+		/// Sets the chain's time and fills the metrics-block store for benchmarks.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: BenchmarkHelper;
+	}
+
+	/// Why this pallet holds funds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// An owner's deposit for a service's storage.
+		#[codec(index = 0)]
+		ServiceDeposit,
+		/// A client's deposit for an agreement's storage.
+		#[codec(index = 1)]
+		AgreementDeposit,
 	}
 
 	/// Id the next registered service gets.
@@ -302,54 +334,45 @@ pub mod pallet {
 
 	/// Registered services.
 	#[pallet::storage]
-	pub type Services<T: Config> =
-		StorageMap<_, Blake2_128Concat, ServiceId, Service<T::AccountId, BalanceOf<T>>, OptionQuery>;
+	pub type Services<T: Config> = StorageMap<_, Twox64Concat, ServiceId, ServiceOf<T>, OptionQuery>;
 
-	/// A service's non-retired instances, by ascending id.
+	/// The offers of each service, by index.
+	#[pallet::storage]
+	pub type Offers<T: Config> =
+		StorageMap<_, Twox64Concat, ServiceId, BoundedVec<OfferOf<T>, T::MaxOffers>, ValueQuery>;
+
+	/// Every instance of each service, retired ones included.
+	#[pallet::storage]
+	pub type Instances<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, ServiceId, Twox64Concat, InstanceId, InstanceOf<T>, OptionQuery>;
+
+	/// A service's instances that are not retired, by ascending id: the ones a
+	/// new agreement covers.
 	#[pallet::storage]
 	pub type ActiveInstances<T: Config> = StorageMap<
 		_,
-		Blake2_128Concat,
+		Twox64Concat,
 		ServiceId,
 		BoundedVec<InstanceId, qos_primitives::MaxInstancesPerService>,
 		ValueQuery,
-	>;
-
-	/// Monitor URL of each non-retired instance.
-	#[pallet::storage]
-	pub type MonitorUrls<T: Config> = StorageDoubleMap<
-		_,
-		Blake2_128Concat,
-		ServiceId,
-		Twox64Concat,
-		InstanceId,
-		BoundedVec<u8, T::MaxUrlLen>,
-		OptionQuery,
 	>;
 
 	/// Id the next agreement gets.
 	#[pallet::storage]
 	pub type NextAgreementId<T: Config> = StorageValue<_, AgreementId, ValueQuery>;
 
-	/// Agreements, kept after they finish as their record.
+	/// Agreements, kept after they finish until they are pruned.
 	#[pallet::storage]
-	pub type Agreements<T: Config> = StorageMap<_, Blake2_128Concat, AgreementId, AgreementOf<T>, OptionQuery>;
+	pub type Agreements<T: Config> = StorageMap<_, Twox64Concat, AgreementId, AgreementOf<T>, OptionQuery>;
 
 	/// Agreements with a period still awaiting its metrics block.
 	#[pallet::storage]
 	pub type AwaitingMetrics<T: Config> = StorageMap<_, Twox64Concat, AgreementId, (), OptionQuery>;
 
-	/// Every period that has its metrics block, with its verdict and state.
+	/// Every period that has its metrics block or lapsed, with its verdict and state.
 	#[pallet::storage]
-	pub type Periods<T: Config> = StorageDoubleMap<
-		_,
-		Blake2_128Concat,
-		AgreementId,
-		Twox64Concat,
-		PeriodIndex,
-		PeriodRecord<BlockNumberFor<T>>,
-		OptionQuery,
-	>;
+	pub type Periods<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, AgreementId, Twox64Concat, PeriodIndex, PeriodRecordOf<T>, OptionQuery>;
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
@@ -364,47 +387,76 @@ pub mod pallet {
 		},
 		/// A service's terms changed; they apply to agreements created from now on.
 		ServiceUpdated { service: ServiceId, price_per_period: BalanceOf<T>, period_ms: u64, capacity: Capacity },
+		/// A service's offers were replaced; agreements already made keep their terms.
+		OffersSet { service: ServiceId, offers: u32 },
+		/// A service was deregistered and its owner's deposit returned.
+		ServiceDeregistered { service: ServiceId },
 		/// An instance was added to a service.
 		InstanceAdded { service: ServiceId, instance: InstanceId, monitor_url: BoundedVec<u8, T::MaxUrlLen> },
-		/// An instance was retired; later metrics blocks neither pull nor expect it.
-		InstanceRetired { service: ServiceId, instance: InstanceId },
-		/// An agreement was created and its escrow put on hold.
+		/// An instance got a new monitor URL for windows that begin from `from_ms` on.
+		InstanceReplaced {
+			service: ServiceId,
+			instance: InstanceId,
+			monitor_url: BoundedVec<u8, T::MaxUrlLen>,
+			from_ms: u64,
+		},
+		/// An instance was retired; it counts as down from `at_ms` on in every
+		/// agreement that covers it.
+		InstanceRetired { service: ServiceId, instance: InstanceId, at_ms: u64 },
+		/// An agreement was made on an offer; its escrow is on hold and its
+		/// accounting fee burned.
 		AgreementCreated {
 			agreement: AgreementId,
 			client: T::AccountId,
 			service: ServiceId,
+			offer: u32,
+			arbiter: Option<T::AccountId>,
 			periods: u32,
+			instances: u32,
 			start_ms: u64,
 			price_per_period: BalanceOf<T>,
+			accounting_fee: BalanceOf<T>,
 		},
-		/// A period's metrics block was recorded, with the period's verdict.
-		PeriodRecorded { agreement: AgreementId, period: PeriodIndex, verdict: Verdict },
-		/// The client's OTP matched and the period was paid.
+		/// A period's final metrics block was recorded, with the period's verdict.
+		PeriodRecorded { agreement: AgreementId, period: PeriodIndex, verdict: qos_primitives::sla::Verdict },
+		/// The client's OTP matched a breached period; it is paid when the owner
+		/// accepts the verdict or its contest window ends.
+		PeriodConfirmed { agreement: AgreementId, period: PeriodIndex },
+		/// The owner accepted a breached verdict and waived its contest.
+		VerdictAccepted { agreement: AgreementId, period: PeriodIndex },
+		/// A period was closed: `to_owner` to the owner, `to_client` back to the client.
 		PeriodSettled {
 			agreement: AgreementId,
 			period: PeriodIndex,
+			closure: Closure,
 			credit_percent: u8,
 			to_owner: BalanceOf<T>,
 			to_client: BalanceOf<T>,
 		},
 		/// A wrong OTP was submitted; `attempts` wrong ones so far.
 		OtpMismatch { agreement: AgreementId, period: PeriodIndex, attempts: u32 },
-		/// A period is disputed and awaits the arbiter.
-		PeriodDisputed { agreement: AgreementId, period: PeriodIndex, cause: DisputeCause },
-		/// The arbiter settled a disputed period.
-		DisputeResolved {
+		/// A party contested a period's verdict.
+		PeriodContested {
 			agreement: AgreementId,
 			period: PeriodIndex,
-			owner_share: Perbill,
-			to_owner: BalanceOf<T>,
-			to_client: BalanceOf<T>,
+			by: Party,
+			reason: BoundedVec<u8, T::MaxReasonLen>,
 		},
+		/// A period is disputed and awaits the arbiter.
+		PeriodDisputed { agreement: AgreementId, period: PeriodIndex, cause: DisputeCause },
+		/// No final metrics block came by the record deadline: the period's
+		/// price went back to the client.
+		PeriodLapsed { agreement: AgreementId, period: PeriodIndex, refunded: BalanceOf<T> },
 		/// The client cancelled; `refunded_periods` later periods were refunded and
 		/// the term now has `periods` periods.
 		AgreementCancelled { agreement: AgreementId, periods: u32, refunded_periods: u32, refunded: BalanceOf<T> },
-		/// Every period of the agreement is paid; `released` was left in escrow
+		/// Every period of the agreement is closed; `released` was left in escrow
 		/// and went back to the client.
 		AgreementFinished { agreement: AgreementId, released: BalanceOf<T> },
+		/// `removed` stored items of a finished agreement were pruned; more remain.
+		AgreementPartlyPruned { agreement: AgreementId, removed: u32 },
+		/// A finished agreement was pruned and the client's deposit returned.
+		AgreementPruned { agreement: AgreementId },
 	}
 
 	#[pallet::error]
@@ -413,26 +465,55 @@ pub mod pallet {
 		ServiceNotFound,
 		/// Only the service's owner may do this.
 		NotServiceOwner,
-		/// The price per period must be more than zero.
-		ZeroPrice,
+		/// The price per period is below `MinPricePerPeriod`.
+		PriceBelowMinimum,
 		/// The period length is below `MinPeriodMs` or above one day.
 		PeriodLengthOutOfRange,
+		/// The free balance cannot cover the storage deposit.
+		DepositUnavailable,
+		/// More offers than `MaxOffers`.
+		TooManyOffers,
+		/// An offer names more arbiters than `MaxArbiters`.
+		TooManyArbiters,
+		/// The service has no offer with this index.
+		OfferNotFound,
+		/// The monitor URL is longer than `MaxUrlLen`.
+		UrlTooLong,
 		/// The monitor URL is empty.
-		EmptyUrl,
+		UrlEmpty,
+		/// The monitor URL holds a space, a control character or a non-ASCII byte.
+		UrlBadCharacter,
 		/// The monitor URL does not start with `http://` or `https://`.
 		UrlNotHttp,
-		/// The service already has the most instances allowed.
+		/// The monitor URL has no host.
+		UrlNoHost,
+		/// The monitor URL carries credentials.
+		UrlHasCredentials,
+		/// The monitor URL's port is not a number from 1 to 65535.
+		UrlBadPort,
+		/// The monitor URL carries a query or a fragment; it must be a base URL.
+		UrlHasQueryOrFragment,
+		/// The service already has the most instances allowed, retired ones included.
 		TooManyInstances,
-		/// The service has no non-retired instance with this id.
+		/// The service has no instance with this id.
 		InstanceNotFound,
-		/// The service has used up its instance ids.
-		InstanceIdsExhausted,
+		/// The instance is retired.
+		InstanceRetired,
+		/// The instance's URLs were replaced too often: the oldest one kept may
+		/// still be needed for a window not yet recorded.
+		ReplacedTooRecently,
+		/// The service has agreements that are not finished.
+		ServiceHasOpenAgreements,
 		/// The service has no instance to monitor.
 		ServiceHasNoInstances,
 		/// An agreement needs at least one period.
 		ZeroPeriods,
 		/// More periods than `MaxPeriods`.
 		TooManyPeriods,
+		/// The service's price is above the most the client agreed to pay.
+		PriceAboveLimit,
+		/// More availability tiers than a credit schedule holds.
+		TooManyCreditTiers,
 		/// An SLA permille value is above 1000.
 		SlaPermilleOutOfRange,
 		/// An SLA credit percentage is above 100.
@@ -441,6 +522,10 @@ pub mod pallet {
 		SlaTiersNotOrdered,
 		/// `min_healthy_instances` is 0 or above the instance bound.
 		SlaHealthyInstancesOutOfRange,
+		/// The terms asked for are harsher on the owner than the offer.
+		TermsHarsherThanOffer,
+		/// The arbiter is not one the offer names.
+		ArbiterNotOffered,
 		/// The QoS indicators ask for more vCPUs or memory than the service promises.
 		QosExceedsCapacity,
 		/// `min_healthy_instances` is more than the service's instances.
@@ -453,23 +538,43 @@ pub mod pallet {
 		NotClient,
 		/// Only the agreement's client or the service's owner may do this.
 		NotParty,
+		/// Only the agreement's arbiter or the last-resort arbiter may do this.
+		NotArbiter,
 		/// The period is not within the agreement's term.
 		PeriodNotInTerm,
 		/// The period has no metrics block yet.
 		PeriodAwaitingMetrics,
-		/// The period is already paid.
-		PeriodAlreadySettled,
+		/// An earlier period of the agreement is still open to recording.
+		EarlierPeriodOpen,
+		/// The client already confirmed the period.
+		PeriodAlreadyConfirmed,
 		/// The period is disputed and awaits the arbiter.
 		PeriodDisputed,
+		/// The period is closed.
+		PeriodClosed,
 		/// The period is not disputed.
 		PeriodNotDisputed,
-		/// The client may still confirm: escalation opens `ConfirmWindow` blocks
-		/// after the recording.
-		ConfirmWindowOpen,
+		/// The contest window of the period has closed.
+		ContestWindowClosed,
+		/// The verdict credits the client nothing: the owner has nothing to
+		/// contest or accept.
+		NoCreditToContest,
+		/// The owner already accepted the verdict.
+		VerdictAccepted,
+		/// The contest reason is longer than `MaxReasonLen`.
+		ReasonTooLong,
+		/// An owner share above 1000 permille.
+		ShareAboveWhole,
+		/// No deadline of the period has passed yet.
+		DeadlineNotReached,
 		/// The agreement is already cancelled.
 		AgreementAlreadyCancelled,
 		/// The agreement is finished.
 		AgreementFinished,
+		/// The agreement is not finished.
+		AgreementNotFinished,
+		/// The agreement finished less than `AgreementRetention` blocks ago.
+		RetentionNotOver,
 	}
 
 	#[pallet::hooks]
@@ -477,6 +582,8 @@ pub mod pallet {
 		fn integrity_test() {
 			assert!(T::MaxPeriods::get() >= 1, "MaxPeriods must be at least 1");
 			assert!(T::MaxOtpAttempts::get() >= 1, "MaxOtpAttempts must be at least 1");
+			assert!(T::MaxOffers::get() >= 1, "MaxOffers must be at least 1");
+			assert!(T::PruneBatch::get() >= 1, "PruneBatch must be at least 1");
 			assert!(
 				T::MinPeriodMs::get() >= 1 && T::MinPeriodMs::get() <= qos_primitives::MAX_REPORT_WINDOW_MS,
 				"MinPeriodMs must be within 1 ms ..= one day"
@@ -493,12 +600,16 @@ pub mod pallet {
 	impl<T: Config> Pallet<T> {
 		/// Register a service you own.
 		///
-		/// - `price_per_period`: what a client pays for one period (> 0).
-		/// - `period_ms`: length of a period in milliseconds, from `MinPeriodMs` to one day.
-		/// - `capacity`: vCPUs (thousandths) and memory (MiB) each instance promises;
-		///   agreements cannot ask for more.
+		/// - `price_per_period`: what a client pays for one period (at least
+		///   `MinPricePerPeriod`).
+		/// - `period_ms`: length of a period in milliseconds, from `MinPeriodMs`
+		///   to one day.
+		/// - `capacity`: vCPUs (thousandths) and memory (MiB) each instance
+		///   promises; agreements cannot ask for more.
 		///
-		/// Add instances with `add_instance` before clients can create agreements.
+		/// A deposit for the service's storage is held from your balance until
+		/// you deregister it. Publish offers with `set_offers` and add instances
+		/// with `add_instance` before clients can create agreements.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::register_service())]
 		pub fn register_service(
@@ -511,9 +622,19 @@ pub mod pallet {
 			Self::ensure_terms(price_per_period, period_ms)?;
 			let service = NextServiceId::<T>::get();
 			NextServiceId::<T>::put(service.checked_add(1).ok_or(ArithmeticError::Overflow)?);
+			let deposit = T::ServiceDeposit::new(&owner, Self::service_footprint(0, 0))
+				.map_err(|_| Error::<T>::DepositUnavailable)?;
 			Services::<T>::insert(
 				service,
-				Service { owner: owner.clone(), price_per_period, period_ms, capacity, next_instance: 0 },
+				Service {
+					owner: owner.clone(),
+					price_per_period,
+					period_ms,
+					capacity,
+					instance_count: 0,
+					open_agreements: 0,
+					deposit,
+				},
 			);
 			Self::deposit_event(Event::ServiceRegistered { service, owner, price_per_period, period_ms, capacity });
 			Ok(())
@@ -543,79 +664,198 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Add an instance (VM or container) to your service.
+		/// Publish the offers of your service, replacing the ones before.
 		///
-		/// `monitor_url` is the base URL of the instance's `qos-monitor`
-		/// (`http://` or `https://`, at most `MaxUrlLen` bytes). The instance is
-		/// pulled and expected in every metrics block recorded from now on.
+		/// Each offer is an SLA (QoS indicators and credit schedule) a client
+		/// may sign, or ask terms easier on you than, and the arbiters you
+		/// accept for its disputes (the client picks one). At most `MaxOffers`
+		/// offers of at most `MaxArbiters` arbiters. Agreements already made keep
+		/// their terms. The service's deposit grows or shrinks with the offers.
 		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::add_instance(monitor_url.len() as u32))]
-		pub fn add_instance(
-			origin: OriginFor<T>,
-			service: ServiceId,
-			monitor_url: BoundedVec<u8, T::MaxUrlLen>,
-		) -> DispatchResult {
+		#[pallet::weight(T::WeightInfo::set_offers(offers.len() as u32))]
+		pub fn set_offers(origin: OriginFor<T>, service: ServiceId, offers: Vec<OfferTerms<T::AccountId>>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let mut info = Self::owned_service(&who, service)?;
-			ensure!(!monitor_url.is_empty(), Error::<T>::EmptyUrl);
-			ensure!(
-				monitor_url.starts_with(b"http://") || monitor_url.starts_with(b"https://"),
-				Error::<T>::UrlNotHttp
-			);
-			let instance = info.next_instance;
+			ensure!(offers.len() as u32 <= T::MaxOffers::get(), Error::<T>::TooManyOffers);
+			let mut stored = BoundedVec::<OfferOf<T>, T::MaxOffers>::new();
+			for offer in offers {
+				let sla = Sla::try_from(offer.sla).map_err(Error::<T>::from)?;
+				let arbiters = BoundedVec::try_from(offer.arbiters).map_err(|_| Error::<T>::TooManyArbiters)?;
+				stored.try_push(Offer { sla, arbiters }).map_err(|_| Error::<T>::TooManyOffers)?;
+			}
+			let count = stored.len() as u32;
+			info.deposit = info
+				.deposit
+				.update(&who, Self::service_footprint(count, info.instance_count))
+				.map_err(|_| Error::<T>::DepositUnavailable)?;
+			Offers::<T>::insert(service, stored);
+			Services::<T>::insert(service, info);
+			Self::deposit_event(Event::OffersSet { service, offers: count });
+			Ok(())
+		}
+
+		/// Add an instance (VM or container) to your service.
+		///
+		/// `monitor_url` is the base URL of the instance's `qos-monitor`: `http`
+		/// or `https`, a host, an optional port and path, no query, fragment or
+		/// credentials, at most `MaxUrlLen` bytes. Agreements created from now
+		/// on cover the instance. The service's deposit grows by one instance.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::add_instance(monitor_url.len().min(T::MaxUrlLen::get() as usize) as u32))]
+		pub fn add_instance(origin: OriginFor<T>, service: ServiceId, monitor_url: Vec<u8>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let mut info = Self::owned_service(&who, service)?;
+			let url = Self::checked_url(monitor_url)?;
+			let instance = info.instance_count;
+			ensure!(instance < qos_primitives::MAX_INSTANCES_PER_SERVICE, Error::<T>::TooManyInstances);
 			let mut active = ActiveInstances::<T>::get(service);
 			// Ids only grow, so pushing keeps the list ascending.
 			active.try_push(instance).map_err(|_| Error::<T>::TooManyInstances)?;
-			info.next_instance = instance.checked_add(1).ok_or(Error::<T>::InstanceIdsExhausted)?;
+			info.instance_count = instance.saturating_add(1);
+			info.deposit = info
+				.deposit
+				.update(&who, Self::service_footprint(Offers::<T>::decode_len(service).unwrap_or(0) as u32, info.instance_count))
+				.map_err(|_| Error::<T>::DepositUnavailable)?;
+			let first = MonitorUrl { since_ms: T::Time::now(), url: url.clone() };
+			Instances::<T>::insert(
+				service,
+				instance,
+				Instance { monitor_urls: BoundedVec::truncate_from(alloc::vec![first]), retired_at_ms: None },
+			);
 			ActiveInstances::<T>::insert(service, active);
-			MonitorUrls::<T>::insert(service, instance, monitor_url.clone());
 			Services::<T>::insert(service, info);
-			Self::deposit_event(Event::InstanceAdded { service, instance, monitor_url });
+			Self::deposit_event(Event::InstanceAdded { service, instance, monitor_url: url });
+			Ok(())
+		}
+
+		/// Give an instance of your service a new monitor URL, to swap a broken
+		/// VM without retiring its slot.
+		///
+		/// Windows that begin from now on are pulled from the new URL; the
+		/// window in progress is still pulled from the old one. The client must
+		/// install its key in the new monitor, or its OTP will not match.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::replace_instance(monitor_url.len().min(T::MaxUrlLen::get() as usize) as u32))]
+		pub fn replace_instance(
+			origin: OriginFor<T>,
+			service: ServiceId,
+			instance: InstanceId,
+			monitor_url: Vec<u8>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::owned_service(&who, service)?;
+			let url = Self::checked_url(monitor_url)?;
+			let mut record = Instances::<T>::get(service, instance).ok_or(Error::<T>::InstanceNotFound)?;
+			ensure!(record.retired_at_ms.is_none(), Error::<T>::InstanceRetired);
+			let now_ms = T::Time::now();
+			if record.monitor_urls.is_full() {
+				// The oldest URL serves windows that began before the next one
+				// took over; it may go once every such window is recorded or
+				// has lapsed.
+				let next_since = record.monitor_urls.get(1).map_or(0, |entry| entry.since_ms);
+				let unneeded_from = next_since
+					.saturating_add(qos_primitives::MAX_REPORT_WINDOW_MS)
+					.saturating_add(qos_primitives::REPORT_SETTLE_MS)
+					.saturating_add(T::RecordDeadlineMs::get());
+				ensure!(now_ms >= unneeded_from, Error::<T>::ReplacedTooRecently);
+				record.monitor_urls.remove(0);
+			}
+			record
+				.monitor_urls
+				.try_push(MonitorUrl { since_ms: now_ms, url: url.clone() })
+				.map_err(|_| Error::<T>::ReplacedTooRecently)?;
+			Instances::<T>::insert(service, instance, record);
+			Self::deposit_event(Event::InstanceReplaced { service, instance, monitor_url: url, from_ms: now_ms });
 			Ok(())
 		}
 
 		/// Retire an instance of your service.
 		///
-		/// Metrics blocks recorded from now on neither pull nor expect it. Its
-		/// id is not reused.
-		#[pallet::call_index(3)]
+		/// It counts as down from now on in every period not yet recorded of
+		/// every agreement that covers it, and new agreements do not cover it.
+		/// Its slot is not freed: to swap a VM, use `replace_instance`.
+		#[pallet::call_index(5)]
 		#[pallet::weight(T::WeightInfo::retire_instance(qos_primitives::MAX_INSTANCES_PER_SERVICE))]
 		pub fn retire_instance(origin: OriginFor<T>, service: ServiceId, instance: InstanceId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::owned_service(&who, service)?;
+			let mut record = Instances::<T>::get(service, instance).ok_or(Error::<T>::InstanceNotFound)?;
+			ensure!(record.retired_at_ms.is_none(), Error::<T>::InstanceRetired);
+			let at_ms = T::Time::now();
+			record.retired_at_ms = Some(at_ms);
 			let mut active = ActiveInstances::<T>::get(service);
-			let position = active.binary_search(&instance).map_err(|_| Error::<T>::InstanceNotFound)?;
-			active.remove(position);
+			active.retain(|i| *i != instance);
 			ActiveInstances::<T>::insert(service, active);
-			MonitorUrls::<T>::remove(service, instance);
-			Self::deposit_event(Event::InstanceRetired { service, instance });
+			Instances::<T>::insert(service, instance, record);
+			Self::deposit_event(Event::InstanceRetired { service, instance, at_ms });
 			Ok(())
 		}
 
-		/// Create an agreement on `service` for `periods` periods, with the QoS
-		/// indicators and credit schedule in `sla`.
+		/// Deregister your service once none of its agreements is open: its
+		/// offers and instances are removed and your deposit is returned.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::deregister_service(qos_primitives::MAX_INSTANCES_PER_SERVICE))]
+		pub fn deregister_service(origin: OriginFor<T>, service: ServiceId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let info = Self::owned_service(&who, service)?;
+			ensure!(info.open_agreements == 0, Error::<T>::ServiceHasOpenAgreements);
+			let _ = Instances::<T>::clear_prefix(service, info.instance_count, None);
+			ActiveInstances::<T>::remove(service);
+			Offers::<T>::remove(service);
+			Services::<T>::remove(service);
+			info.deposit.drop(&who)?;
+			Self::deposit_event(Event::ServiceDeregistered { service });
+			Ok(())
+		}
+
+		/// Make an agreement on offer `offer` of `service` for `periods` periods.
 		///
-		/// `price × periods` of your balance is put on hold (escrow). Period 0
-		/// starts at this block's time. Thresholds are validated: permille
-		/// values at most 1000, percentages at most 100, credit tiers ordered,
-		/// and no more vCPUs, memory or healthy instances than the service has.
-		#[pallet::call_index(4)]
-		#[pallet::weight(T::WeightInfo::create_agreement())]
-		pub fn create_agreement(origin: OriginFor<T>, service: ServiceId, sla: Sla, periods: u32) -> DispatchResult {
+		/// - `sla`: the terms you ask for: the offer's, or terms easier on the
+		///   owner (refused with `TermsHarsherThanOffer` otherwise).
+		/// - `max_price_per_period`: the most you agree to pay per period; the
+		///   call fails if the owner raised the price above it.
+		/// - `arbiter`: one of the offer's arbiters, or `None` for the
+		///   last-resort arbiter only.
+		///
+		/// `price × periods` of your balance is put on hold (escrow), the
+		/// accounting fee (`AccountingFee × instances × periods`) is burned and
+		/// a deposit for the agreement's storage is held until it is pruned.
+		/// The agreement covers the service's instances of this moment. Period 0
+		/// starts at this block's time.
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::create_agreement(qos_primitives::MAX_INSTANCES_PER_SERVICE))]
+		pub fn create_agreement(
+			origin: OriginFor<T>,
+			service: ServiceId,
+			offer: u32,
+			sla: qos_primitives::sla::SlaTerms,
+			periods: u32,
+			max_price_per_period: BalanceOf<T>,
+			arbiter: Option<T::AccountId>,
+		) -> DispatchResult {
 			let client = ensure_signed(origin)?;
-			let info = Services::<T>::get(service).ok_or(Error::<T>::ServiceNotFound)?;
+			let mut info = Services::<T>::get(service).ok_or(Error::<T>::ServiceNotFound)?;
 			ensure!(periods >= 1, Error::<T>::ZeroPeriods);
 			ensure!(periods <= T::MaxPeriods::get(), Error::<T>::TooManyPeriods);
-			sla.validate().map_err(Error::<T>::from)?;
+			ensure!(info.price_per_period <= max_price_per_period, Error::<T>::PriceAboveLimit);
+			let offered = Offers::<T>::get(service).into_iter().nth(offer as usize).ok_or(Error::<T>::OfferNotFound)?;
+			let sla = Sla::try_from(sla).map_err(Error::<T>::from)?;
+			sla.within_offer(&offered.sla).map_err(|_| Error::<T>::TermsHarsherThanOffer)?;
+			if let Some(arbiter) = &arbiter {
+				ensure!(offered.arbiters.contains(arbiter), Error::<T>::ArbiterNotOffered);
+			}
 			let qos = &sla.qos;
 			ensure!(
-				qos.min_vcpus_milli.is_none_or(|v| v <= info.capacity.vcpus_milli)
-					&& qos.min_memory_mib.is_none_or(|m| m <= info.capacity.memory_mib),
+				qos.min_vcpus_milli.is_none_or(|v| v <= info.capacity.vcpus_milli) &&
+					qos.min_memory_mib.is_none_or(|m| m <= info.capacity.memory_mib),
 				Error::<T>::QosExceedsCapacity
 			);
-			let instances = ActiveInstances::<T>::decode_len(service).unwrap_or(0) as u32;
-			ensure!(instances > 0, Error::<T>::ServiceHasNoInstances);
-			ensure!(qos.min_healthy_instances.is_none_or(|h| h <= instances), Error::<T>::NotEnoughInstances);
+			let instances = ActiveInstances::<T>::get(service);
+			ensure!(!instances.is_empty(), Error::<T>::ServiceHasNoInstances);
+			ensure!(
+				qos.min_healthy_instances.is_none_or(|h| h <= instances.len() as u32),
+				Error::<T>::NotEnoughInstances
+			);
 
 			let agreement = NextAgreementId::<T>::get();
 			// The last id is usable once; the counter then stays on it.
@@ -624,33 +864,52 @@ pub mod pallet {
 			Window::of_period(start_ms, info.period_ms, periods - 1).ok_or(ArithmeticError::Overflow)?;
 			let total =
 				info.price_per_period.checked_mul(&BalanceOf::<T>::from(periods)).ok_or(ArithmeticError::Overflow)?;
+			let instance_periods = (instances.len() as u32).checked_mul(periods).ok_or(ArithmeticError::Overflow)?;
+			let accounting_fee = T::AccountingFee::get()
+				.checked_mul(&BalanceOf::<T>::from(instance_periods))
+				.ok_or(ArithmeticError::Overflow)?;
+			let deposit = T::AgreementDeposit::new(&client, Self::agreement_footprint(periods))
+				.map_err(|_| Error::<T>::DepositUnavailable)?;
 			T::Escrow::open(agreement, &client, &info.owner, info.price_per_period, periods, total)?;
+			T::Escrow::burn_fee(agreement, &client, accounting_fee)?;
 
 			NextAgreementId::<T>::put(agreement.saturating_add(1));
+			info.open_agreements = info.open_agreements.saturating_add(1);
+			let instance_count = instances.len() as u32;
 			Agreements::<T>::insert(
 				agreement,
 				Agreement {
 					client: client.clone(),
 					service,
-					owner: info.owner,
+					owner: info.owner.clone(),
+					offer,
 					sla,
+					arbiter: arbiter.clone(),
 					price_per_period: info.price_per_period,
 					period_ms: info.period_ms,
 					start_ms,
 					periods,
+					instances,
 					next_to_record: 0,
 					closed_periods: 0,
 					status: AgreementStatus::Active,
+					deposit,
 				},
 			);
+			let price_per_period = info.price_per_period;
+			Services::<T>::insert(service, info);
 			AwaitingMetrics::<T>::insert(agreement, ());
 			Self::deposit_event(Event::AgreementCreated {
 				agreement,
 				client,
 				service,
+				offer,
+				arbiter,
 				periods,
+				instances: instance_count,
 				start_ms,
-				price_per_period: info.price_per_period,
+				price_per_period,
+				accounting_fee,
 			});
 			Ok(())
 		}
@@ -658,12 +917,13 @@ pub mod pallet {
 		/// Confirm a recorded period with its one-time password.
 		///
 		/// Origin: the agreement's client. `otp` is the 32-byte OTP derived from
-		/// the monitors' tags with your key (DESIGN.md, "Permission check"). If
-		/// `commit(otp)` matches the metrics block's commitment, the period is
-		/// paid: the price minus the SLA credit to the owner, the credit to you.
-		/// A wrong OTP is counted (`OtpMismatch`) and the call still succeeds;
-		/// after `MaxOtpAttempts` wrong ones the period is disputed.
-		#[pallet::call_index(5)]
+		/// the monitors' tags with your key. If `commit(otp)` matches the metrics
+		/// block's commitment, a `Met` period is paid at once; a breached one is
+		/// paid (the price minus the credit to the owner, the credit to you) once
+		/// the owner accepts the verdict or its contest window closes. A wrong
+		/// OTP is counted (`OtpMismatch`) and the call still succeeds; after
+		/// `MaxOtpAttempts` wrong ones the period is disputed.
+		#[pallet::call_index(8)]
 		#[pallet::weight(T::WeightInfo::confirm_period())]
 		pub fn confirm_period(
 			origin: OriginFor<T>,
@@ -675,75 +935,104 @@ pub mod pallet {
 			let info = Agreements::<T>::get(agreement).ok_or(Error::<T>::AgreementNotFound)?;
 			ensure!(info.client == who, Error::<T>::NotClient);
 			let mut record = Self::recorded_period(&info, agreement, period)?;
-			ensure!(record.state == PeriodState::Recorded, Self::state_error(record.state));
+			ensure!(record.state == PeriodState::Recorded, Self::state_error(&record.state));
 
 			if qos_primitives::otp::otp_matches(&otp, &record.otp_commitment) {
-				let credit_percent = record.verdict.credit_percent();
-				let (to_owner, to_client) =
-					T::Escrow::settle_period(agreement, period, owner_share_after_credit(credit_percent))?;
-				record.state = PeriodState::Settled;
-				Periods::<T>::insert(agreement, period, record);
-				Self::deposit_event(Event::PeriodSettled { agreement, period, credit_percent, to_owner, to_client });
-				Self::close_period(agreement, info)?;
+				if !record.breached() || record.owner_accepted || Self::contest_window_closed(&record) {
+					Self::settle(agreement, period, info, record, None, Closure::Confirmed)
+				} else {
+					record.state = PeriodState::Confirmed;
+					Periods::<T>::insert(agreement, period, record);
+					Self::deposit_event(Event::PeriodConfirmed { agreement, period });
+					Ok(())
+				}
 			} else {
 				record.failed_otp_attempts = record.failed_otp_attempts.saturating_add(1);
 				let attempts = record.failed_otp_attempts;
 				Self::deposit_event(Event::OtpMismatch { agreement, period, attempts });
 				if attempts >= T::MaxOtpAttempts::get() {
-					record.state = PeriodState::Disputed;
-					Self::deposit_event(Event::PeriodDisputed {
-						agreement,
-						period,
-						cause: DisputeCause::OtpAttemptsExhausted,
-					});
+					Self::dispute(agreement, period, &mut record, DisputeCause::OtpAttemptsExhausted);
 				}
 				Periods::<T>::insert(agreement, period, record);
+				Ok(())
 			}
+		}
+
+		/// Contest a period's verdict, with a reason for the arbiter.
+		///
+		/// Origin: the client, for any verdict it has not confirmed, or the
+		/// owner, for a breach it has not accepted; within `ContestWindow`
+		/// blocks of the recording. The period goes to arbitration.
+		#[pallet::call_index(9)]
+		#[pallet::weight(T::WeightInfo::contest_period(reason.len().min(T::MaxReasonLen::get() as usize) as u32))]
+		pub fn contest_period(
+			origin: OriginFor<T>,
+			agreement: AgreementId,
+			period: PeriodIndex,
+			reason: Vec<u8>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let reason: BoundedVec<u8, T::MaxReasonLen> =
+				reason.try_into().map_err(|_| Error::<T>::ReasonTooLong)?;
+			let info = Agreements::<T>::get(agreement).ok_or(Error::<T>::AgreementNotFound)?;
+			let by = Self::party(&info, &who)?;
+			let mut record = Self::recorded_period(&info, agreement, period)?;
+			match (by, record.state) {
+				(_, PeriodState::Recorded) | (Party::Owner, PeriodState::Confirmed) => {},
+				(Party::Client, PeriodState::Confirmed) => return Err(Error::<T>::PeriodAlreadyConfirmed.into()),
+				(_, state) => return Err(Self::state_error(&state).into()),
+			}
+			if by == Party::Owner {
+				ensure!(record.breached(), Error::<T>::NoCreditToContest);
+				ensure!(!record.owner_accepted, Error::<T>::VerdictAccepted);
+			}
+			ensure!(!Self::contest_window_closed(&record), Error::<T>::ContestWindowClosed);
+			Self::deposit_event(Event::PeriodContested { agreement, period, by, reason });
+			Self::dispute(agreement, period, &mut record, DisputeCause::Contested(by));
+			Periods::<T>::insert(agreement, period, record);
 			Ok(())
 		}
 
-		/// Put a recorded period before the arbiter.
+		/// Accept a breached verdict of your service without contesting it.
 		///
-		/// Origin: the agreement's client or the service's owner, once
-		/// `ConfirmWindow` blocks have passed since the period was recorded
-		/// without the client confirming it.
-		#[pallet::call_index(6)]
-		#[pallet::weight(T::WeightInfo::escalate())]
-		pub fn escalate(origin: OriginFor<T>, agreement: AgreementId, period: PeriodIndex) -> DispatchResult {
+		/// Origin: the service's owner. If the client already confirmed the
+		/// period with its OTP, it is paid at once; otherwise it is paid as soon
+		/// as the client confirms.
+		#[pallet::call_index(10)]
+		#[pallet::weight(T::WeightInfo::accept_verdict())]
+		pub fn accept_verdict(origin: OriginFor<T>, agreement: AgreementId, period: PeriodIndex) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let info = Agreements::<T>::get(agreement).ok_or(Error::<T>::AgreementNotFound)?;
-			let cause = if who == info.client {
-				DisputeCause::EscalatedByClient
-			} else if who == info.owner {
-				DisputeCause::EscalatedByOwner
-			} else {
-				return Err(Error::<T>::NotParty.into());
-			};
+			ensure!(info.owner == who, Error::<T>::NotServiceOwner);
 			let mut record = Self::recorded_period(&info, agreement, period)?;
-			ensure!(record.state == PeriodState::Recorded, Self::state_error(record.state));
-			let now = frame_system::Pallet::<T>::block_number();
-			ensure!(now >= record.recorded_at.saturating_add(T::ConfirmWindow::get()), Error::<T>::ConfirmWindowOpen);
-			record.state = PeriodState::Disputed;
-			Periods::<T>::insert(agreement, period, record);
-			Self::deposit_event(Event::PeriodDisputed { agreement, period, cause });
-			Ok(())
+			ensure!(matches!(record.state, PeriodState::Recorded | PeriodState::Confirmed), Self::state_error(&record.state));
+			ensure!(record.breached(), Error::<T>::NoCreditToContest);
+			ensure!(!record.owner_accepted, Error::<T>::VerdictAccepted);
+			record.owner_accepted = true;
+			Self::deposit_event(Event::VerdictAccepted { agreement, period });
+			if record.state == PeriodState::Confirmed {
+				Self::settle(agreement, period, info, record, None, Closure::Confirmed)
+			} else {
+				Periods::<T>::insert(agreement, period, record);
+				Ok(())
+			}
 		}
 
 		/// Cancel your agreement.
 		///
 		/// Notice rule: every period that has started (the running one
-		/// included) is still owed and is settled normally; later periods are
-		/// cut from the term and their price released to you at once.
-		#[pallet::call_index(7)]
+		/// included) is still owed and is closed like any other; later periods
+		/// are cut from the term and their price released to you at once.
+		#[pallet::call_index(11)]
 		#[pallet::weight(T::WeightInfo::cancel_agreement())]
 		pub fn cancel_agreement(origin: OriginFor<T>, agreement: AgreementId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let mut info = Agreements::<T>::get(agreement).ok_or(Error::<T>::AgreementNotFound)?;
 			ensure!(info.client == who, Error::<T>::NotClient);
 			match info.status {
-				AgreementStatus::Active => {}
+				AgreementStatus::Active => {},
 				AgreementStatus::Cancelled => return Err(Error::<T>::AgreementAlreadyCancelled.into()),
-				AgreementStatus::Finished => return Err(Error::<T>::AgreementFinished.into()),
+				AgreementStatus::Finished { .. } => return Err(Error::<T>::AgreementFinished.into()),
 			}
 			let now_ms = T::Time::now();
 			// `period_ms >= 1` is enforced when a service's terms are set.
@@ -771,27 +1060,105 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Settle a disputed period with a split.
+		/// Settle a disputed period with a split of its price.
 		///
-		/// Origin: `ArbiterOrigin`. The owner gets `floor(owner_share × price)`,
-		/// the client the rest (rounding favours the client by at most one unit).
-		#[pallet::call_index(8)]
+		/// Origin: the arbiter the agreement names, or `ArbiterOrigin` (the last
+		/// resort). The owner gets `floor(owner_share_permille / 1000 × price)`,
+		/// the client the rest; nothing but this period's price moves.
+		#[pallet::call_index(12)]
 		#[pallet::weight(T::WeightInfo::resolve_dispute())]
 		pub fn resolve_dispute(
 			origin: OriginFor<T>,
 			agreement: AgreementId,
 			period: PeriodIndex,
-			owner_share: Perbill,
+			owner_share_permille: u16,
 		) -> DispatchResult {
-			T::ArbiterOrigin::ensure_origin(origin)?;
+			let named_arbiter = match T::ArbiterOrigin::try_origin(origin) {
+				Ok(_) => None,
+				Err(origin) => Some(ensure_signed(origin)?),
+			};
+			ensure!(owner_share_permille <= 1000, Error::<T>::ShareAboveWhole);
 			let info = Agreements::<T>::get(agreement).ok_or(Error::<T>::AgreementNotFound)?;
-			let mut record = Self::recorded_period(&info, agreement, period)?;
-			ensure!(record.state == PeriodState::Disputed, Error::<T>::PeriodNotDisputed);
-			let (to_owner, to_client) = T::Escrow::settle_period(agreement, period, owner_share)?;
-			record.state = PeriodState::Resolved;
-			Periods::<T>::insert(agreement, period, record);
-			Self::deposit_event(Event::DisputeResolved { agreement, period, owner_share, to_owner, to_client });
-			Self::close_period(agreement, info)
+			if let Some(who) = named_arbiter {
+				ensure!(info.arbiter.as_ref() == Some(&who), Error::<T>::NotArbiter);
+			}
+			let record = Self::recorded_period(&info, agreement, period)?;
+			ensure!(matches!(record.state, PeriodState::Disputed { .. }), Error::<T>::PeriodNotDisputed);
+			let share = Perbill::from_perthousand(owner_share_permille as u32);
+			Self::settle(agreement, period, info, record, Some(share), Closure::Arbitrated)
+		}
+
+		/// Apply the deadline rule of a period whose deadline has passed.
+		///
+		/// Origin: anyone (signed). Depending on where the period is:
+		/// - awaiting its metrics block `RecordDeadlineMs` after its window
+		///   settled: it lapses and its price goes back to the client;
+		/// - recorded or confirmed, with its contest window closed: it is paid
+		///   per its verdict;
+		/// - disputed for `ArbitrationWindow` blocks: it is split by
+		///   `UnresolvedDisputeOwnerShare`.
+		#[pallet::call_index(13)]
+		#[pallet::weight(T::WeightInfo::settle_overdue_paid().max(T::WeightInfo::settle_overdue_lapsed()))]
+		pub fn settle_overdue(origin: OriginFor<T>, agreement: AgreementId, period: PeriodIndex) -> DispatchResult {
+			ensure_signed(origin)?;
+			let info = Agreements::<T>::get(agreement).ok_or(Error::<T>::AgreementNotFound)?;
+			ensure!(period < info.periods, Error::<T>::PeriodNotInTerm);
+			let Some(record) = Periods::<T>::get(agreement, period) else {
+				return Self::lapse(agreement, period, info);
+			};
+			let now = frame_system::Pallet::<T>::block_number();
+			match record.state {
+				PeriodState::Recorded | PeriodState::Confirmed => {
+					ensure!(Self::contest_window_closed(&record), Error::<T>::DeadlineNotReached);
+					let closure = if record.state == PeriodState::Confirmed {
+						Closure::Confirmed
+					} else {
+						Closure::DeemedAccepted
+					};
+					Self::settle(agreement, period, info, record, None, closure)
+				},
+				PeriodState::Disputed { since, .. } => {
+					ensure!(now >= since.saturating_add(T::ArbitrationWindow::get()), Error::<T>::DeadlineNotReached);
+					let share = T::UnresolvedDisputeOwnerShare::get();
+					Self::settle(agreement, period, info, record, Some(share), Closure::ArbitrationLapsed)
+				},
+				PeriodState::Closed(_) => Err(Error::<T>::PeriodClosed.into()),
+			}
+		}
+
+		/// Remove a finished agreement `AgreementRetention` blocks after it
+		/// finished, with its period records and metrics blocks, and return the
+		/// client's deposit.
+		///
+		/// Origin: anyone (signed). Removes at most `PruneBatch` period records
+		/// and `PruneBatch` metrics blocks per call (`AgreementPartlyPruned`);
+		/// call again until `AgreementPruned`.
+		#[pallet::call_index(14)]
+		#[pallet::weight(T::WeightInfo::prune_agreement(T::PruneBatch::get()))]
+		pub fn prune_agreement(origin: OriginFor<T>, agreement: AgreementId) -> DispatchResult {
+			ensure_signed(origin)?;
+			let info = Agreements::<T>::get(agreement).ok_or(Error::<T>::AgreementNotFound)?;
+			let AgreementStatus::Finished { at } = info.status else {
+				return Err(Error::<T>::AgreementNotFinished.into());
+			};
+			let now = frame_system::Pallet::<T>::block_number();
+			ensure!(now >= at.saturating_add(T::AgreementRetention::get()), Error::<T>::RetentionNotOver);
+			let batch = T::PruneBatch::get();
+			let periods: Vec<PeriodIndex> = Periods::<T>::iter_key_prefix(agreement).take(batch as usize).collect();
+			for period in &periods {
+				Periods::<T>::remove(agreement, period);
+			}
+			let (blocks_removed, blocks_done) = T::Metrics::prune(agreement, batch);
+			let removed = (periods.len() as u32).saturating_add(blocks_removed);
+			let records_left = Periods::<T>::iter_key_prefix(agreement).next().is_some();
+			if records_left || !blocks_done {
+				Self::deposit_event(Event::AgreementPartlyPruned { agreement, removed });
+				return Ok(());
+			}
+			Agreements::<T>::remove(agreement);
+			info.deposit.drop(&info.client)?;
+			Self::deposit_event(Event::AgreementPruned { agreement });
+			Ok(())
 		}
 	}
 
@@ -802,13 +1169,28 @@ pub mod pallet {
 				SlaError::PercentOutOfRange => Error::<T>::SlaPercentOutOfRange,
 				SlaError::TiersNotOrdered => Error::<T>::SlaTiersNotOrdered,
 				SlaError::HealthyInstancesOutOfRange => Error::<T>::SlaHealthyInstancesOutOfRange,
+				SlaError::TooManyCreditTiers => Error::<T>::TooManyCreditTiers,
+			}
+		}
+	}
+
+	impl<T: Config> From<UrlError> for Error<T> {
+		fn from(e: UrlError) -> Self {
+			match e {
+				UrlError::Empty => Error::<T>::UrlEmpty,
+				UrlError::BadCharacter => Error::<T>::UrlBadCharacter,
+				UrlError::NotHttp => Error::<T>::UrlNotHttp,
+				UrlError::NoHost => Error::<T>::UrlNoHost,
+				UrlError::HasCredentials => Error::<T>::UrlHasCredentials,
+				UrlError::BadPort => Error::<T>::UrlBadPort,
+				UrlError::HasQueryOrFragment => Error::<T>::UrlHasQueryOrFragment,
 			}
 		}
 	}
 
 	impl<T: Config> Pallet<T> {
 		fn ensure_terms(price_per_period: BalanceOf<T>, period_ms: u64) -> DispatchResult {
-			ensure!(!price_per_period.is_zero(), Error::<T>::ZeroPrice);
+			ensure!(price_per_period >= T::MinPricePerPeriod::get() && !price_per_period.is_zero(), Error::<T>::PriceBelowMinimum);
 			ensure!(
 				period_ms >= T::MinPeriodMs::get() && period_ms <= qos_primitives::MAX_REPORT_WINDOW_MS,
 				Error::<T>::PeriodLengthOutOfRange
@@ -816,13 +1198,43 @@ pub mod pallet {
 			Ok(())
 		}
 
-		fn owned_service(
-			who: &T::AccountId,
-			service: ServiceId,
-		) -> Result<Service<T::AccountId, BalanceOf<T>>, DispatchError> {
+		fn checked_url(url: Vec<u8>) -> Result<BoundedVec<u8, T::MaxUrlLen>, DispatchError> {
+			let url: BoundedVec<u8, T::MaxUrlLen> = url.try_into().map_err(|_| Error::<T>::UrlTooLong)?;
+			qos_primitives::url::check_base_url(&url).map_err(Error::<T>::from)?;
+			Ok(url)
+		}
+
+		/// The storage a service with `offers` offers and `instances` instances
+		/// takes, counted at its bound.
+		pub fn service_footprint(offers: u32, instances: u32) -> Footprint {
+			let bytes = ServiceOf::<T>::max_encoded_len()
+				.saturating_add(OfferOf::<T>::max_encoded_len().saturating_mul(offers as usize))
+				.saturating_add(InstanceOf::<T>::max_encoded_len().saturating_mul(instances as usize));
+			Footprint::from_parts(1, bytes)
+		}
+
+		/// The storage an agreement of `periods` periods takes, its period
+		/// records included, counted at its bound.
+		pub fn agreement_footprint(periods: u32) -> Footprint {
+			let bytes = AgreementOf::<T>::max_encoded_len()
+				.saturating_add(PeriodRecordOf::<T>::max_encoded_len().saturating_mul(periods as usize));
+			Footprint::from_parts(1, bytes)
+		}
+
+		pub(crate) fn owned_service(who: &T::AccountId, service: ServiceId) -> Result<ServiceOf<T>, DispatchError> {
 			let info = Services::<T>::get(service).ok_or(Error::<T>::ServiceNotFound)?;
 			ensure!(&info.owner == who, Error::<T>::NotServiceOwner);
 			Ok(info)
+		}
+
+		fn party(info: &AgreementOf<T>, who: &T::AccountId) -> Result<Party, Error<T>> {
+			if who == &info.client {
+				Ok(Party::Client)
+			} else if who == &info.owner {
+				Ok(Party::Owner)
+			} else {
+				Err(Error::<T>::NotParty)
+			}
 		}
 
 		/// The record of `period`, or the error naming why it has none.
@@ -830,20 +1242,81 @@ pub mod pallet {
 			info: &AgreementOf<T>,
 			agreement: AgreementId,
 			period: PeriodIndex,
-		) -> Result<PeriodRecord<BlockNumberFor<T>>, DispatchError> {
+		) -> Result<PeriodRecordOf<T>, DispatchError> {
 			ensure!(period < info.periods, Error::<T>::PeriodNotInTerm);
 			Periods::<T>::get(agreement, period).ok_or_else(|| Error::<T>::PeriodAwaitingMetrics.into())
 		}
 
-		fn state_error(state: PeriodState) -> Error<T> {
+		fn state_error(state: &PeriodState<BlockNumberFor<T>>) -> Error<T> {
 			match state {
-				PeriodState::Disputed => Error::<T>::PeriodDisputed,
+				PeriodState::Confirmed => Error::<T>::PeriodAlreadyConfirmed,
+				PeriodState::Disputed { .. } => Error::<T>::PeriodDisputed,
 				// `Recorded` is never passed here.
-				_ => Error::<T>::PeriodAlreadySettled,
+				_ => Error::<T>::PeriodClosed,
 			}
 		}
 
-		/// Counts a paid period and finishes the agreement after its last one.
+		/// Whether the contest window of a recorded period has closed.
+		pub(crate) fn contest_window_closed(record: &PeriodRecordOf<T>) -> bool {
+			frame_system::Pallet::<T>::block_number() >= record.recorded_at.saturating_add(T::ContestWindow::get())
+		}
+
+		fn dispute(agreement: AgreementId, period: PeriodIndex, record: &mut PeriodRecordOf<T>, cause: DisputeCause) {
+			record.state = PeriodState::Disputed { cause, since: frame_system::Pallet::<T>::block_number() };
+			Self::deposit_event(Event::PeriodDisputed { agreement, period, cause });
+		}
+
+		/// Pays a period: per its verdict, or by `share` when given.
+		fn settle(
+			agreement: AgreementId,
+			period: PeriodIndex,
+			info: AgreementOf<T>,
+			mut record: PeriodRecordOf<T>,
+			share: Option<Perbill>,
+			closure: Closure,
+		) -> DispatchResult {
+			let credit_percent = record.credit_percent();
+			let share = share.unwrap_or_else(|| owner_share_after_credit(credit_percent));
+			let (to_owner, to_client) = T::Escrow::settle_period(agreement, period, share)?;
+			record.state = PeriodState::Closed(closure);
+			Periods::<T>::insert(agreement, period, record);
+			Self::deposit_event(Event::PeriodSettled { agreement, period, closure, credit_percent, to_owner, to_client });
+			Self::close_period(agreement, info)
+		}
+
+		/// Lapses the period awaiting its metrics block once its record
+		/// deadline passed: its price goes back to the client.
+		fn lapse(agreement: AgreementId, period: PeriodIndex, mut info: AgreementOf<T>) -> DispatchResult {
+			ensure!(period == info.next_to_record && !info.is_finished(), Error::<T>::EarlierPeriodOpen);
+			let window = info.window(period).ok_or(ArithmeticError::Overflow)?;
+			let deadline_ms = window
+				.to_ms
+				.saturating_add(qos_primitives::REPORT_SETTLE_MS)
+				.saturating_add(T::RecordDeadlineMs::get());
+			ensure!(T::Time::now() >= deadline_ms, Error::<T>::DeadlineNotReached);
+			let refunded = T::Escrow::refund_periods(agreement, 1)?;
+			T::Metrics::discard_unfinished(agreement, period);
+			Periods::<T>::insert(
+				agreement,
+				period,
+				PeriodRecord {
+					verdict: None,
+					otp_commitment: [0; 32],
+					recorded_at: frame_system::Pallet::<T>::block_number(),
+					failed_otp_attempts: 0,
+					owner_accepted: false,
+					state: PeriodState::Closed(Closure::Lapsed),
+				},
+			);
+			info.next_to_record = period.saturating_add(1);
+			if info.next_to_record >= info.periods {
+				AwaitingMetrics::<T>::remove(agreement);
+			}
+			Self::deposit_event(Event::PeriodLapsed { agreement, period, refunded });
+			Self::close_period(agreement, info)
+		}
+
+		/// Counts a closed period and finishes the agreement after its last one.
 		fn close_period(agreement: AgreementId, mut info: AgreementOf<T>) -> DispatchResult {
 			info.closed_periods = info.closed_periods.saturating_add(1);
 			if info.closed_periods >= info.periods {
@@ -856,132 +1329,16 @@ pub mod pallet {
 
 		fn finish(agreement: AgreementId, mut info: AgreementOf<T>) -> DispatchResult {
 			let released = T::Escrow::close(agreement)?;
-			info.status = AgreementStatus::Finished;
+			info.status = AgreementStatus::Finished { at: frame_system::Pallet::<T>::block_number() };
+			Services::<T>::mutate(info.service, |service| {
+				if let Some(service) = service {
+					service.open_agreements = service.open_agreements.saturating_sub(1);
+				}
+			});
 			Agreements::<T>::insert(agreement, info);
 			AwaitingMetrics::<T>::remove(agreement);
 			Self::deposit_event(Event::AgreementFinished { agreement, released });
 			Ok(())
-		}
-
-		/// The period of `agreement` awaiting its metrics block, if it is `period`.
-		fn awaiting(agreement: AgreementId, period: PeriodIndex) -> Option<(AgreementOf<T>, Window)> {
-			let info = Agreements::<T>::get(agreement)?;
-			if info.status == AgreementStatus::Finished || period != info.next_to_record || period >= info.periods {
-				return None;
-			}
-			let window = info.window(period)?;
-			Some((info, window))
-		}
-
-		fn monitors(service: ServiceId) -> Vec<MonitorEndpoint> {
-			ActiveInstances::<T>::get(service)
-				.into_iter()
-				.filter_map(|instance| {
-					MonitorUrls::<T>::get(service, instance)
-						.map(|url| MonitorEndpoint { instance, url: url.into_inner() })
-				})
-				.collect()
-		}
-
-		/// Checks the pallet's invariants.
-		#[cfg(any(feature = "try-runtime", test))]
-		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
-			for (agreement, info) in Agreements::<T>::iter() {
-				ensure!(info.periods >= 1 && info.periods <= T::MaxPeriods::get(), "term out of bounds");
-				ensure!(info.closed_periods <= info.periods, "more periods closed than the term has");
-				ensure!(info.next_to_record <= info.periods, "recorded beyond the term");
-				let mut closed = 0u32;
-				for (period, record) in Periods::<T>::iter_prefix(agreement) {
-					ensure!(period < info.next_to_record, "a period is recorded out of order");
-					if matches!(record.state, PeriodState::Settled | PeriodState::Resolved) {
-						closed += 1;
-					}
-				}
-				ensure!(closed == info.closed_periods, "closed period count differs from the records");
-				let finished = info.status == AgreementStatus::Finished;
-				ensure!(finished == (info.closed_periods == info.periods), "finished iff every period is closed");
-				ensure!(
-					finished == T::Escrow::held(agreement).is_none(),
-					"an unfinished agreement has an open escrow and a finished one none"
-				);
-				ensure!(
-					AwaitingMetrics::<T>::contains_key(agreement) == (!finished && info.next_to_record < info.periods),
-					"AwaitingMetrics differs from the agreements"
-				);
-			}
-			for (service, active) in ActiveInstances::<T>::iter() {
-				ensure!(active.windows(2).all(|w| w[0] < w[1]), "instances not ascending");
-				for instance in active.iter() {
-					ensure!(MonitorUrls::<T>::contains_key(service, instance), "an instance without URL");
-				}
-			}
-			Ok(())
-		}
-	}
-
-	impl<T: Config> AgreementRegistry for Pallet<T> {
-		fn period_to_record(agreement: AgreementId, period: PeriodIndex) -> Option<PeriodToRecord> {
-			let (info, window) = Self::awaiting(agreement, period)?;
-			Some(PeriodToRecord { agreement, period, window, monitors: Self::monitors(info.service) })
-		}
-
-		fn periods_awaiting_metrics(now_ms: u64, limit: u32) -> Vec<PeriodToRecord> {
-			let mut due: Vec<(u64, AgreementId, PeriodIndex, ServiceId, Window)> = AwaitingMetrics::<T>::iter_keys()
-				.filter_map(|agreement| {
-					let info = Agreements::<T>::get(agreement)?;
-					let period = info.next_to_record;
-					let (_, window) = Self::awaiting(agreement, period)?;
-					(window.to_ms <= now_ms).then_some((window.to_ms, agreement, period, info.service, window))
-				})
-				.collect();
-			due.sort_unstable_by_key(|(to_ms, agreement, ..)| (*to_ms, *agreement));
-			due.truncate(limit as usize);
-			due.into_iter()
-				.map(|(_, agreement, period, service, window)| PeriodToRecord {
-					agreement,
-					period,
-					window,
-					monitors: Self::monitors(service),
-				})
-				.collect()
-		}
-	}
-
-	impl<T: Config> MetricsBlockHandler for Pallet<T> {
-		fn on_metrics_block(
-			agreement: AgreementId,
-			period: PeriodIndex,
-			window: Window,
-			reports: &[Report],
-			otp_commitment: Commitment,
-		) {
-			let Some((mut info, expected_window)) = Self::awaiting(agreement, period) else {
-				log::warn!(target: LOG_TARGET, "ignored metrics block: agreement {agreement} period {period} is not awaiting metrics");
-				return;
-			};
-			if window != expected_window {
-				log::warn!(target: LOG_TARGET, "ignored metrics block: agreement {agreement} period {period}: window {window:?}, expected {expected_window:?}");
-				return;
-			}
-			let expected_instances = ActiveInstances::<T>::get(info.service);
-			let verdict = qos_primitives::sla::evaluate(&info.sla, &window, &expected_instances, reports);
-			Periods::<T>::insert(
-				agreement,
-				period,
-				PeriodRecord {
-					verdict: verdict.clone(),
-					otp_commitment,
-					recorded_at: frame_system::Pallet::<T>::block_number(),
-					failed_otp_attempts: 0,
-					state: PeriodState::Recorded,
-				},
-			);
-			info.next_to_record = period.saturating_add(1);
-			if info.next_to_record >= info.periods {
-				AwaitingMetrics::<T>::remove(agreement);
-			}
-			Agreements::<T>::insert(agreement, info);
-			Self::deposit_event(Event::PeriodRecorded { agreement, period, verdict });
 		}
 	}
 }

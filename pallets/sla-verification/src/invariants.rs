@@ -1,0 +1,86 @@
+//! The pallet's invariants, checked by `try_state` and after every test.
+
+use frame_support::{ensure, traits::Get};
+use qos_primitives::MAX_INSTANCES_PER_SERVICE;
+
+use crate::{
+	ActiveInstances, AgreementStatus, Agreements, AwaitingMetrics, Config, Instances, Pallet, PeriodState, Periods,
+	Services,
+};
+use pallet_escrow_release::EscrowSettlement;
+
+impl<T: Config> Pallet<T> {
+	/// Checks the pallet's invariants:
+	/// - an agreement's term is within bounds, it closed no more periods than
+	///   it has, recorded them in order, and its closed count matches its records;
+	/// - an agreement is finished exactly when every period is closed, and
+	///   then it has no open escrow, while an unfinished one has one;
+	/// - `AwaitingMetrics` lists exactly the unfinished agreements with a
+	///   period left to record;
+	/// - every instance an agreement covers exists, and its service counts it
+	///   among its open agreements while it is unfinished;
+	/// - a service's active instances ascend, exist and are not retired, and
+	///   it holds no more instances than the bound.
+	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+		use alloc::collections::btree_map::BTreeMap;
+		let mut open_per_service: BTreeMap<u64, u32> = BTreeMap::new();
+		for (agreement, info) in Agreements::<T>::iter() {
+			ensure!(info.periods >= 1 && info.periods <= T::MaxPeriods::get(), "term out of bounds");
+			ensure!(info.closed_periods <= info.periods, "more periods closed than the term has");
+			ensure!(info.next_to_record <= info.periods, "recorded beyond the term");
+			let mut closed = 0u32;
+			for (period, record) in Periods::<T>::iter_prefix(agreement) {
+				ensure!(period < info.next_to_record, "a period is recorded out of order");
+				if matches!(record.state, PeriodState::Closed(_)) {
+					closed += 1;
+				}
+			}
+			ensure!(closed == info.closed_periods, "closed period count differs from the records");
+			let finished = info.is_finished();
+			ensure!(finished == (info.closed_periods == info.periods), "finished iff every period is closed");
+			ensure!(
+				finished == T::Escrow::held(agreement).is_none(),
+				"an unfinished agreement has an open escrow and a finished one none"
+			);
+			ensure!(
+				AwaitingMetrics::<T>::contains_key(agreement) == (!finished && info.next_to_record < info.periods),
+				"AwaitingMetrics differs from the agreements"
+			);
+			if !finished {
+				*open_per_service.entry(info.service).or_default() += 1;
+				for instance in info.instances.iter() {
+					ensure!(Instances::<T>::contains_key(info.service, instance), "a covered instance is gone");
+				}
+			}
+			ensure!(
+				matches!(info.status, AgreementStatus::Finished { .. }) == finished,
+				"status and closed periods disagree"
+			);
+		}
+		for (agreement, _, _) in Periods::<T>::iter() {
+			ensure!(Agreements::<T>::contains_key(agreement), "a period record without its agreement");
+		}
+		for (service, info) in Services::<T>::iter() {
+			ensure!(
+				info.open_agreements == open_per_service.get(&service).copied().unwrap_or(0),
+				"a service's open agreement count differs from its agreements"
+			);
+			ensure!(info.instance_count <= MAX_INSTANCES_PER_SERVICE, "more instances than the bound");
+			ensure!(
+				Instances::<T>::iter_prefix(service).count() as u32 == info.instance_count,
+				"instance records differ from the service's count"
+			);
+			let active = ActiveInstances::<T>::get(service);
+			ensure!(active.windows(2).all(|w| w[0] < w[1]), "instances not ascending");
+			for instance in active.iter() {
+				let record = Instances::<T>::get(service, instance).ok_or("an active instance without record")?;
+				ensure!(record.retired_at_ms.is_none(), "a retired instance is listed as active");
+				ensure!(!record.monitor_urls.is_empty(), "an instance without monitor URL");
+			}
+		}
+		for (service, _) in ActiveInstances::<T>::iter() {
+			ensure!(Services::<T>::contains_key(service), "instances of a removed service");
+		}
+		Ok(())
+	}
+}

@@ -1,0 +1,114 @@
+//! Deadlines: every held unit of escrow has one, after which a documented
+//! rule moves it (threat 4).
+
+use super::*;
+use crate::{DisputeCause, Error};
+use frame_support::assert_noop;
+
+fn settle_overdue(agreement: AgreementId, period: PeriodIndex) -> sp_runtime::DispatchResult {
+	Sla::settle_overdue(RuntimeOrigin::signed(OTHER), agreement, period)
+}
+
+#[test]
+fn a_client_who_never_confirms_pays_per_the_verdict_after_the_window() {
+	build_and_execute(|| {
+		let agreement = agreement_for(2);
+		settle_window(agreement, 1);
+		record(agreement, 0);
+		record_breach(agreement, 1);
+		advance_blocks(CONTEST_WINDOW - 1);
+		assert_noop!(settle_overdue(agreement, 0), Error::<Test>::DeadlineNotReached);
+		advance_blocks(1);
+		assert_ok!(settle_overdue(agreement, 0));
+		assert_ok!(settle_overdue(agreement, 1));
+		assert_eq!(settlement(agreement, 0), Some((Closure::DeemedAccepted, PRICE, 0)));
+		assert_eq!(settlement(agreement, 1), Some((Closure::DeemedAccepted, 699, 300)), "the credit still goes back");
+		assert!(info(agreement).is_finished());
+		assert_noop!(settle_overdue(agreement, 0), Error::<Test>::PeriodClosed);
+	});
+}
+
+#[test]
+fn an_arbiter_who_never_acts_leaves_the_default_split() {
+	build_and_execute(|| {
+		let agreement = agreement_for(1);
+		settle_window(agreement, 0);
+		let otp = record(agreement, 0);
+		let mut wrong = otp;
+		wrong[0] ^= 1;
+		for _ in 0..MAX_OTP_ATTEMPTS {
+			assert_ok!(Sla::confirm_period(RuntimeOrigin::signed(CLIENT), agreement, 0, wrong));
+		}
+		assert_eq!(state(agreement, 0), Some(PeriodState::Disputed { cause: DisputeCause::OtpAttemptsExhausted, since: 1 }));
+		advance_blocks(ARBITRATION_WINDOW - 1);
+		assert_noop!(settle_overdue(agreement, 0), Error::<Test>::DeadlineNotReached);
+		advance_blocks(1);
+		assert_ok!(settle_overdue(agreement, 0));
+		let to_owner = UNRESOLVED_SHARE.mul_floor(PRICE);
+		assert_eq!(settlement(agreement, 0), Some((Closure::ArbitrationLapsed, to_owner, PRICE - to_owner)));
+	});
+}
+
+#[test]
+fn a_period_without_a_metrics_block_lapses_and_unblocks_the_next() {
+	build_and_execute(|| {
+		let agreement = agreement_for(3);
+		settle_window(agreement, 1);
+		// No accounting node recorded period 0; period 1 cannot be recorded
+		// before it (periods are recorded in order).
+		assert!(Sla::period_to_record(agreement, 1).is_none());
+		NowMs::set(info(agreement).window(0).unwrap().to_ms + REPORT_SETTLE_MS + RECORD_DEADLINE_MS - 1);
+		assert_noop!(settle_overdue(agreement, 0), Error::<Test>::DeadlineNotReached);
+		assert_noop!(settle_overdue(agreement, 1), Error::<Test>::EarlierPeriodOpen);
+		NowMs::set(NowMs::get() + 1);
+		let client_before = free(CLIENT);
+		assert_ok!(settle_overdue(agreement, 0));
+		assert!(emitted(Event::PeriodLapsed { agreement, period: 0, refunded: PRICE }));
+		assert_eq!(free(CLIENT), client_before + PRICE);
+		assert_eq!(state(agreement, 0), Some(PeriodState::Closed(Closure::Lapsed)));
+		assert_eq!(Periods::<Test>::get(agreement, 0).unwrap().verdict, None);
+		assert_eq!(Discarded::get(), vec![(agreement, 0)], "an unfinished block of it is dropped");
+		// Period 1 can now be recorded; a late block for period 0 cannot.
+		assert_eq!(Sla::period_to_record(agreement, 1).map(|p| p.period), Some(1));
+		assert!(Sla::period_to_record(agreement, 0).is_none());
+		let otp = record(agreement, 1);
+		assert_ok!(Sla::confirm_period(RuntimeOrigin::signed(CLIENT), agreement, 1, otp));
+		assert_eq!(info(agreement).closed_periods, 2);
+	});
+}
+
+#[test]
+fn an_owner_who_disappears_freezes_nothing() {
+	build_and_execute(|| {
+		let agreement = agreement_on(2, 3);
+		let service_deposit = deposits(OWNER);
+		// The owner stops everything: its instances die and it never acts again.
+		settle_window(agreement, 2);
+		for period in 0..3 {
+			let otp = record_reports(agreement, period, &[]);
+			assert_ok!(Sla::confirm_period(RuntimeOrigin::signed(CLIENT), agreement, period, otp));
+		}
+		close_contest_window();
+		for period in 0..3 {
+			assert_ok!(Sla::settle_overdue(RuntimeOrigin::signed(CLIENT), agreement, period));
+			assert_eq!(settlement(agreement, period), Some((Closure::Confirmed, 0, PRICE)));
+		}
+		assert!(info(agreement).is_finished());
+		assert_eq!((held(CLIENT), Escrow::held(agreement)), (0, None), "all of the escrow went back");
+		assert_eq!(deposits(OWNER), service_deposit, "the owner's deposit stays until it deregisters");
+	});
+}
+
+#[test]
+fn settle_overdue_errors() {
+	build_and_execute(|| {
+		assert_noop!(settle_overdue(0, 0), Error::<Test>::AgreementNotFound);
+		let agreement = agreement_for(2);
+		assert_noop!(settle_overdue(agreement, 2), Error::<Test>::PeriodNotInTerm);
+		assert_noop!(settle_overdue(agreement, 0), Error::<Test>::DeadlineNotReached);
+		assert_noop!(
+			Sla::settle_overdue(RuntimeOrigin::none(), agreement, 0),
+			sp_runtime::DispatchError::BadOrigin
+		);
+	});
+}

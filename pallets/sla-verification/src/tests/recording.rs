@@ -1,0 +1,87 @@
+//! Metrics blocks reaching the pallet: verdicts, which periods await a
+//! block, and blocks that are not awaited.
+
+use super::*;
+use crate::AwaitingMetrics;
+use qos_primitives::sla::{Indicator, Verdict};
+
+#[test]
+fn metrics_block_stores_a_met_verdict() {
+	build_and_execute(|| {
+		let agreement = agreement_for(2);
+		settle_window(agreement, 0);
+		record(agreement, 0);
+		let r = Periods::<Test>::get(agreement, 0).unwrap();
+		assert_eq!(
+			(r.verdict, r.state, r.failed_otp_attempts, r.recorded_at, r.owner_accepted),
+			(Some(Verdict::Met), PeriodState::Recorded, 0, 1, false)
+		);
+		assert_eq!(last_event(), Event::PeriodRecorded { agreement, period: 0, verdict: Verdict::Met });
+		assert_eq!(info(agreement).next_to_record, 1);
+	});
+}
+
+#[test]
+fn metrics_block_stores_a_breach_with_indicators_instances_and_credit() {
+	build_and_execute(|| {
+		let agreement = agreement_on(2, 1);
+		settle_window(agreement, 0);
+		// Instance 1 never answered: availability (1000 + 0) / 2 = 500 ‰.
+		record_reports(agreement, 0, &[report(agreement, 0, 0, 1000)]);
+		match Periods::<Test>::get(agreement, 0).unwrap().verdict.unwrap() {
+			Verdict::Breached { violated, failing_instances, credit_percent } => {
+				assert_eq!(violated.to_vec(), vec![Indicator::Availability]);
+				assert_eq!(failing_instances.to_vec(), vec![1]);
+				assert_eq!(credit_percent, 100);
+			},
+			Verdict::Met => panic!("a missing instance breaches availability"),
+		}
+	});
+}
+
+#[test]
+fn metrics_blocks_not_awaited_are_ignored() {
+	build_and_execute(|| {
+		let agreement = agreement_for(2);
+		let window0 = Sla::period_to_record(agreement, 0).unwrap().window;
+		let window1 = info(agreement).window(1).unwrap();
+		// Unknown agreement, period out of order, period beyond the term, wrong window.
+		Sla::on_metrics_block(agreement + 1, 0, window0, &[], [1; 32]);
+		Sla::on_metrics_block(agreement, 1, window1, &[], [1; 32]);
+		Sla::on_metrics_block(agreement, 5, window0, &[], [1; 32]);
+		Sla::on_metrics_block(agreement, 0, window1, &[], [1; 32]);
+		assert_eq!(Periods::<Test>::iter().count(), 0);
+		assert!(sla_events().iter().all(|e| !matches!(e, Event::PeriodRecorded { .. })));
+		// A second block for a recorded period is ignored too.
+		record(agreement, 0);
+		let before = Periods::<Test>::get(agreement, 0).unwrap();
+		Sla::on_metrics_block(agreement, 0, window0, &[], [9; 32]);
+		assert_eq!(Periods::<Test>::get(agreement, 0).unwrap(), before);
+	});
+}
+
+#[test]
+fn periods_awaiting_metrics_lists_closed_windows_oldest_first() {
+	build_and_execute(|| {
+		let a = agreement_for(3); // starts at GENESIS_MS
+		NowMs::set(GENESIS_MS + 30_000);
+		let b = NextAgreementId::<Test>::get();
+		assert_ok!(create(CLIENT_2, 0, 3));
+		assert!(Sla::periods_awaiting_metrics(GENESIS_MS + PERIOD_MS - 1, 10).is_empty());
+		let due = Sla::periods_awaiting_metrics(GENESIS_MS + PERIOD_MS, 10);
+		assert_eq!(due.iter().map(|p| (p.agreement, p.period)).collect::<Vec<_>>(), vec![(a, 0)]);
+		let due = Sla::periods_awaiting_metrics(GENESIS_MS + 10 * PERIOD_MS, 10);
+		assert_eq!(due.iter().map(|p| (p.agreement, p.period)).collect::<Vec<_>>(), vec![(a, 0), (b, 0)]);
+		assert_eq!((due[0].monitors.len(), due[0].retired.len()), (1, 0));
+		assert_eq!(Sla::periods_awaiting_metrics(GENESIS_MS + 10 * PERIOD_MS, 1).len(), 1);
+		// Once `a` 0 is recorded, `a` 1 is the next one due.
+		NowMs::set(GENESIS_MS + 10 * PERIOD_MS);
+		record(a, 0);
+		let due = Sla::periods_awaiting_metrics(GENESIS_MS + 10 * PERIOD_MS, 10);
+		assert_eq!(due.iter().map(|p| (p.agreement, p.period)).collect::<Vec<_>>(), vec![(b, 0), (a, 1)]);
+		record(a, 1);
+		record(a, 2);
+		assert!(!AwaitingMetrics::<Test>::contains_key(a));
+		assert_eq!(Sla::period_to_record(a, 3), None);
+	});
+}
