@@ -219,7 +219,7 @@ mod tests {
 	#[test]
 	fn reproduces_every_reference_tag_through_the_key_file() {
 		use std::os::unix::fs::PermissionsExt;
-		let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/otp-vectors.json");
+		let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../primitives/testdata/otp-vectors.json");
 		let vectors: serde_json::Value =
 			serde_json::from_str(&std::fs::read_to_string(path).expect("otp-vectors.json")).unwrap();
 		let dir = tempfile::tempdir().unwrap();
