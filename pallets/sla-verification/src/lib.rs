@@ -26,7 +26,7 @@
 //!   [`Window::of_period`]`(start, period_ms, p)`.
 //! - When a period's window has closed, the metrics-blocks pallet records its
 //!   metrics block and hands the reports and the OTP commitment to this
-//!   pallet ([`MetricsBlockHandler`]). The verdict is
+//!   pallet ([`MetricsBlockHandler`](qos_primitives::traits::MetricsBlockHandler)). The verdict is
 //!   [`qos_primitives::sla::evaluate`] over the covered instances: `Met`, or
 //!   `Breached` with the violated indicators, the failing instances and the
 //!   credit.
@@ -130,9 +130,9 @@
 //!
 //! ### Traits implemented
 //!
-//! - [`AgreementRegistry`]: which periods await a metrics block and which
+//! - [`AgreementRegistry`](qos_primitives::traits::AgreementRegistry): which periods await a metrics block and which
 //!   monitors to pull for them, for the metrics-blocks pallet.
-//! - [`MetricsBlockHandler`]: receives each final metrics block. Its cost is
+//! - [`MetricsBlockHandler`](qos_primitives::traits::MetricsBlockHandler): receives each final metrics block. Its cost is
 //!   [`WeightInfo::on_metrics_block`], to be charged by the caller.
 //!
 //! ### Storage keys
@@ -165,7 +165,7 @@ use frame_support::traits::{Consideration, Footprint};
 use pallet_escrow_release::EscrowSettlement;
 use qos_primitives::{
 	sla::{Sla, SlaError},
-	traits::{AgreementRegistry, MetricsArchive, MetricsBlockHandler},
+	traits::MetricsArchive,
 	url::UrlError,
 	AgreementId, InstanceId, PeriodIndex, ServiceId, Window,
 };
