@@ -14,9 +14,9 @@ const GLOBAL_OPTIONS = {
 
 function usage() {
   const lines = ['usage: node scripts/qos.mjs <command> [options]', '', 'commands:'];
-  for (const [name, c] of Object.entries(commands)) lines.push(`  ${name.padEnd(18)} ${c.summary}`);
-  lines.push('', 'global options:', '  --url <ws-url>     node to talk to (default ws://127.0.0.1:9944, or $QOS_URL)');
-  lines.push('  --json             machine-readable output', '  -h, --help         help (also after a command)');
+  for (const [name, c] of Object.entries(commands)) lines.push(`  ${name.padEnd(19)} ${c.summary}`);
+  lines.push('', 'global options:', '  --url <ws-url>      node to talk to (default ws://127.0.0.1:9944, or $QOS_URL)');
+  lines.push('  --json              machine-readable output', '  -h, --help          help (also after a command)');
   return lines.join('\n');
 }
 
@@ -25,7 +25,8 @@ function commandUsage(name, c) {
   if (c.options) {
     lines.push('', 'options:');
     for (const [opt, spec] of Object.entries(c.options)) {
-      lines.push(`  --${opt}${spec.type === 'string' ? ' <value>' : ''}`.padEnd(26) + (spec.help ?? ''));
+      const head = `  --${opt}${spec.type === 'string' ? ' <value>' : ''}${spec.multiple ? ' ...' : ''}`;
+      lines.push(`${head.padEnd(28)} ${spec.help ?? ''}`.trimEnd());
     }
   }
   return lines.join('\n');

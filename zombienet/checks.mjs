@@ -8,13 +8,18 @@ import fs from 'node:fs';
 
 import { connect, signer } from '../scripts/lib/chain.mjs';
 import { bestNumber, finalizedNumber, rpc, sleep, waitFor } from '../scripts/lib/node.mjs';
-import * as qos from '../scripts/lib/qos.mjs';
+import * as ops from '../scripts/lib/operations.mjs';
 import { DEMO_SLA, UNIT } from '../scripts/lib/scenario.mjs';
 
 /** The validators of four-validators.toml, in authority order. */
 const VALIDATORS = ['alice', 'bob', 'charlie', 'dave'];
-const PERIOD_MS = 30_000;
 const AGREEMENT_PERIODS = 60;
+/**
+ * qos_primitives::REPORT_SETTLE_MS: how long after a window closes its
+ * reports become final and the period may be recorded. A primitives
+ * constant, not a pallet one, so it is not in the metadata.
+ */
+const REPORT_SETTLE_MS = 5_000;
 
 const hex = (u8a) => Buffer.from(u8a).toString('hex');
 const capitalized = (name) => name[0].toUpperCase() + name.slice(1);
@@ -62,9 +67,15 @@ function submitGraceMs(api) {
   return api.consts.metricsBlocks.submitGrace.toNumber() * api.consts.metricsBlocks.millisecsPerBlock.toNumber();
 }
 
+/** When any accounting node may record `period`: its window closed, settled, and the designated node's grace passed. */
+function graceEndsMs(api, period) {
+  return windowOf(period).to + REPORT_SETTLE_MS + submitGraceMs(api);
+}
+
 function windowOf(period) {
-  const from = state.agreement.startMs + period * PERIOD_MS;
-  return { from, to: from + PERIOD_MS };
+  const { startMs, periodMs } = state.agreement;
+  const from = startMs + period * periodMs;
+  return { from, to: from + periodMs };
 }
 
 /** The validator designated to record `period` (runtime API `designated_node`). */
@@ -76,7 +87,7 @@ async function designated(api, period) {
 
 /** Waits for the metrics block of `period`; returns who recorded it and when. */
 async function recorded(api, period, timeoutMs) {
-  const block = await waitFor(`metrics block of period ${period}`, () => qos.metricsBlock(api, state.agreement.id, period), timeoutMs, 1_000);
+  const block = await waitFor(`metrics block of period ${period}`, () => ops.metricsBlock(api, state.agreement.id, period), timeoutMs, 1_000);
   const recordedAt = block.recordedAt.toNumber();
   return { by: nameOfKey(hex(block.accountingNode.toU8a())), recordedAt, atMs: await blockTime(api, recordedAt) };
 }
@@ -144,7 +155,11 @@ const checks = {
     return next - 1;
   },
 
-  /** Ferdie offers three monitored instances; Eve rents them for 60 periods. */
+  /**
+   * Ferdie offers three monitored instances with the demo SLA; Eve rents
+   * them on that offer for 60 periods of the shortest length the runtime
+   * allows.
+   */
   async 'open-agreement'({ networkInfo }) {
     const runFile = process.env.QOS_ZOMBIENET_RUN;
     if (!runFile) throw new Error('QOS_ZOMBIENET_RUN is not set: run the tests with `npm run test:zombienet` in scripts/');
@@ -152,12 +167,14 @@ const checks = {
     const api = await apiOf(networkInfo, 'alice');
     const owner = signer('//Ferdie');
     const client = signer('//Eve');
-    const { service } = await qos.registerService(api, owner, { price: UNIT, periodMs: PERIOD_MS });
-    for (const url of run.monitorUrls) await qos.addInstance(api, owner, service, url);
-    const { agreement, startMs } = await qos.createAgreement(api, client, { service, sla: DEMO_SLA, periods: AGREEMENT_PERIODS });
+    const periodMs = api.consts.slaVerification.minPeriodMs.toNumber();
+    const { service } = await ops.registerService(api, owner, { price: UNIT, periodMs });
+    await ops.setOffers(api, owner, service, [{ sla: DEMO_SLA, arbiters: [] }]);
+    for (const url of run.monitorUrls) await ops.addInstance(api, owner, service, url);
+    const { agreement, startMs } = await ops.createAgreement(api, client, { service, offer: 0, sla: DEMO_SLA, periods: AGREEMENT_PERIODS, maxPrice: UNIT, arbiter: null });
     if (agreement !== BigInt(run.agreement)) throw new Error(`agreement ${agreement} created, but the monitors serve agreement ${run.agreement}`);
-    state.agreement = { id: agreement, startMs };
-    log(`agreement ${agreement}: ${AGREEMENT_PERIODS} periods of ${PERIOD_MS / 1000} s from ${new Date(startMs).toISOString()}, ${run.monitorUrls.length} monitored instances`);
+    state.agreement = { id: agreement, startMs, periodMs };
+    log(`agreement ${agreement} on offer 0: ${AGREEMENT_PERIODS} periods of ${periodMs / 1000} s from ${new Date(startMs).toISOString()}, ${run.monitorUrls.length} monitored instances`);
     return 1;
   },
 
@@ -188,7 +205,7 @@ const checks = {
     requireAgreement();
     const api = await apiOf(networkInfo, 'alice');
     const killLeadMs = 20_000;
-    let period = Math.max(3, Math.floor((Date.now() - state.agreement.startMs) / PERIOD_MS));
+    let period = Math.max(3, Math.floor((Date.now() - state.agreement.startMs) / state.agreement.periodMs));
     while (windowOf(period).to - killLeadMs < Date.now() + 1_000 || (await designated(api, period)) !== victim) {
       period += 1;
       if (period >= AGREEMENT_PERIODS) throw new Error(`${victim} is designated for no period left of agreement ${state.agreement.id}`);
@@ -239,11 +256,11 @@ const checks = {
     const graceMs = submitGraceMs(api);
     const windowClosed = windowOf(period).to;
     const got = await recorded(api, period, 1_000);
-    log(`period ${period}: recorded by ${got.by} in block #${got.recordedAt}, ${seconds(got.atMs - windowClosed)} s after its window closed (grace ${graceMs / 1000} s) and ${seconds(got.atMs - killedAt)} s after ${victim} was killed`);
+    log(`period ${period}: recorded by ${got.by} in block #${got.recordedAt}, ${seconds(got.atMs - windowClosed)} s after its window closed (settle ${REPORT_SETTLE_MS / 1000} s + grace ${graceMs / 1000} s) and ${seconds(got.atMs - killedAt)} s after ${victim} was killed`);
     if (got.by === victim) throw new Error(`period ${period} was recorded by ${victim}, which should have been down`);
-    if (got.atMs < windowClosed + graceMs) throw new Error(`period ${period} was recorded by ${got.by} before the grace ended`);
+    if (got.atMs < graceEndsMs(api, period)) throw new Error(`period ${period} was recorded by ${got.by} before the grace ended`);
     if (got.atMs > restartedAt) throw new Error(`period ${period} was recorded only after ${victim} came back`);
-    const verdict = await qos.periodRecord(api, state.agreement.id, period);
+    const verdict = await ops.periodRecord(api, state.agreement.id, period);
     if (!verdict) throw new Error(`period ${period} has a metrics block but no SLA verdict`);
     record('outage', {
       victim,
@@ -291,13 +308,12 @@ const checks = {
       if (period >= AGREEMENT_PERIODS) throw new Error(`${victim} is designated for no period left of agreement ${state.agreement.id}`);
     }
     log(`${victim} is designated for period ${period}, whose window closes in ${seconds(windowOf(period).to - Date.now())} s`);
-    const graceMs = submitGraceMs(api);
-    const got = await recorded(api, period, windowOf(period).to + graceMs + 60_000 - Date.now());
+    const got = await recorded(api, period, graceEndsMs(api, period) + 60_000 - Date.now());
     log(`period ${period}: recorded by ${got.by} in block #${got.recordedAt}, ${seconds(got.atMs - windowOf(period).to)} s after its window closed`);
     if (got.by !== victim) throw new Error(`period ${period} was recorded by ${got.by}, not by ${victim}, its designated node`);
-    if (got.atMs >= windowOf(period).to + graceMs) throw new Error(`${victim} recorded period ${period} only after the grace`);
+    if (got.atMs >= graceEndsMs(api, period)) throw new Error(`${victim} recorded period ${period} only after the grace`);
     for (let p = 0; p <= period; p += 1) {
-      if (!(await qos.metricsBlock(api, state.agreement.id, p))) throw new Error(`period ${p} has no metrics block`);
+      if (!(await ops.metricsBlock(api, state.agreement.id, p))) throw new Error(`period ${p} has no metrics block`);
     }
     record('turn', { victim, period, recordedAfterWindowS: seconds(got.atMs - windowOf(period).to), periodsRecorded: period + 1 });
     log(`every period 0..${period} of agreement ${state.agreement.id} is recorded`);

@@ -1,6 +1,6 @@
 // Talking to a qos-ledger node with @polkadot/api and no custom types:
 // connect, sign and send, turn dispatch errors into one-line messages.
-import { ApiPromise, Keyring, WsProvider } from '@polkadot/api';
+import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 
 /** An error whose message is meant for the user as it is. */
@@ -8,6 +8,9 @@ export class UserError extends Error {}
 
 /** Connects to `url`, failing fast with a readable message. */
 export async function connect(url, { timeoutMs = 15_000 } = {}) {
+  // Loaded on first use: the CLI's help and its refusals of bad input need
+  // no @polkadot/api, which takes most of a second to load.
+  const { ApiPromise, WsProvider } = await import('@polkadot/api');
   await cryptoWaitReady();
   const provider = new WsProvider(url, false);
   const connected = new Promise((resolve, reject) => {

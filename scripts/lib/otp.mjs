@@ -1,7 +1,7 @@
-// The permission check of DESIGN.md on the client's side: recompute the
+// The permission check (docs/protocol.md) on the client's side: recompute the
 // monitors' tags with the key K, derive the period's one-time password and
 // its public commitment. Must agree byte for byte with qos-primitives' otp.rs
-// (both reproduce ../shared/otp-vectors.json).
+// (both reproduce primitives/testdata/otp-vectors.json).
 import crypto from 'node:crypto';
 
 export const TAG_DOMAIN = Buffer.from('qos-ledger:otp:v1:instance');

@@ -1,7 +1,9 @@
-// One whole qos-ledger run on real binaries, as DESIGN.md describes it: a
-// three-validator local chain, real workloads and qos-monitors, an owner who
-// registers a service, a client who rents it, accounting nodes that record
-// every period, and a client who confirms each one with the OTP.
+// One whole qos-ledger run on real binaries, as docs/protocol.md describes
+// it: a three-validator local chain, real workloads and qos-monitors, an
+// owner who registers a service and publishes an offer, a client who rents it
+// on that offer, accounting nodes that record every period, a client who
+// confirms each one with the OTP, an owner who accepts the breaches, and an
+// arbiter for what the OTP cannot settle.
 // Used by the demo (scripts/demo.sh) and the end-to-end test.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -13,15 +15,18 @@ import { connect, signer } from './chain.mjs';
 import { formatAmount } from './commands.mjs';
 import { Monitor, stopAllMonitors } from './monitor.mjs';
 import { freePort, Node, sleep, stopAll, waitFor } from './node.mjs';
-import * as qos from './qos.mjs';
-import { TamperingProxy, Workload } from './workload.mjs';
+import * as ops from './operations.mjs';
+import { BlockingProxy, TamperingProxy, Workload } from './workload.mjs';
 
 export const UNIT = 10n ** 12n;
 
+/** The validators (and accounting nodes) of the scenario's chain, in authority order. */
+export const VALIDATORS = ['Alice', 'Bob', 'Charlie'];
+
 /**
- * The SLA of the demo: 95 % availability over 30-s periods (one missed 1-s
- * sample on one of three instances must not breach it), credits like a
- * public cloud's.
+ * The SLA of the demo, as SlaTerms: 95 % availability over 40-s periods (one
+ * missed 1-s sample on one of three instances must not breach it), credits
+ * like a public cloud's. The owner offers it; the client signs it as offered.
  */
 export const DEMO_SLA = {
   qos: {
@@ -32,21 +37,22 @@ export const DEMO_SLA = {
     max_cpu_steal_permille: null,
     min_healthy_instances: null,
   },
-  credits: {
-    availability_tiers: [
-      { below_permille: 950, credit_percent: 10 },
-      { below_permille: 900, credit_percent: 25 },
-      { below_permille: 750, credit_percent: 50 },
-    ],
-    other_breach_credit_percent: 10,
-  },
+  availability_tiers: [
+    { below_permille: 950, credit_percent: 10 },
+    { below_permille: 900, credit_percent: 25 },
+    { below_permille: 750, credit_percent: 50 },
+  ],
+  other_breach_credit_percent: 10,
 };
 
 /**
  * Runs the scenario and returns what happened per period.
- *   periods, periodMs     the agreement's term
+ *   periods, periodMs     the agreement's term (40 s: the runtime's minimum period)
  *   downtime              [{ instance, period, fromMs, toMs }]: that workload answers 503 in that part of the period
  *   tamperPeriods         periods in which the owner's proxy alters instance `tamperInstance`'s report
+ *   arbiterOwnerPermille  the arbiter's split of a disputed period, permille to the owner
+ *   blockDesignated       { period, instance }: that instance's monitor refuses (503) the node designated for that period
+ *   retireDownInstance    { instance, period, atMs }: the owner retires that instance `atMs` into that period
  *   dir                   where logs and data go
  *   log                   progress lines
  */
@@ -73,28 +79,41 @@ export class Scenario {
   }
 }
 
+/** `fn`s run one after another: one account's transactions never race for a nonce. */
+function serialized() {
+  let tail = Promise.resolve();
+  return (fn) => {
+    const run = tail.then(fn);
+    tail = run.catch(() => {});
+    return run;
+  };
+}
+
 async function runScenario({
   periods = 4,
-  periodMs = 30_000,
+  periodMs = 40_000,
   price = 10n * UNIT,
   downtime = [{ instance: 1, period: 1, fromMs: 5_000, toMs: 17_000 }],
   tamperPeriods = [],
   tamperInstance = 2,
-  arbiterOwnerPercent = 50,
+  arbiterOwnerPermille = 500,
+  blockDesignated = null,
+  retireDownInstance = null,
   dir,
   log = () => {},
   rpcPort,
 }, cleanup) {
   const fees = { client: 0n, owner: 0n, arbiter: 0n };
   // -- the chain: Alice, Bob and Charlie validate and account.
-  log('starting a three-validator local chain (Alice, Bob, Charlie)');
+  log(`starting a three-validator local chain (${VALIDATORS.join(', ')})`);
   const common = ['--chain', 'local', '--validator', '--tmp', '--rpc-cors', 'all'];
   const nodeKey = () => crypto.randomBytes(32).toString('hex');
-  const alice = new Node('alice', { args: [...common, '--alice', '--node-key', nodeKey()], logDir: dir, p2pPort: await freePort(), rpcPort: rpcPort ?? (await freePort()) });
+  const [first, ...others] = VALIDATORS.map((n) => n.toLowerCase());
+  const alice = new Node(first, { args: [...common, `--${first}`, '--node-key', nodeKey()], logDir: dir, p2pPort: await freePort(), rpcPort: rpcPort ?? (await freePort()) });
   await alice.spawn();
   cleanup.push(() => alice.stop('SIGKILL'));
   const bootnode = `/ip4/127.0.0.1/tcp/${alice.p2pPort}/p2p/${await alice.rpc('system_localPeerId')}`;
-  for (const name of ['bob', 'charlie']) {
+  for (const name of others) {
     const n = await Node.start(name, [...common, `--${name}`, '--node-key', nodeKey(), '--bootnodes', bootnode], { logDir: dir });
     cleanup.push(() => n.stop('SIGKILL'));
   }
@@ -104,13 +123,25 @@ async function runScenario({
 
   const owner = signer('//Dave');
   const client = signer('//Eve');
-  const arbiter = signer('//Alice');
+  const arbiter = signer('//Ferdie');
+  const ownerTx = serialized();
+  // A dev validator's accounting key is the sr25519 key of its name.
+  const validatorOf = new Map(VALIDATORS.map((n) => [signer(`//${n}`).address, n]));
+  const nameOf = (address) => validatorOf.get(address) ?? `${address.slice(0, 8)}…`;
   const balances = async () => {
     const [o, c] = await Promise.all([api.query.system.account(owner.address), api.query.system.account(client.address)]);
     return { owner: o.data.free.toBigInt() + o.data.reserved.toBigInt(), client: c.data.free.toBigInt() + c.data.reserved.toBigInt() };
   };
   const issuanceBefore = (await api.query.balances.totalIssuance()).toBigInt();
   const before = await balances();
+  // Events are read block by block from here on, as the run goes.
+  let scanned = (await api.rpc.chain.getHeader()).number.toNumber();
+  const events = [];
+  const scanTo = async (block) => {
+    if (block <= scanned) return;
+    events.push(...(await ops.chainEvents(api, scanned + 1, block)));
+    scanned = block;
+  };
 
   // -- the workloads the client rents, and the monitors inside them.
   const workloads = [];
@@ -124,100 +155,170 @@ async function runScenario({
   const key = Buffer.from(fs.readFileSync(keyFile, 'utf8').trim(), 'hex');
 
   const agreementId = (await api.query.slaVerification.nextAgreementId()).toBigInt();
-  const monitors = [];
+  const urls = [];
   for (let i = 0; i < 3; i += 1) {
     const m = await Monitor.start({ name: `monitor-${i}`, agreement: agreementId, instance: i, keyFile, probeUrl: workloads[i].url, dir });
     cleanup.push(() => m.stop());
-    monitors.push(m);
+    urls.push(m.url);
   }
-  let proxy = null;
+  // Proxies in front of monitors: the owner's tampering one next to the
+  // monitor, a network path that blocks one accounting node in front.
+  let tamperer = null;
   if (tamperPeriods.length) {
-    proxy = await new TamperingProxy(monitors[tamperInstance].url, tamperPeriods).listen();
-    cleanup.push(() => proxy.close());
+    tamperer = await new TamperingProxy(urls[tamperInstance], tamperPeriods).listen();
+    cleanup.push(() => tamperer.close());
+    urls[tamperInstance] = tamperer.url;
+  }
+  let blocker = null;
+  if (blockDesignated) {
+    blocker = await new BlockingProxy(urls[blockDesignated.instance]).listen();
+    cleanup.push(() => blocker.close());
+    urls[blockDesignated.instance] = blocker.url;
   }
   log('3 workloads and 3 qos-monitors running');
 
-  // -- the owner registers the service; the client rents it.
-  const reg = await qos.registerService(api, owner, { price, periodMs });
+  // -- the owner registers the service and offers the demo SLA with Ferdie as
+  // arbiter; the client rents it on that offer, with that arbiter.
+  const reg = await ops.registerService(api, owner, { price, periodMs });
   fees.owner += reg.fee;
-  const service = reg.service;
-  for (let i = 0; i < 3; i += 1) {
-    const url = proxy && i === tamperInstance ? proxy.url : monitors[i].url;
-    const added = await qos.addInstance(api, owner, service, url);
-    fees.owner += added.fee;
-  }
-  log(`owner ${owner.address.slice(0, 8)}… registered service ${service}: ${formatAmount(price)} per ${periodMs / 1000} s period, 3 instances`);
-  const created = await qos.createAgreement(api, client, { service, sla: DEMO_SLA, periods });
+  const { service } = reg;
+  fees.owner += (await ops.setOffers(api, owner, service, [{ sla: DEMO_SLA, arbiters: [arbiter.address] }])).fee;
+  for (const url of urls) fees.owner += (await ops.addInstance(api, owner, service, url)).fee;
+  log(`owner Dave registered service ${service}: ${formatAmount(price)} per ${periodMs / 1000} s period, 3 instances, offer 0 = the demo SLA with arbiter Ferdie`);
+  const created = await ops.createAgreement(api, client, { service, offer: 0, sla: DEMO_SLA, periods, maxPrice: price, arbiter: arbiter.address });
   fees.client += created.fee;
   const { agreement, startMs } = created;
   if (agreement !== agreementId) throw new Error(`agreement id ${agreement}, expected ${agreementId}`);
-  log(`client ${client.address.slice(0, 8)}… created agreement ${agreement}: ${periods} periods, ${formatAmount(price * BigInt(periods))} on hold`);
+  log(`client Eve created agreement ${agreement} on offer ${created.offer}: ${periods} periods, ${formatAmount(price * BigInt(periods))} on hold, accounting fee ${formatAmount(created.burned)} burned`);
 
+  let blocked = null;
+  if (blockDesignated) {
+    const designated = await ops.designatedNode(api, agreement, blockDesignated.period);
+    if (!designated?.accountingKey) throw new Error(`no accounting key designated for period ${blockDesignated.period}`);
+    blocker.block(blockDesignated.period, designated.accountingKey);
+    blocked = { ...blockDesignated, accountingKey: designated.accountingKey, node: VALIDATORS[designated.authorityIndex] };
+    log(`period ${blocked.period}: its designated node ${blocked.node} will get 503 from instance ${blocked.instance}'s monitor`);
+  }
+
+  const at = (period, offsetMs) => startMs + period * periodMs + offsetMs;
+  const timers = [];
+  cleanup.push(() => timers.forEach(clearTimeout));
   for (const d of downtime) {
-    const from = startMs + d.period * periodMs + d.fromMs;
-    const to = startMs + d.period * periodMs + d.toMs;
-    const timers = [
+    timers.push(
       setTimeout(() => {
         workloads[d.instance].down();
         log(`workload ${d.instance} is DOWN`);
-      }, Math.max(0, from - Date.now())),
+      }, Math.max(0, at(d.period, d.fromMs) - Date.now())),
       setTimeout(() => {
         workloads[d.instance].up();
         log(`workload ${d.instance} is up again`);
-      }, Math.max(0, to - Date.now())),
-    ];
-    cleanup.push(() => timers.forEach(clearTimeout));
+      }, Math.max(0, at(d.period, d.toMs) - Date.now())),
+    );
+  }
+  // Settled (never rejected) so that a failure surfaces at the end of the run.
+  let retirement = Promise.resolve(null);
+  if (retireDownInstance) {
+    const { instance, period, atMs } = retireDownInstance;
+    retirement = sleep(Math.max(0, at(period, atMs) - Date.now()))
+      .then(() => ownerTx(() => ops.retireInstance(api, owner, service, instance)))
+      .then(
+        (r) => {
+          fees.owner += r.fee;
+          log(`owner retired instance ${instance} ${((r.atMs - at(period, 0)) / 1000).toFixed(1)} s into period ${period}`);
+          return { instance, period, atMs: r.atMs };
+        },
+        (error) => ({ error }),
+      );
   }
 
   // -- every period: wait for its metrics block, check it, confirm it.
   const results = [];
   const deadlineMs = startMs + periods * periodMs + 120_000;
   for (let p = 0; p < periods; p += 1) {
-    const block = await waitFor(`metrics block of period ${p}`, () => qos.metricsBlock(api, agreement, p), Math.max(10_000, deadlineMs - Date.now()), 1_000);
-    const record = await qos.periodRecord(api, agreement, p);
-    const node = encodeAddress(block.accountingNode, 42);
-    const verdict = record.verdict.isMet ? 'Met' : `Breached`;
-    log(`period ${p}: metrics block #${block.sequence} recorded by ${node.slice(0, 8)}…, ${block.reports.length} reports, verdict ${verdict}`);
-    const check = qos.checkMetricsBlock(block, key, agreement, p);
-    const row = { period: p, verdict, credit: record.verdict.isMet ? 0 : record.verdict.asBreached.creditPercent.toNumber(), block, accountingNode: node, toOwner: 0n, toClient: 0n, otp: check.ok ? 'matched' : 'MISMATCH', state: '' };
+    const block = await waitFor(`metrics block of period ${p}`, () => ops.metricsBlock(api, agreement, p), Math.max(10_000, deadlineMs - Date.now()), 1_000);
+    await scanTo(block.recordedAt.toNumber());
+    const record = await ops.periodRecord(api, agreement, p);
+    const verdict = ops.verdictOf(record);
+    const node = nameOf(encodeAddress(block.accountingNode, 42));
+    const firstPull = block.firstPull.isSome ? nameOf(encodeAddress(block.firstPull.unwrap(), 42)) : null;
+    const partial = events.find((e) => e.method === 'PartialBlockRecorded' && BigInt(e.data.agreement) === agreement && Number(e.data.period) === p)?.data ?? null;
+    if (partial) log(`period ${p}: ${firstPull ?? 'a node'} recorded a partial block (missing ${JSON.stringify(partial.missing)}); a second pull completed it`);
+    log(`period ${p}: metrics block #${block.sequence} recorded by ${node}, ${block.reports.length} reports, verdict ${verdict.text}`);
+    const check = ops.checkMetricsBlock(block, key, agreement, p);
+    const row = {
+      period: p,
+      verdict: record.verdict.unwrap().type,
+      violated: verdict.text,
+      credit: verdict.credit,
+      failing: verdict.failing,
+      block,
+      accountingNode: node,
+      firstPull,
+      partial,
+      otp: check.ok ? 'matched' : 'MISMATCH',
+      toOwner: 0n,
+      toClient: 0n,
+      state: '',
+      closure: '',
+    };
+    let settled;
     if (check.ok) {
-      const r = await qos.confirmPeriod(api, client, agreement, p, check.otp);
+      const r = await ops.confirmPeriod(api, client, agreement, p, check.otp);
       fees.client += r.fee;
-      row.toOwner = BigInt(r.settled.to_owner);
-      row.toClient = BigInt(r.settled.to_client);
-      row.state = 'Settled';
-      log(`period ${p}: OTP matched, settled — ${formatAmount(row.toOwner)} to owner, ${formatAmount(row.toClient)} back to client`);
+      settled = r.settled;
+      if (!settled && r.confirmed) {
+        // A confirmed breach waits for the owner, whose contest window is an
+        // hour: the owner accepts the verdict and the period is paid at once.
+        log(`period ${p}: OTP matched the breach; the owner accepts the verdict`);
+        const accepted = await ownerTx(() => ops.acceptVerdict(api, owner, agreement, p));
+        fees.owner += accepted.fee;
+        settled = accepted.settled;
+      }
+      if (!settled) throw new Error(`period ${p}: the client's OTP matched but the period was not settled`);
     } else {
       log(`period ${p}: the client's OTP does not open the commitment — a report was altered; the payment stays in escrow`);
-      const held = (await api.query.escrowRelease.escrows(agreement)).unwrap().held.toBigInt();
-      row.heldWhileDisputed = held;
+      row.heldWhileDisputed = (await api.query.escrowRelease.escrows(agreement)).unwrap().held.toBigInt();
+      const attempts = ops.limits(api).maxOtpAttempts;
       let r;
-      const attempts = (await api.consts.slaVerification.maxOtpAttempts).toNumber();
       for (let i = 0; i < attempts; i += 1) {
-        r = await qos.confirmPeriod(api, client, agreement, p, check.otp);
+        r = await ops.confirmPeriod(api, client, agreement, p, check.otp);
         fees.client += r.fee;
       }
       if (!r.disputed) throw new Error(`period ${p} not disputed after ${attempts} wrong OTPs`);
-      log(`period ${p}: disputed after ${attempts} wrong OTPs; the arbiter gives ${arbiterOwnerPercent} % to the owner`);
-      const resolved = await qos.resolveDispute(api, arbiter, agreement, p, arbiterOwnerPercent);
+      log(`period ${p}: disputed after ${attempts} wrong OTPs; the arbiter Ferdie gives ${arbiterOwnerPermille} ‰ to the owner`);
+      const resolved = await ops.resolveDispute(api, arbiter, agreement, p, arbiterOwnerPermille);
       fees.arbiter += resolved.fee;
-      row.toOwner = BigInt(resolved.data.to_owner);
-      row.toClient = BigInt(resolved.data.to_client);
-      row.state = 'Resolved';
+      settled = resolved.settled;
+      if (!settled) throw new Error(`period ${p}: the arbiter's split did not settle it`);
       row.otp = `mismatch x${attempts}`;
     }
+    row.toOwner = BigInt(settled.to_owner);
+    row.toClient = BigInt(settled.to_client);
+    row.closure = settled.closure;
+    row.state = `Closed(${settled.closure})`;
+    log(`period ${p}: ${row.state} — ${formatAmount(row.toOwner)} to owner, ${formatAmount(row.toClient)} back to client`);
     results.push(row);
   }
 
+  const retired = await retirement;
+  if (retired?.error) throw retired.error;
   await sleep(3_000);
+  await scanTo((await api.rpc.chain.getHeader()).number.toNumber());
   const after = await balances();
   const issuanceAfter = (await api.query.balances.totalIssuance()).toBigInt();
   const escrow = await api.query.escrowRelease.escrows(agreement);
+  const burned = events.filter((e) => e.method === 'AccountingFeeBurned').reduce((sum, e) => sum + BigInt(e.data.amount), 0n);
   return {
     agreement,
+    service,
     startMs,
     price,
     periods,
+    periodMs,
+    offer: created.offer,
+    arbiter: created.arbiter,
+    accountingFee: created.accountingFee,
+    burned,
     results,
     before,
     after,
@@ -225,7 +326,11 @@ async function runScenario({
     issuanceBefore,
     issuanceAfter,
     escrowLeft: escrow.isSome ? escrow.unwrap().held.toBigInt() : 0n,
-    tampered: proxy ? proxy.tampered : 0,
+    tampered: tamperer ? tamperer.tampered : 0,
+    blocked: blocked ? { ...blocked, refused: blocker.refused } : null,
+    retired,
+    events,
+    addresses: { owner: owner.address, client: client.address, arbiter: arbiter.address },
     api,
   };
 }
@@ -237,14 +342,14 @@ export function resultTable(result) {
     verdict: r.verdict,
     credit: `${r.credit} %`,
     otp: r.otp,
-    state: r.state,
+    closure: r.closure,
     'to owner': formatAmount(r.toOwner),
     'to client': formatAmount(r.toClient),
-    'recorded by': `${r.accountingNode.slice(0, 8)}…`,
+    'recorded by': r.firstPull ? `${r.accountingNode} (after ${r.firstPull}'s partial pull)` : r.accountingNode,
   }));
   const totalOwner = result.results.reduce((s, r) => s + r.toOwner, 0n);
   const totalClient = result.results.reduce((s, r) => s + r.toClient, 0n);
-  rows.push({ period: 'total', verdict: '', credit: '', otp: '', state: '', 'to owner': formatAmount(totalOwner), 'to client': formatAmount(totalClient), 'recorded by': '' });
+  rows.push({ period: 'total', verdict: '', credit: '', otp: '', closure: '', 'to owner': formatAmount(totalOwner), 'to client': formatAmount(totalClient), 'recorded by': '' });
   const columns = Object.keys(rows[0]);
   const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
   const line = (cells) => cells.map((c, i) => String(c).padEnd(widths[i])).join('  ');
@@ -254,7 +359,7 @@ export function resultTable(result) {
   lines.push(`escrowed ${formatAmount(escrowed)} = to owner ${formatAmount(totalOwner)} + back to client ${formatAmount(totalClient)} + still held ${formatAmount(result.escrowLeft)}: ${escrowed === totalOwner + totalClient + result.escrowLeft ? 'adds up' : 'DOES NOT ADD UP'}`);
   const ownerDelta = result.after.owner - result.before.owner;
   const clientDelta = result.after.client - result.before.client;
-  lines.push(`owner balance ${ownerDelta >= 0n ? '+' : ''}${formatAmount(ownerDelta)} (= paid ${formatAmount(totalOwner)} - fees ${formatAmount(result.fees.owner)})`);
-  lines.push(`client balance ${formatAmount(clientDelta)} (= -${formatAmount(totalOwner)} paid - fees ${formatAmount(result.fees.client)})`);
+  lines.push(`owner balance ${ownerDelta >= 0n ? '+' : ''}${formatAmount(ownerDelta)} (= paid ${formatAmount(totalOwner)} - fees ${formatAmount(result.fees.owner)}; deposits stay the owner's, held)`);
+  lines.push(`client balance ${formatAmount(clientDelta)} (= -${formatAmount(totalOwner)} paid - fees ${formatAmount(result.fees.client)} - accounting fee ${formatAmount(result.burned)} burned)`);
   return lines.join('\n');
 }

@@ -1,5 +1,7 @@
 // A real (small) HTTP workload for the demo and tests: what a tenant would run
 // on a rented instance. `/healthz` answers 200, or 503 while it is "down".
+// Also the proxies the tests put between the accounting nodes and a monitor:
+// one that blocks one accounting node, one that rewrites reports.
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import http from 'node:http';
@@ -50,6 +52,63 @@ export class Workload extends LoopbackServer {
   }
 }
 
+/** The header in which an accounting node names its key (`0x`-hex) on every monitor request. */
+export const ACCOUNTING_KEY_HEADER = 'x-qos-accounting-key';
+
+/** The period a monitor request asks for (`/v1/report?…&period=N`), or null. */
+const periodOf = (req) => {
+  const period = new URL(req.url, 'http://x').searchParams.get('period');
+  return period === null ? null : Number(period);
+};
+
+/** Forwards a request to `upstream`, with the accounting node's key header. */
+function forward(upstream, req) {
+  const key = req.headers[ACCOUNTING_KEY_HEADER];
+  return fetch(`${upstream}${req.url}`, { headers: key ? { [ACCOUNTING_KEY_HEADER]: key } : {} });
+}
+
+/**
+ * A flaky network path in front of a monitor: it answers 503 to the requests
+ * for a period that come from one accounting node (told apart by the
+ * X-Qos-Accounting-Key header), and forwards everything else. Blocking the
+ * node designated for a period makes it record a partial block, which a
+ * second node's pull completes.
+ */
+export class BlockingProxy extends LoopbackServer {
+  constructor(upstream) {
+    super(async (req, res) => {
+      const key = String(req.headers[ACCOUNTING_KEY_HEADER] ?? '').toLowerCase();
+      const blockedKey = this.blocked.get(periodOf(req));
+      if (blockedKey && key === blockedKey) {
+        this.refused += 1;
+        res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'proxy: this accounting node is blocked' }));
+        return;
+      }
+      try {
+        const answer = await forward(this.upstream, req);
+        const text = await answer.text();
+        this.forwarded += 1;
+        res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' }).end(text);
+      } catch (e) {
+        res.writeHead(502, { 'content-type': 'application/json' }).end(JSON.stringify({ error: `proxy: ${e.message}` }));
+      }
+    });
+    this.upstream = upstream;
+    this.blocked = new Map();
+    this.refused = 0;
+    this.forwarded = 0;
+  }
+
+  /** Refuses the requests for `period` made with `accountingKey` (`0x`-hex) from now on. */
+  block(period, accountingKey) {
+    this.blocked.set(Number(period), String(accountingKey).toLowerCase());
+  }
+
+  get url() {
+    return `http://127.0.0.1:${this.port}`;
+  }
+}
+
 /**
  * An owner's tampering proxy in front of a monitor: it forwards report
  * requests and rewrites the answer to claim that every probe succeeded,
@@ -59,10 +118,9 @@ export class TamperingProxy extends LoopbackServer {
   constructor(upstream, periods = null) {
     super(async (req, res) => {
       try {
-        const answer = await fetch(`${this.upstream}${req.url}`);
+        const answer = await forward(this.upstream, req);
         const text = await answer.text();
-        const period = Number(new URL(req.url, 'http://x').searchParams.get('period'));
-        if (answer.status !== 200 || !req.url.startsWith('/v1/report') || (this.periods && !this.periods.has(period))) {
+        if (answer.status !== 200 || !req.url.startsWith('/v1/report') || (this.periods && !this.periods.has(periodOf(req)))) {
           res.writeHead(answer.status, { 'content-type': 'application/json' }).end(text);
           return;
         }

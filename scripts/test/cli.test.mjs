@@ -1,5 +1,6 @@
 // The qos terminal as a user runs it: real processes against a --dev node,
 // readable output, one-line errors and non-zero exits for bad input.
+// test/unit/cli.test.mjs covers more of the refusals that need no node.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -7,13 +8,22 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+
+import { signer } from '../lib/chain.mjs';
 import { Node, repoRoot, stopAll, tempDir } from '../lib/node.mjs';
 
 const run = promisify(execFile);
 const cli = path.join(repoRoot, 'scripts', 'qos.mjs');
+/** Where nothing listens: a refusal that comes back from here came before connecting. */
+const NOWHERE = 'ws://127.0.0.1:1';
 let node;
 let url;
 const dir = tempDir('cli');
+await cryptoWaitReady();
+const ferdie = signer('//Ferdie').address;
+/** What the tests below share: the service and agreement the first one makes. */
+const made = {};
 
 async function qos(...args) {
   try {
@@ -24,60 +34,176 @@ async function qos(...args) {
   }
 }
 
+/** Runs `fn` with the CLI pointed at `target`. */
+async function against(target, fn) {
+  const saved = url;
+  url = target;
+  try {
+    return await fn();
+  } finally {
+    url = saved;
+  }
+}
+
+const json = (r) => {
+  assert.equal(r.code, 0, r.stderr);
+  return JSON.parse(r.stdout);
+};
+
 before(async () => {
   node = await Node.start('cli-dev', ['--dev', '--tmp'], { logDir: dir });
   url = `ws://127.0.0.1:${node.rpcPort}`;
 });
 after(stopAll);
 
-describe('qos terminal', { timeout: 180_000 }, () => {
-  test('an owner registers a service and a client rents it', async () => {
-    const reg = await qos('register-service', '--suri', '//Dave', '--price', '2.5', '--period-ms', '60000', '--json');
-    assert.equal(reg.code, 0, reg.stderr);
-    const service = JSON.parse(reg.stdout).service;
-    const added = await qos('add-instance', '--suri', '//Dave', '--service', String(service), '--monitor-url', 'http://127.0.0.1:9616', '--json');
-    assert.equal(added.code, 0, added.stderr);
-    assert.equal(JSON.parse(added.stdout).instance, 0);
+describe('qos terminal', { timeout: 240_000 }, () => {
+  test('an owner registers a service and offers an SLA; a client rents it on that offer', async () => {
+    const { service } = json(await qos('register-service', '--suri', '//Dave', '--price', '2.5', '--period-ms', '60000', '--json'));
+    made.service = String(service);
+    const offers = json(await qos('set-offers', '--suri', '//Dave', '--service', made.service, '--min-availability', '990', '--credit-tier', '990:10', '--credit-tier', '900:50', '--other-credit', '10', '--arbiter', '//Ferdie', '--json'));
+    assert.deepEqual(offers.offers[0].arbiters, [ferdie]);
+    const added = json(await qos('add-instance', '--suri', '//Dave', '--service', made.service, '--monitor-url', 'http://127.0.0.1:9616', '--json'));
+    assert.equal(added.instance, 0);
 
     const list = await qos('services');
     assert.match(list.stdout, /2\.5 QOS/);
     assert.match(list.stdout, /http:\/\/127\.0\.0\.1:9616/);
+    const listed = json(await qos('offers', '--service', made.service, '--json'));
+    assert.equal(listed.offers.length, 1);
+    assert.equal(listed.offers[0].sla.qos.min_availability_permille, 990);
+    assert.deepEqual(listed.offers[0].sla.availability_tiers, [{ below_permille: 990, credit_percent: 10 }, { below_permille: 900, credit_percent: 50 }]);
 
-    const created = await qos('create-agreement', '--suri', '//Eve', '--service', String(service), '--periods', '3', '--min-availability', '990', '--credit-tier', '990:10', '--json');
-    assert.equal(created.code, 0, created.stderr);
-    const { agreement } = JSON.parse(created.stdout);
-    const status = await qos('status', '--agreement', String(agreement), '--json');
-    assert.equal(status.code, 0, status.stderr);
-    const parsed = JSON.parse(status.stdout);
-    assert.equal(parsed.rows.length, 3);
-    assert.equal(parsed.held, '7.5 QOS', 'price x periods on hold');
-    assert.ok(parsed.rows.every((r) => r.state === 'awaiting metrics'));
+    // The offer's terms, the service's price as the limit, Ferdie as arbiter.
+    const created = json(await qos('create-agreement', '--suri', '//Eve', '--service', made.service, '--periods', '3', '--arbiter', '//Ferdie', '--json'));
+    made.agreement = String(created.agreement);
+    assert.equal(created.offer, 0);
+    assert.equal(created.arbiter, ferdie);
+    assert.ok(BigInt(created.accountingFee) > 0n, 'an accounting fee was burned');
+    assert.equal(created.accountingFee, created.burned);
+    const status = json(await qos('status', '--agreement', made.agreement, '--json'));
+    assert.equal(status.rows.length, 3);
+    assert.equal(status.held, '7.5 QOS', 'price x periods on hold');
+    assert.ok(status.rows.every((r) => r.state === 'awaiting metrics'));
+    assert.equal(status.agreement.status, 'Active');
+    assert.equal(status.agreement.arbiter, ferdie);
+    assert.equal(status.agreement.offer, 0);
+    const text = await qos('status', '--agreement', made.agreement);
+    assert.match(text.stdout, /offer 0, arbiter 5CiPPseX/);
+
+    // Terms easier on the owner than the offer, and no arbiter.
+    const easier = json(await qos('create-agreement', '--suri', '//Eve', '--service', made.service, '--periods', '3', '--offer', '0', '--max-price', '3', '--min-availability', '900', '--credit-tier', '900:10', '--json'));
+    made.second = String(easier.agreement);
+    assert.equal(BigInt(easier.agreement), BigInt(created.agreement) + 1n);
+    assert.equal(easier.arbiter, null);
+  });
+
+  // Right after the first test: the second agreement's first period is still running.
+  test('a client cancels: the periods not started are refunded', async () => {
+    const r = json(await qos('cancel', '--suri', '//Eve', '--agreement', made.second, '--json'));
+    assert.equal(r.refunded_periods, 2, 'the running period is still owed');
+    const status = json(await qos('status', '--agreement', made.second, '--json'));
+    assert.equal(status.agreement.status, 'Cancelled');
+    assert.equal(status.rows.length, 1);
+  });
+
+  test('an owner replaces and retires an instance and deregisters a service', async () => {
+    const { service } = json(await qos('register-service', '--suri', '//Dave', '--price', '1', '--period-ms', '40000', '--json'));
+    const id = String(service);
+    json(await qos('add-instance', '--suri', '//Dave', '--service', id, '--monitor-url', 'http://127.0.0.1:9700', '--json'));
+    const replaced = json(await qos('replace-instance', '--suri', '//Dave', '--service', id, '--instance', '0', '--monitor-url', 'https://vm-2.example:9443/monitor', '--json'));
+    assert.ok(replaced.fromMs > 0);
+    const services = json(await qos('services', '--json')).services;
+    const instance = services.find((s) => String(s.service) === id).instances[0];
+    assert.equal(instance.url, 'https://vm-2.example:9443/monitor');
+    assert.deepEqual(instance.urls.map((u) => u.url), ['http://127.0.0.1:9700', 'https://vm-2.example:9443/monitor']);
+    const retired = json(await qos('retire-instance', '--suri', '//Dave', '--service', id, '--instance', '0', '--json'));
+    assert.ok(retired.atMs >= replaced.fromMs);
+    const again = await qos('retire-instance', '--suri', '//Dave', '--service', id, '--instance', '0');
+    assert.match(again.stderr, /^qos: slaVerification\.InstanceRetired/);
+    // A service with an open agreement stays; one without goes.
+    const busy = await qos('deregister-service', '--suri', '//Dave', '--service', made.service);
+    assert.match(busy.stderr, /^qos: slaVerification\.ServiceHasOpenAgreements/);
+    json(await qos('deregister-service', '--suri', '//Dave', '--service', id));
+    const left = json(await qos('services', '--json')).services;
+    assert.ok(!left.some((s) => String(s.service) === id), 'the deregistered service is gone');
   });
 
   test('dispatch errors come back as one named line', async () => {
-    const r = await qos('add-instance', '--suri', '//Ferdie', '--service', '0', '--monitor-url', 'http://x');
-    assert.equal(r.code, 1);
-    assert.match(r.stderr, /^qos: slaVerification\.NotServiceOwner/);
-    const bad = await qos('create-agreement', '--suri', '//Eve', '--service', '0', '--periods', '1', '--min-availability', '1001');
-    assert.equal(bad.code, 1);
-    assert.match(bad.stderr, /^qos: slaVerification\.\w+/);
-  });
-
-  test('bad input is refused before anything is sent', async () => {
-    for (const [args, message] of [
-      [['register-service', '--suri', '//Dave', '--price', 'ten', '--period-ms', '60000'], /--price must be a QOS amount/],
-      [['register-service', '--suri', '//Dave', '--price', '0', '--period-ms', '60000'], /--price must be more than 0/],
-      [['create-agreement', '--suri', '//Eve', '--service', '0', '--periods', 'x'], /--periods must be a whole number/],
-      [['create-agreement', '--suri', '//Eve', '--service', '0', '--periods', '1', '--credit-tier', '99'], /--credit-tier must look like/],
-      [['status'], /missing --agreement/],
-      [['nosuch'], /unknown command 'nosuch'/],
-      [['confirm', '--suri', '//Eve', '--agreement', '0', '--period', '0', '--key', path.join(dir, 'absent.key')], /key file .* not found/],
+    const a = made.agreement;
+    for (const [args, error] of [
+      [['add-instance', '--suri', '//Ferdie', '--service', made.service, '--monitor-url', 'http://x'], 'NotServiceOwner'],
+      [['contest', '--suri', '//Ferdie', '--agreement', a, '--period', '0', '--reason', 'not mine'], 'NotParty'],
+      [['contest', '--suri', '//Eve', '--agreement', a, '--period', '0', '--reason', 'too early'], 'PeriodAwaitingMetrics'],
+      [['accept', '--suri', '//Eve', '--agreement', a, '--period', '0'], 'NotServiceOwner'],
+      [['accept', '--suri', '//Dave', '--agreement', a, '--period', '0'], 'PeriodAwaitingMetrics'],
+      [['settle-overdue', '--suri', '//Ferdie', '--agreement', a, '--period', '0'], 'DeadlineNotReached'],
+      [['settle-overdue', '--suri', '//Ferdie', '--agreement', a, '--period', '1'], 'EarlierPeriodOpen'],
+      [['prune', '--suri', '//Ferdie', '--agreement', a], 'AgreementNotFinished'],
+      // Ferdie is the agreement's arbiter; Bob is not; sudo (Alice) always is.
+      [['resolve', '--suri', '//Ferdie', '--as-arbiter', '--agreement', a, '--period', '0', '--owner-permille', '500'], 'PeriodAwaitingMetrics'],
+      [['resolve', '--suri', '//Bob', '--as-arbiter', '--agreement', a, '--period', '0', '--owner-permille', '500'], 'NotArbiter'],
+      [['resolve', '--suri', '//Alice', '--agreement', a, '--period', '0', '--owner-percent', '50'], 'PeriodAwaitingMetrics'],
+      [['resolve', '--suri', '//Ferdie', '--as-arbiter', '--agreement', made.second, '--period', '0', '--owner-permille', '500'], 'NotArbiter'],
     ]) {
       const r = await qos(...args);
       assert.equal(r.code, 1, `${args.join(' ')} exits 1`);
-      assert.match(r.stderr, message);
+      assert.match(r.stderr, new RegExp(`^qos: slaVerification\\.${error}`), args.join(' '));
       assert.equal(r.stderr.trim().split('\n').length, 1, 'one line');
     }
+  });
+
+  test('bad input is refused before anything is sent', async () => {
+    // Refused without the chain: the CLI never reaches the address.
+    await against(NOWHERE, async () => {
+      for (const [args, message] of [
+        [['register-service', '--suri', '//Dave', '--price', 'ten', '--period-ms', '60000'], /--price must be a QOS amount/],
+        [['register-service', '--suri', '//Dave', '--price', '0', '--period-ms', '60000'], /--price must be more than 0/],
+        [['create-agreement', '--suri', '//Eve', '--service', '0', '--periods', 'x'], /--periods must be a whole number/],
+        [['create-agreement', '--suri', '//Eve', '--service', '0', '--periods', '1', '--credit-tier', '99'], /--credit-tier must look like/],
+        [['add-instance', '--suri', '//Dave', '--service', '0', '--monitor-url', 'http://127.0.0.1:9616/?agreement=7'], /carries a query \(\?\)/],
+        [['create-agreement', '--suri', '//Eve', '--service', '0', '--periods', '1', ...['999:1', '998:2', '997:3', '996:4', '995:5'].flatMap((t) => ['--credit-tier', t])], /too many --credit-tier: at most 4/],
+        [['resolve', '--suri', '//Alice', '--agreement', '0', '--period', '0', '--owner-permille', '1001'], /--owner-permille must be between 0 and 1000/],
+        [['create-agreement', '--suri', '//Eve', '--service', '0', '--periods', '1', '--min-availability', '1001'], /--min-availability must be between 0 and 1000/],
+        [['status'], /missing --agreement/],
+        [['nosuch'], /unknown command 'nosuch'/],
+        [['escalate', '--suri', '//Eve', '--agreement', '0', '--period', '0'], /unknown command 'escalate'/],
+        [['confirm', '--suri', '//Eve', '--agreement', '0', '--period', '0', '--key', path.join(dir, 'absent.key')], /key file .* not found/],
+      ]) {
+        const r = await qos(...args);
+        assert.equal(r.code, 1, `${args.join(' ')} exits 1`);
+        assert.match(r.stderr, message);
+        assert.equal(r.stderr.trim().split('\n').length, 1, 'one line');
+      }
+    });
+
+    // Refused with what only the chain knows (its offers, constants and
+    // prices), before anything is signed.
+    const s = made.service;
+    const offersFile = path.join(dir, 'five-offers.json');
+    fs.writeFileSync(offersFile, JSON.stringify(Array.from({ length: 5 }, () => ({ sla: { qos: {}, availability_tiers: [] } }))));
+    for (const [args, message] of [
+      [['create-agreement', '--suri', '//Eve', '--service', s, '--periods', '1', '--min-availability', '995', '--credit-tier', '990:10'], /^qos: terms harsher than offer 0: min_availability_permille \(--min-availability\) 995 is harsher than the offer's 990/],
+      [['create-agreement', '--suri', '//Eve', '--service', s, '--periods', '1', '--min-availability', '990', '--max-latency-p95', '100'], /^qos: terms harsher than offer 0: max_latency_p95_ms \(--max-latency-p95\) 100 is not checked by the offer/],
+      [['create-agreement', '--suri', '//Eve', '--service', s, '--periods', '1', '--min-availability', '990', '--credit-tier', '990:20'], /^qos: terms harsher than offer 0: availability_tiers/],
+      [['create-agreement', '--suri', '//Eve', '--service', s, '--periods', '1', '--min-availability', '990', '--other-credit', '11'], /^qos: terms harsher than offer 0: other_breach_credit_percent/],
+      [['create-agreement', '--suri', '//Eve', '--service', s, '--periods', '1', '--arbiter', '//Bob'], /is not an arbiter of offer 0/],
+      [['create-agreement', '--suri', '//Eve', '--service', s, '--periods', '1', '--offer', '3'], /has no offer 3 \(it has 1\)/],
+      [['create-agreement', '--suri', '//Eve', '--service', s, '--periods', '1', '--max-price', '2'], /price 2\.5 QOS is above --max-price 2 QOS/],
+      [['create-agreement', '--suri', '//Eve', '--service', '999', '--periods', '1'], /service 999 not found/],
+      [['register-service', '--suri', '//Dave', '--price', '1', '--period-ms', '30000'], /--period-ms must be at least 40000/],
+      [['add-instance', '--suri', '//Dave', '--service', s, '--monitor-url', `http://127.0.0.1:9616/${'a'.repeat(300)}`], /is too long \(more than \d+ bytes\)/],
+      [['contest', '--suri', '//Eve', '--agreement', made.agreement, '--period', '0', '--reason', 'x'.repeat(1000)], /--reason is 1000 bytes; at most \d+/],
+      [['set-offers', '--suri', '//Dave', '--service', s, '--offers-file', offersFile], /too many offers: at most \d+, got 5/],
+    ]) {
+      const r = await qos(...args);
+      assert.equal(r.code, 1, `${args.join(' ')} exits 1`);
+      assert.match(r.stderr, message, args.join(' '));
+      assert.equal(r.stderr.trim().split('\n').length, 1, 'one line');
+    }
+    // None of them made an agreement or changed the offers.
+    const next = BigInt(made.second) + 1n;
+    assert.match((await qos('status', '--agreement', String(next))).stderr, /agreement \d+ not found/);
+    assert.equal(json(await qos('offers', '--service', s, '--json')).offers.length, 1);
   });
 
   test('keygen writes a private key file and never overwrites one', async () => {
@@ -95,14 +221,10 @@ describe('qos terminal', { timeout: 180_000 }, () => {
   });
 
   test('an unreachable node is a clear error', async () => {
-    const saved = url;
-    url = 'ws://127.0.0.1:1';
-    try {
+    await against(NOWHERE, async () => {
       const r = await qos('services');
       assert.equal(r.code, 1);
       assert.match(r.stderr, /cannot connect to ws:\/\/127\.0\.0\.1:1/);
-    } finally {
-      url = saved;
-    }
+    });
   });
 });

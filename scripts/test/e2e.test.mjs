@@ -1,95 +1,147 @@
-// End to end on the real binaries: three validators, three qos-monitors, a
-// workload that goes down twice, and an owner who hides the second outage by
-// rewriting the monitor's report on its way to the accounting node.
+// End to end on the real binaries: three validators, three qos-monitors, an
+// owner who offers the demo SLA with Ferdie as arbiter, and a client who
+// rents the service on that offer. Instance 1's workload goes down in three
+// periods: the first breach is confirmed by the client and accepted by the
+// owner; the owner hides the second by rewriting the monitor's report on its
+// way to the accounting node (the OTP catches it, the arbiter splits); in the
+// last period the owner retires the instance after its outage. And in period
+// 1 one monitor refuses the designated accounting node, whose partial block a
+// second node's pull completes.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 
-import { resultTable, Scenario } from '../lib/scenario.mjs';
+import { DEMO_SLA, resultTable, Scenario } from '../lib/scenario.mjs';
 import { tempDir } from '../lib/node.mjs';
+import { availabilityCredit, toSlaTerms } from '../lib/sla.mjs';
 
 const PERIODS = 4;
+const PERIOD_MS = 40_000;
+const INSTANCES = 3;
+/** Period 1: instance 0's monitor answers 503 to the node designated for it. */
+const BLOCKED = { period: 1, instance: 0 };
 const TAMPERED = 2;
+/** Period 3: the owner retires instance 1 20 s in, after its outage (5-15 s). */
+const RETIRED = { instance: 1, period: 3, atMs: 20_000 };
+const ARBITER_PERMILLE = 400;
 let scenario;
 after(() => scenario?.stop());
 
-/** The availability tier the SLA maps a mean availability to (test oracle). */
-function expectedCredit(sla, availability) {
-  if (availability >= sla.qos.min_availability_permille) return 0;
-  return Math.max(0, ...sla.credits.availability_tiers.filter((t) => availability < t.below_permille).map((t) => t.credit_percent));
-}
+/** A report's availability, permille, as Report::availability_permille computes it. */
+const availabilityOf = (rep) => Math.floor((rep.probeSuccesses * 1000) / Math.max(rep.expectedSamples, rep.samples, rep.probeSuccesses));
 
-test('an agreement settles period by period; breaches are credited; tampering is caught', { timeout: 600_000 }, async () => {
-  const { DEMO_SLA } = await import('../lib/scenario.mjs');
+test('an agreement on an offer settles period by period; breaches are credited; tampering is caught; a refused pull is completed', { timeout: 600_000 }, async () => {
   scenario = new Scenario({
     dir: tempDir('e2e'),
     periods: PERIODS,
-    periodMs: 30_000,
+    periodMs: PERIOD_MS,
     downtime: [
       { instance: 1, period: 1, fromMs: 5_000, toMs: 15_000 },
       { instance: 1, period: TAMPERED, fromMs: 5_000, toMs: 15_000 },
+      { instance: RETIRED.instance, period: RETIRED.period, fromMs: 5_000, toMs: 15_000 },
     ],
     tamperPeriods: [TAMPERED],
     tamperInstance: 1,
-    arbiterOwnerPercent: 40,
+    arbiterOwnerPermille: ARBITER_PERMILLE,
+    blockDesignated: BLOCKED,
+    retireDownInstance: RETIRED,
     log: (l) => console.log(`# ${l}`),
   });
   const r = await scenario.run();
+  const { api } = r;
   console.log(resultTable(r).replace(/^/gm, '# '));
 
   assert.equal(r.results.length, PERIODS, 'every period recorded');
   for (const row of r.results) {
-    assert.ok(['Settled', 'Resolved'].includes(row.state), `period ${row.period} settled or resolved`);
+    assert.match(row.state, /^Closed\((Confirmed|Arbitrated)\)$/, `period ${row.period} closed by the client's OTP or the arbiter`);
   }
 
-  // The breached period is refunded exactly by the credit schedule.
+  // The agreement was made on offer 0, on the offer's terms, with its arbiter.
+  assert.equal(r.offer, 0);
+  assert.equal(r.arbiter, r.addresses.arbiter);
+  const stored = (await api.query.slaVerification.agreements(r.agreement)).unwrap();
+  assert.equal(stored.offer.toNumber(), 0);
+  assert.equal(stored.arbiter.unwrap().toString(), r.addresses.arbiter);
+  assert.deepEqual(toSlaTerms(stored.sla.toJSON()), toSlaTerms(DEMO_SLA), 'the terms are the offer\'s');
+
+  // The breached period is refunded exactly by the credit schedule, once the
+  // client confirmed it and the owner accepted the verdict.
   const down = r.results[1];
   const reports = down.block.reports.map((x) => x.toJSON());
-  const availability = Math.floor(
-    reports.reduce((sum, rep) => sum + Math.floor((rep.probeSuccesses * 1000) / Math.max(rep.expectedSamples, rep.samples, rep.probeSuccesses)), 0) / 3,
-  );
-  const credit = expectedCredit(DEMO_SLA, availability);
+  const availability = Math.floor(reports.reduce((sum, rep) => sum + availabilityOf(rep), 0) / INSTANCES);
+  const credit = availabilityCredit(DEMO_SLA, availability);
   assert.ok(credit > 0, `period 1 breached (availability ${availability} ‰)`);
   assert.equal(down.verdict, 'Breached');
   assert.equal(down.credit, credit);
+  assert.equal(down.closure, 'Confirmed');
   const refund = (r.price * BigInt(credit) + 99n) / 100n;
   assert.equal(down.toClient, refund, 'refund = ceil(price × credit)');
   assert.equal(down.toOwner, r.price - refund);
 
-  // Undisturbed periods pay the owner in full.
-  for (const p of [0, 3]) {
-    assert.equal(r.results[p].verdict, 'Met', `period ${p} met`);
-    assert.equal(r.results[p].toOwner, r.price);
-  }
+  // Period 1's designated node was refused by one monitor: it recorded a
+  // partial block without that instance, and another node's complete pull
+  // is the final block.
+  assert.ok(r.blocked.refused >= 1, 'the proxy refused the designated node');
+  const partials = r.events.filter((e) => e.method === 'PartialBlockRecorded' && BigInt(e.data.agreement) === r.agreement && Number(e.data.period) === BLOCKED.period);
+  assert.equal(partials.length, 1, 'one partial block for period 1');
+  const [partial] = partials;
+  assert.equal(String(partial.data.accounting_node).toLowerCase(), r.blocked.accountingKey, 'by the designated node');
+  assert.deepEqual(partial.data.missing.map(([instance]) => Number(instance)), [BLOCKED.instance], 'missing exactly the blocked instance');
+  assert.deepEqual(partial.data.missing[0][1], { httpStatus: 503 });
+  assert.equal(down.block.reports.length, INSTANCES, 'the final block holds every report');
+  assert.equal(down.block.missing.length, 0);
+  assert.ok(down.block.firstPull.isSome, 'the final block names the first pull');
+  assert.equal(down.block.firstPull.unwrap().toHex(), r.blocked.accountingKey);
+  assert.notEqual(down.block.accountingNode.toHex(), r.blocked.accountingKey, 'the final block is another node\'s pull');
 
-  // The altered report makes the OTP fail; the money stayed in escrow until the arbiter.
+  // Undisturbed, the first period pays the owner in full.
+  assert.equal(r.results[0].verdict, 'Met');
+  assert.equal(r.results[0].closure, 'Confirmed');
+  assert.equal(r.results[0].toOwner, r.price);
+
+  // The altered report makes the OTP fail; the money stayed in escrow until
+  // the arbiter Ferdie (not sudo) split it.
   const tampered = r.results[TAMPERED];
   assert.ok(r.tampered >= 1, 'the proxy altered a report');
   // The altered report hid the outage: the ledger's verdict believed it.
-  const stored = tampered.block.reports.find((x) => x.instance.toNumber() === 1).toJSON();
-  assert.equal(stored.probeSuccesses, stored.expectedSamples, 'the recorded report is the altered one');
+  const altered = tampered.block.reports.find((x) => x.instance.toNumber() === 1).toJSON();
+  assert.equal(altered.probeSuccesses, altered.expectedSamples, 'the recorded report is the altered one');
   assert.match(tampered.otp, /mismatch/);
-  assert.equal(tampered.state, 'Resolved');
+  assert.equal(tampered.closure, 'Arbitrated');
   assert.ok(tampered.heldWhileDisputed >= r.price * BigInt(PERIODS - TAMPERED), 'the period was still in escrow while disputed');
-  assert.equal(tampered.toOwner, (r.price * 40n) / 100n);
+  assert.equal(tampered.toOwner, (r.price * BigInt(ARBITER_PERMILLE)) / 1000n);
   assert.equal(tampered.toOwner + tampered.toClient, r.price);
 
-  // No fund created or lost.
+  // Retiring the instance after its outage does not hide the outage: the
+  // period is still breached, with that instance failing.
+  const retiredRow = r.results[RETIRED.period];
+  const windowFrom = r.startMs + RETIRED.period * PERIOD_MS;
+  assert.equal(r.retired.instance, RETIRED.instance);
+  assert.ok(r.retired.atMs >= windowFrom + 15_000 && r.retired.atMs < windowFrom + PERIOD_MS, 'retired after the outage, inside the period');
+  assert.equal(retiredRow.verdict, 'Breached');
+  assert.ok(retiredRow.failing.includes(RETIRED.instance), `instance ${RETIRED.instance} among the failing instances ${retiredRow.failing}`);
+  assert.equal(retiredRow.closure, 'Confirmed');
+  assert.equal(retiredRow.toClient, (r.price * BigInt(retiredRow.credit) + 99n) / 100n);
+
+  // No fund created or lost: the escrow is paid out exactly, the balances
+  // move by payments, fees and the burned accounting fee, and the supply
+  // shrank by exactly the fees and the accounting fee.
   const paid = r.results.reduce((s, x) => s + x.toOwner, 0n);
   const back = r.results.reduce((s, x) => s + x.toClient, 0n);
   assert.equal(paid + back, r.price * BigInt(PERIODS));
   assert.equal(r.escrowLeft, 0n);
+  const feePerInstancePeriod = api.consts.slaVerification.accountingFee.toBigInt();
+  assert.equal(r.accountingFee, feePerInstancePeriod * BigInt(INSTANCES * PERIODS), 'accounting fee = fee × instances × periods');
+  assert.equal(r.burned, r.accountingFee, 'the accounting fee was burned (AccountingFeeBurned)');
   assert.equal(r.after.owner - r.before.owner, paid - r.fees.owner);
-  assert.equal(r.after.client - r.before.client, -paid - r.fees.client);
-  assert.equal(r.issuanceBefore - r.issuanceAfter, r.fees.owner + r.fees.client + r.fees.arbiter, 'only fees left the supply');
+  assert.equal(r.after.client - r.before.client, -paid - r.fees.client - r.burned);
+  assert.equal(r.issuanceBefore - r.issuanceAfter, r.fees.owner + r.fees.client + r.fees.arbiter + r.burned, 'only fees and the accounting fee left the supply');
 
   // polkadot.js with no custom types decodes every event of the run and every
   // storage item of the three pallets.
-  const { api } = r;
   const best = (await api.rpc.chain.getHeader()).number.toNumber();
   const seen = new Set();
   for (let n = 1; n <= best; n += 1) {
-    const hash = await api.rpc.chain.getBlockHash(n);
-    const events = await api.query.system.events.at(hash);
+    const events = await (await api.at(await api.rpc.chain.getBlockHash(n))).query.system.events();
     for (const { event } of events) {
       assert.ok(event.toHuman(), `event in block ${n} decodes`);
       seen.add(`${event.section}.${event.method}`);
@@ -97,16 +149,23 @@ test('an agreement settles period by period; breaches are credited; tampering is
   }
   for (const name of [
     'slaVerification.ServiceRegistered',
+    'slaVerification.OffersSet',
     'slaVerification.InstanceAdded',
+    'slaVerification.InstanceRetired',
     'slaVerification.AgreementCreated',
     'slaVerification.PeriodRecorded',
+    'slaVerification.PeriodConfirmed',
+    'slaVerification.VerdictAccepted',
     'slaVerification.PeriodSettled',
     'slaVerification.OtpMismatch',
     'slaVerification.PeriodDisputed',
-    'slaVerification.DisputeResolved',
+    'slaVerification.AgreementFinished',
     'metricsBlocks.MetricsBlockRecorded',
+    'metricsBlocks.PartialBlockRecorded',
     'escrowRelease.EscrowOpened',
+    'escrowRelease.AccountingFeeBurned',
     'escrowRelease.PeriodPaid',
+    'escrowRelease.EscrowClosed',
   ]) {
     assert.ok(seen.has(name), `${name} emitted and decoded (saw ${[...seen].join(', ')})`);
   }
@@ -116,5 +175,5 @@ test('an agreement settles period by period; breaches are credited; tampering is
       assert.ok(JSON.stringify(value.toHuman ? value.toHuman() : value.map(([k, v]) => [k.toHuman(), v.toHuman()])), `${section}.${item} decodes`);
     }
   }
-  await r.api.disconnect();
+  await api.disconnect();
 });

@@ -1,4 +1,4 @@
-// The client's OTP code reproduces every reference vector of DESIGN.md.
+// The client's OTP code reproduces every reference vector (primitives/testdata/otp-vectors.json).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -8,12 +8,21 @@ import { commit, instanceTag, otpMatches, periodOtp } from '../lib/otp.mjs';
 import { repoRoot } from '../lib/node.mjs';
 
 // Ids up to u64::MAX do not fit a JS number: read them as strings.
-const vectorsText = fs.readFileSync(path.join(repoRoot, '..', 'shared', 'otp-vectors.json'), 'utf8');
-const vectors = JSON.parse(vectorsText.replace(/"agreement_id":\s*(\d+)/g, '"agreement_id": "$1"'));
+const readVectors = (file) => JSON.parse(fs.readFileSync(file, 'utf8').replace(/"agreement_id":\s*(\d+)/g, '"agreement_id": "$1"'));
+const vectors = readVectors(path.join(repoRoot, 'primitives', 'testdata', 'otp-vectors.json'));
+const sharedVectors = path.join(repoRoot, '..', 'shared', 'otp-vectors.json');
 const hex = (s) => Buffer.from(s, 'hex');
 
 test('reference vectors are all there', () => {
   assert.ok(vectors.cases.length >= 4);
+});
+
+test('the test vectors equal the shared reference, when it is beside the repository', (t) => {
+  if (!fs.existsSync(sharedVectors)) {
+    t.skip('no ../shared/otp-vectors.json beside the repository to cross-check against');
+    return;
+  }
+  assert.deepEqual(vectors, readVectors(sharedVectors));
 });
 
 for (const c of vectors.cases) {

@@ -48,5 +48,5 @@ test('the test file parses, uses the network file and calls only existing checks
   }
   const nodes = new Set(parsed.assertions.map((a) => a.parsed.args.node_name));
   assert.deepEqual([...nodes].sort(), ['alice', 'bob', 'charlie', 'dave']);
-  assert.ok(parsed.assertions.some((a) => a.parsed.fn === 'Restart' && a.parsed.args.node_name === 'dave'));
+  assert.ok(parsed.assertions.some((a) => a.parsed.fn === 'Restart' && a.parsed.args.node_name === 'charlie'));
 });

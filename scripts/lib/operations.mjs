@@ -1,0 +1,491 @@
+// qos-ledger operations on @polkadot/api, shared by the CLI, the demo and
+// the tests. Everything decodes from the runtime's metadata alone.
+//
+// Struct arguments are given as snake_case JSON, as the runtime names the
+// fields (polkadot.js maps them). Balances are bigints in plancks.
+import crypto from 'node:crypto';
+
+import { describeDispatchError, eventsOf, sendAndWait, UserError } from './chain.mjs';
+import { commit, instanceTag, otpMatches, periodOtp, reportHash } from './otp.mjs';
+import { toSlaTerms } from './sla.mjs';
+
+const sha256 = (...parts) => {
+  const h = crypto.createHash('sha256');
+  for (const p of parts) h.update(p);
+  return h.digest();
+};
+
+/** Merkle root of report hashes, as qos-primitives' merkle.rs defines it. */
+export function merkleRoot(hashes) {
+  if (hashes.length === 0) return sha256(Buffer.from([2]));
+  let level = hashes.map((h) => sha256(Buffer.from([0]), h));
+  while (level.length > 1) {
+    const next = [];
+    for (let i = 0; i < level.length; i += 2) {
+      next.push(i + 1 < level.length ? sha256(Buffer.from([1]), level[i], level[i + 1]) : level[i]);
+    }
+    level = next;
+  }
+  return level[0];
+}
+
+/** Checks a Merkle inclusion proof (`[{ left: hex } | { right: hex }]` or SCALE enum JSON). */
+export function verifyProof(root, hash, proof) {
+  let acc = sha256(Buffer.from([0]), hash);
+  for (const step of proof) {
+    const left = step.Left ?? step.left;
+    const right = step.Right ?? step.right;
+    if (left !== undefined) acc = sha256(Buffer.from([1]), toBuf(left), acc);
+    else acc = sha256(Buffer.from([1]), acc, toBuf(right));
+  }
+  return acc.equals(toBuf(root));
+}
+
+export function toBuf(v) {
+  if (Buffer.isBuffer(v)) return v;
+  if (v instanceof Uint8Array) return Buffer.from(v);
+  if (Array.isArray(v)) return Buffer.from(v);
+  if (typeof v === 'string') return Buffer.from(v.replace(/^0x/, ''), 'hex');
+  if (v?.toU8a) return Buffer.from(v.toU8a());
+  throw new Error(`not bytes: ${v}`);
+}
+
+/**
+ * A `Vec<u8>` argument from text: a plain array of its UTF-8 bytes, which
+ * polkadot.js takes as the bytes themselves (a string that looks like hex
+ * would be decoded as hex, a Uint8Array as length-prefixed).
+ */
+const bytesArg = (text) => [...Buffer.from(String(text), 'utf8')];
+
+/** The text of a stored `BoundedVec<u8>` (polkadot.js Bytes). */
+const textOf = (bytes) => Buffer.from(bytes.toU8a(true)).toString('utf8');
+
+/** The data of the first `section.method` event in `events`, or null. */
+function eventData(api, events, section, method) {
+  return eventsOf(api, events, section).find((e) => e.method === method)?.data ?? null;
+}
+
+function fieldOf(api, events, section, method, field) {
+  const data = eventData(api, events, section, method);
+  if (!data) throw new UserError(`no ${section}.${method} event`);
+  return data[field];
+}
+
+/** Sum of the transaction fees paid in `events` (TransactionFeePaid). */
+export function feesPaid(api, events) {
+  return eventsOf(api, events, 'transactionPayment')
+    .filter((e) => e.method === 'TransactionFeePaid')
+    .reduce((sum, e) => sum + BigInt(e.data.actual_fee), 0n);
+}
+
+// ---- reading the chain
+
+/** The bounds the runtime puts on calls, from its metadata constants. */
+export function limits(api) {
+  const c = api.consts.slaVerification;
+  return {
+    maxUrlLen: c.maxUrlLen.toNumber(),
+    maxOffers: c.maxOffers.toNumber(),
+    maxArbiters: c.maxArbiters.toNumber(),
+    maxReasonLen: c.maxReasonLen.toNumber(),
+    maxPeriods: c.maxPeriods.toNumber(),
+    minPeriodMs: c.minPeriodMs.toNumber(),
+    minPricePerPeriod: c.minPricePerPeriod.toBigInt(),
+    accountingFee: c.accountingFee.toBigInt(),
+    maxOtpAttempts: c.maxOtpAttempts.toNumber(),
+    contestWindow: c.contestWindow.toNumber(),
+  };
+}
+
+/** A registered service, or null. */
+export async function serviceOf(api, service) {
+  const stored = await api.query.slaVerification.services(service);
+  if (stored.isNone) return null;
+  const s = stored.unwrap();
+  return {
+    service: BigInt(service),
+    owner: s.owner.toString(),
+    pricePerPeriod: s.pricePerPeriod.toBigInt(),
+    periodMs: s.periodMs.toNumber(),
+    capacity: { vcpus_milli: s.capacity.vcpusMilli.toNumber(), memory_mib: s.capacity.memoryMib.toNumber() },
+    instanceCount: s.instanceCount.toNumber(),
+    openAgreements: s.openAgreements.toNumber(),
+  };
+}
+
+/** A service's offers, by index: `[{ sla: SlaTerms, arbiters: [address] }]`. */
+export async function offersOf(api, service) {
+  const offers = await api.query.slaVerification.offers(service);
+  return offers.map((o) => ({ sla: toSlaTerms(o.sla.toJSON()), arbiters: o.arbiters.map((a) => a.toString()) }));
+}
+
+/** A service's instances, retired ones included, by id, with the monitor URL in force. */
+export async function instancesOf(api, service) {
+  const entries = await api.query.slaVerification.instances.entries(service);
+  return entries
+    .map(([key, value]) => {
+      const record = value.unwrap();
+      const urls = record.monitorUrls.map((u) => ({ sinceMs: u.sinceMs.toNumber(), url: textOf(u.url) }));
+      return {
+        instance: key.args[1].toNumber(),
+        url: urls.length ? urls[urls.length - 1].url : null,
+        urls,
+        retiredAtMs: record.retiredAtMs.isSome ? record.retiredAtMs.unwrap().toNumber() : null,
+      };
+    })
+    .sort((a, b) => a.instance - b.instance);
+}
+
+/**
+ * The accounting node designated to record `period` of `agreement` (runtime
+ * API), with its accounting key as `0x`-hex, as the off-chain worker names
+ * it in the X-Qos-Accounting-Key header of its monitor requests.
+ */
+export async function designatedNode(api, agreement, period) {
+  const node = await api.call.metricsBlocksApi.designatedNode(agreement, period);
+  if (node.isNone) return null;
+  const d = node.unwrap();
+  return {
+    authorityIndex: d.authorityIndex.toNumber(),
+    authority: d.authority.toString(),
+    accountingKey: d.accountingKey.isSome ? d.accountingKey.unwrap().toHex() : null,
+  };
+}
+
+/**
+ * The events of `sections` in blocks `from..=to` of the best chain, as
+ * `{ block, section, method, data }`. A block whose state the node pruned
+ * is skipped.
+ */
+export async function chainEvents(api, from, to, sections = ['slaVerification', 'metricsBlocks', 'escrowRelease']) {
+  const out = [];
+  for (let n = Math.max(1, from); n <= to; n += 1) {
+    let records;
+    try {
+      const hash = await api.rpc.chain.getBlockHash(n);
+      records = await (await api.at(hash)).query.system.events();
+    } catch {
+      continue;
+    }
+    for (const section of sections) {
+      for (const e of eventsOf(api, records, section)) out.push({ block: n, section, ...e });
+    }
+  }
+  return out;
+}
+
+// ---- owner
+
+export async function registerService(api, owner, { price, periodMs, vcpusMilli = 1000, memoryMib = 1024 }) {
+  const tx = api.tx.slaVerification.registerService(price, periodMs, { vcpus_milli: vcpusMilli, memory_mib: memoryMib });
+  const { events } = await sendAndWait(api, tx, owner);
+  return { service: BigInt(fieldOf(api, events, 'slaVerification', 'ServiceRegistered', 'service')), fee: feesPaid(api, events) };
+}
+
+/** New price, period length and capacity, for agreements created from now on. */
+export async function updateService(api, owner, service, { price, periodMs, vcpusMilli, memoryMib }) {
+  const tx = api.tx.slaVerification.updateService(service, price, periodMs, { vcpus_milli: vcpusMilli, memory_mib: memoryMib });
+  const { events } = await sendAndWait(api, tx, owner);
+  return { data: eventData(api, events, 'slaVerification', 'ServiceUpdated'), fee: feesPaid(api, events) };
+}
+
+/**
+ * Publishes a service's offers, replacing the ones before:
+ * `offers` = `[{ sla, arbiters: [address] }]` (`sla` as `toSlaTerms` reads it).
+ */
+export async function setOffers(api, owner, service, offers) {
+  const terms = offers.map((o) => ({ sla: toSlaTerms(o.sla), arbiters: o.arbiters ?? [] }));
+  const { events } = await sendAndWait(api, api.tx.slaVerification.setOffers(service, terms), owner);
+  return { offers: Number(fieldOf(api, events, 'slaVerification', 'OffersSet', 'offers')), fee: feesPaid(api, events) };
+}
+
+export async function addInstance(api, owner, service, url) {
+  const { events } = await sendAndWait(api, api.tx.slaVerification.addInstance(service, bytesArg(url)), owner);
+  return { instance: Number(fieldOf(api, events, 'slaVerification', 'InstanceAdded', 'instance')), fee: feesPaid(api, events) };
+}
+
+/** A new monitor URL for `instance`, used for windows that begin from now on. */
+export async function replaceInstance(api, owner, service, instance, url) {
+  const { events } = await sendAndWait(api, api.tx.slaVerification.replaceInstance(service, instance, bytesArg(url)), owner);
+  return { fromMs: Number(fieldOf(api, events, 'slaVerification', 'InstanceReplaced', 'from_ms')), fee: feesPaid(api, events) };
+}
+
+/** Retires `instance`: from now on it counts as down in every agreement that covers it. */
+export async function retireInstance(api, owner, service, instance) {
+  const { events } = await sendAndWait(api, api.tx.slaVerification.retireInstance(service, instance), owner);
+  return { atMs: Number(fieldOf(api, events, 'slaVerification', 'InstanceRetired', 'at_ms')), fee: feesPaid(api, events) };
+}
+
+export async function deregisterService(api, owner, service) {
+  const { events } = await sendAndWait(api, api.tx.slaVerification.deregisterService(service), owner);
+  fieldOf(api, events, 'slaVerification', 'ServiceDeregistered', 'service');
+  return { fee: feesPaid(api, events) };
+}
+
+// ---- client
+
+/**
+ * Makes an agreement on offer `offer` of `service` for `periods` periods.
+ * `sla` defaults to the offer's terms; `maxPrice` (the most the client pays
+ * per period) to the service's current price; `arbiter` (an address among
+ * the offer's arbiters) to none, i.e. only the last-resort arbiter.
+ * Returns the AgreementCreated fields, the accounting fee burned and the
+ * transaction fee.
+ */
+export async function createAgreement(api, client, { service, offer = 0, sla, periods, maxPrice, arbiter = null }) {
+  let terms = sla;
+  if (terms === undefined || terms === null) {
+    const offered = (await offersOf(api, service))[offer];
+    if (!offered) throw new UserError(`service ${service} has no offer ${offer}`);
+    terms = offered.sla;
+  }
+  let limit = maxPrice;
+  if (limit === undefined || limit === null) {
+    const info = await serviceOf(api, service);
+    if (!info) throw new UserError(`service ${service} not found`);
+    limit = info.pricePerPeriod;
+  }
+  const tx = api.tx.slaVerification.createAgreement(service, offer, toSlaTerms(terms), periods, limit, arbiter);
+  const { events } = await sendAndWait(api, tx, client);
+  const created = eventData(api, events, 'slaVerification', 'AgreementCreated');
+  if (!created) throw new UserError('no AgreementCreated event');
+  const burned = eventData(api, events, 'escrowRelease', 'AccountingFeeBurned');
+  return {
+    agreement: BigInt(created.agreement),
+    startMs: Number(created.start_ms),
+    offer: Number(created.offer),
+    arbiter: created.arbiter ?? null,
+    instances: Number(created.instances),
+    pricePerPeriod: BigInt(created.price_per_period),
+    accountingFee: BigInt(created.accounting_fee),
+    burned: burned ? BigInt(burned.amount) : 0n,
+    fee: feesPaid(api, events),
+  };
+}
+
+/** The on-chain (final) metrics block of a period, or null. */
+export async function metricsBlock(api, agreement, period) {
+  const block = await api.query.metricsBlocks.metricsBlocks(agreement, period);
+  return block.isSome ? block.unwrap() : null;
+}
+
+/** The period record (verdict, commitment, state), or null. */
+export async function periodRecord(api, agreement, period) {
+  const rec = await api.query.slaVerification.periods(agreement, period);
+  return rec.isSome ? rec.unwrap() : null;
+}
+
+/**
+ * What the client checks before confirming: every report's hash against the
+ * block's Merkle root, then the OTP from the key against the commitment.
+ * Returns { otp, ok, problems[] }.
+ */
+export function checkMetricsBlock(block, key, agreement, period) {
+  const problems = [];
+  const reports = block.reports.map((r) => ({ instance: r.instance.toNumber(), hash: reportHash(r.toU8a()) }));
+  const root = merkleRoot(reports.map((r) => r.hash));
+  if (!root.equals(toBuf(block.reportsRoot))) {
+    problems.push('the reports do not hash to the block\'s reports_root: the block is inconsistent');
+  }
+  const tags = reports.map((r) => ({ instance: r.instance, tag: instanceTag(key, agreement, period, r.instance, r.hash) }));
+  const otp = periodOtp(agreement, period, tags);
+  const ok = otpMatches(otp, toBuf(block.otpCommitment));
+  if (!ok) {
+    problems.push(
+      `the OTP derived with your key does not open the commitment: a report of instance(s) ${reports
+        .map((r) => r.instance)
+        .join(', ')} was altered or carries a tag not made with your key`,
+    );
+  }
+  return { otp, ok: ok && problems.length === 0, problems, commitment: commit(otp) };
+}
+
+/** What a call did to a period, from its events. */
+function periodOutcome(api, events) {
+  return {
+    settled: eventData(api, events, 'slaVerification', 'PeriodSettled'),
+    confirmed: eventData(api, events, 'slaVerification', 'PeriodConfirmed'),
+    accepted: eventData(api, events, 'slaVerification', 'VerdictAccepted'),
+    contested: eventData(api, events, 'slaVerification', 'PeriodContested'),
+    disputed: eventData(api, events, 'slaVerification', 'PeriodDisputed'),
+    lapsed: eventData(api, events, 'slaVerification', 'PeriodLapsed'),
+    finished: eventData(api, events, 'slaVerification', 'AgreementFinished'),
+    fee: feesPaid(api, events),
+  };
+}
+
+/**
+ * Client: submits the period's OTP. A Met period is settled at once
+ * (`settled`); a breach becomes `confirmed` and waits for the owner; a wrong
+ * OTP is counted (`mismatch`) and may dispute the period (`disputed`).
+ */
+export async function confirmPeriod(api, client, agreement, period, otp) {
+  const { events } = await sendAndWait(api, api.tx.slaVerification.confirmPeriod(agreement, period, otp), client);
+  return { ...periodOutcome(api, events), mismatch: eventData(api, events, 'slaVerification', 'OtpMismatch') };
+}
+
+/** Client or owner: contests a period's verdict with a reason; the period goes to arbitration. */
+export async function contestPeriod(api, who, agreement, period, reason) {
+  const { events } = await sendAndWait(api, api.tx.slaVerification.contestPeriod(agreement, period, bytesArg(reason)), who);
+  return periodOutcome(api, events);
+}
+
+/** Owner: accepts a breached verdict; paid at once if the client already confirmed. */
+export async function acceptVerdict(api, owner, agreement, period) {
+  const { events } = await sendAndWait(api, api.tx.slaVerification.acceptVerdict(agreement, period), owner);
+  return periodOutcome(api, events);
+}
+
+export async function cancelAgreement(api, client, agreement) {
+  const { events } = await sendAndWait(api, api.tx.slaVerification.cancelAgreement(agreement), client);
+  return {
+    data: eventData(api, events, 'slaVerification', 'AgreementCancelled'),
+    finished: eventData(api, events, 'slaVerification', 'AgreementFinished'),
+    fee: feesPaid(api, events),
+  };
+}
+
+/**
+ * Settles a disputed period: `ownerPermille` (0..=1000) of its price to the
+ * owner, the rest to the client. Signed by the agreement's arbiter, or with
+ * `viaSudo` wrapped in sudo by the sudo key (the last-resort arbiter on dev
+ * chains).
+ */
+export async function resolveDispute(api, arbiterOrSudo, agreement, period, ownerPermille, { viaSudo = false } = {}) {
+  const share = Number(ownerPermille);
+  if (!Number.isInteger(share) || share < 0 || share > 1000) throw new UserError(`the owner's share must be 0..1000 permille, got ${ownerPermille}`);
+  const call = api.tx.slaVerification.resolveDispute(agreement, period, share);
+  const { events } = await sendAndWait(api, viaSudo ? api.tx.sudo.sudo(call) : call, arbiterOrSudo);
+  if (viaSudo) {
+    const sudid = events.find(({ event }) => api.events.sudo.Sudid.is(event));
+    if (!sudid) throw new UserError('no sudo.Sudid event: is the signer the sudo key?');
+    const result = sudid.event.data[0];
+    if (result.isErr) throw new UserError(describeDispatchError(api, result.asErr));
+  }
+  return periodOutcome(api, events);
+}
+
+/**
+ * Anyone: applies the deadline rule of a period whose deadline passed
+ * (deemed accepted, default split, or lapse of an unrecorded period).
+ */
+export async function settleOverdue(api, who, agreement, period) {
+  const { events } = await sendAndWait(api, api.tx.slaVerification.settleOverdue(agreement, period), who);
+  return periodOutcome(api, events);
+}
+
+/** Anyone: prunes a finished agreement after its retention; `pruned` once it is gone, else call again. */
+export async function pruneAgreement(api, who, agreement) {
+  const { events } = await sendAndWait(api, api.tx.slaVerification.pruneAgreement(agreement), who);
+  const partly = eventData(api, events, 'slaVerification', 'AgreementPartlyPruned');
+  return {
+    pruned: Boolean(eventData(api, events, 'slaVerification', 'AgreementPruned')),
+    removed: partly ? Number(partly.removed) : null,
+    fee: feesPaid(api, events),
+  };
+}
+
+// ---- status
+
+/** `Recorded`, `Confirmed`, `Disputed(<cause>)` or `Closed(<closure>)` of a PeriodState. */
+export function periodStateText(state) {
+  if (state.isDisputed) {
+    const { cause } = state.asDisputed;
+    return `Disputed(${cause.isContested ? `Contested by ${cause.asContested.type}` : cause.type})`;
+  }
+  if (state.isClosed) return `Closed(${state.asClosed.type})`;
+  return state.type;
+}
+
+/** `Active`, `Cancelled` or `Finished(#block)` of an AgreementStatus. */
+export function agreementStatusText(status) {
+  return status.isFinished ? `Finished(#${status.asFinished.at.toNumber()})` : status.type;
+}
+
+/** The verdict of a period record: `{ text, credit, failing }`; no verdict for a lapsed period. */
+export function verdictOf(record) {
+  if (record.verdict.isNone) return { text: 'none', credit: 100, failing: [] };
+  const v = record.verdict.unwrap();
+  if (v.isMet) return { text: 'Met', credit: 0, failing: [] };
+  const b = v.asBreached;
+  return {
+    text: `Breached(${b.violated.map((i) => i.toString()).join(',')})`,
+    credit: b.creditPercent.toNumber(),
+    failing: b.failingInstances.map((i) => i.toNumber()),
+  };
+}
+
+/**
+ * A period's price split per its credit, as the escrow pays a verdict: the
+ * owner `floor(price × (100 − credit) / 100)`, the client the rest.
+ */
+export function splitByCredit(price, credit) {
+  const toOwner = (BigInt(price) * BigInt(100 - credit)) / 100n;
+  return { toOwner, toClient: BigInt(price) - toOwner };
+}
+
+/** A period's price split by an owner share in parts per `whole`: floor to the owner. */
+export function splitByShare(price, parts, whole) {
+  const toOwner = (BigInt(price) * BigInt(parts)) / BigInt(whole);
+  return { toOwner, toClient: BigInt(price) - toOwner };
+}
+
+/**
+ * Per-period status of an agreement: state, verdict, OTP attempts, and the
+ * money each closed period moved. The amounts come from the PeriodSettled
+ * events in `settlements` (a Map period -> event data) or found in the last
+ * `scanBlocks` blocks; otherwise they follow from the rules for every
+ * closure but an arbiter's split (`null` then).
+ */
+export async function agreementStatus(api, agreement, { settlements = new Map(), scanBlocks = 0 } = {}) {
+  const info = await api.query.slaVerification.agreements(agreement);
+  if (info.isNone) throw new UserError(`agreement ${agreement} not found`);
+  const a = info.unwrap();
+  const price = a.pricePerPeriod.toBigInt();
+  const records = [];
+  for (let p = 0; p < a.periods.toNumber(); p += 1) records.push(await periodRecord(api, agreement, p));
+
+  const known = new Map(settlements);
+  const arbitrated = records.some((r, p) => r?.state.isClosed && r.state.asClosed.isArbitrated && !known.has(p));
+  if (arbitrated && scanBlocks > 0) {
+    const best = (await api.rpc.chain.getHeader()).number.toNumber();
+    for (const e of await chainEvents(api, best - scanBlocks + 1, best, ['slaVerification'])) {
+      if (e.method === 'PeriodSettled' && BigInt(e.data.agreement) === BigInt(agreement)) known.set(Number(e.data.period), e.data);
+    }
+  }
+  const lapsedShare = api.consts.slaVerification.unresolvedDisputeOwnerShare.toBigInt();
+
+  const rows = records.map((rec, period) => {
+    if (!rec) {
+      return { period, state: 'awaiting metrics', verdict: '-', credit: null, failing: [], otpAttempts: 0, ownerAccepted: false, toOwner: null, toClient: null };
+    }
+    const verdict = verdictOf(rec);
+    let money = { toOwner: null, toClient: null };
+    if (rec.state.isClosed) {
+      const closure = rec.state.asClosed;
+      const event = known.get(period);
+      if (event) money = { toOwner: BigInt(event.to_owner), toClient: BigInt(event.to_client) };
+      else if (closure.isConfirmed || closure.isDeemedAccepted) money = splitByCredit(price, verdict.credit);
+      else if (closure.isLapsed) money = { toOwner: 0n, toClient: price };
+      else if (closure.isArbitrationLapsed) money = splitByShare(price, lapsedShare, 1_000_000_000n);
+    }
+    return {
+      period,
+      state: periodStateText(rec.state),
+      verdict: verdict.text,
+      credit: verdict.credit,
+      failing: verdict.failing,
+      otpAttempts: rec.failedOtpAttempts.toNumber(),
+      ownerAccepted: rec.ownerAccepted.isTrue,
+      ...money,
+    };
+  });
+  return {
+    agreement: {
+      ...a.toJSON(),
+      status: agreementStatusText(a.status),
+      arbiter: a.arbiter.isSome ? a.arbiter.unwrap().toString() : null,
+    },
+    rows,
+  };
+}
