@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command: sets up, builds, then runs every test suite.
 #   1. Rust unit and property tests of primitives, pallets (with their
-#      benchmark tests) and the monitor;
+#      benchmark tests), the monitor and the build's wasm-opt stand-in;
 #   2. tests on the real binaries (node's test runner): dev chain, local
 #      testnet, restart, polkadot.js compatibility, end to end;
 #   3. zombienet fault tests: four validators, one killed and restarted.
@@ -13,7 +13,7 @@ source "$here/env.sh"
 cd "$QOS_REPO"
 
 echo "== Rust tests"
-cargo test --locked -p qos-primitives -p pallet-metrics-blocks -p pallet-sla-verification -p pallet-escrow-release \
+cargo test --locked -p qos-primitives -p pallet-metrics-blocks -p pallet-sla-verification -p pallet-escrow-release -p wasm-opt \
 	--features pallet-metrics-blocks/runtime-benchmarks,pallet-sla-verification/runtime-benchmarks,pallet-escrow-release/runtime-benchmarks
 cargo test --locked -p qos-monitor
 
