@@ -10,11 +10,11 @@
 //! WASM-EXECUTION: `Compiled`, CHAIN: `None`, DB CACHE: `1024`
 
 // Executed Command:
-// /root/.cache/qos-ledger/target/release/qos-ledger-node
+// /root/.cache/qos-ledger/target/benchmark/qos-ledger-node
 // benchmark
 // pallet
 // --runtime
-// /root/.cache/qos-ledger/target/release/wbuild/qos-ledger-runtime/qos_ledger_runtime.compact.compressed.wasm
+// /root/.cache/qos-ledger/target/benchmark/wbuild/qos-ledger-runtime/qos_ledger_runtime.compact.compressed.wasm
 // --genesis-builder
 // runtime
 // --genesis-builder-preset
@@ -32,9 +32,9 @@
 // --heap-pages
 // 4096
 // --template
-// /work/main/scripts/weights/pallet-weight-template.hbs
+// /work/wt/scripts/weights/pallet-weight-template.hbs
 // --header
-// /work/main/scripts/weights/HEADER.txt
+// /work/wt/scripts/weights/HEADER.txt
 // --output
 // pallets/escrow-release/src/weights.rs
 
@@ -61,13 +61,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	fn top_up() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `425`
 		//  Estimated: `3593`
-		// Minimum execution time: 86_643_000 picoseconds.
-		Weight::from_parts(110_056_000, 3593)
+		// Minimum execution time: 66_058_000 picoseconds.
+		Weight::from_parts(69_765_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -76,7 +76,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn top_up() -> Weight {
-		Weight::from_parts(110_056_000, 3593)
+		Weight::from_parts(69_765_000, 3593)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}

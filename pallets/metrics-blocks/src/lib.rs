@@ -33,12 +33,14 @@
 //! A block in which pulled instances are missing is only a [`PartialBlock`]
 //! while more than one accounting node exists: it is stored, evented and not
 //! handed to SLA verification. A second accounting node then pulls every
-//! monitor itself. Its block must hold every report of the partial block,
-//! byte for byte (monitors' reports for a settled window are stable); it
-//! becomes the final block, and the instances still missing in it were missing
-//! from both pulls. A second pull that lacks a report the first had is refused
-//! ([`Error::DisagreesWithFirstPull`]) and retried. If no second node agrees
-//! by the agreement's record deadline, the period lapses (SLA verification).
+//! monitor itself. Its block must hold a report of every instance the
+//! partial block has one of; it becomes the final block, and the instances
+//! still missing in it were missing from both pulls. A second pull that lacks
+//! such a report is refused ([`Error::DisagreesWithFirstPull`]) and retried.
+//! The reports' contents need no second witness: a report is the monitor's,
+//! bound to it by its tag, which the client's OTP checks; only an omission
+//! leaves no tag to check. If no second node agrees by the agreement's record
+//! deadline, the period lapses (SLA verification).
 //!
 //! ### The chain of metrics blocks
 //!
@@ -315,7 +317,7 @@ pub mod pallet {
 		TooManyInstances,
 		/// The second pull of a partial block must come from another accounting node.
 		SameNodeCannotCorroborate,
-		/// The second pull lacks a report of the partial block, or differs from it.
+		/// The second pull lacks a report of an instance the partial block has one of.
 		DisagreesWithFirstPull,
 		/// The authority is not in the current authority set.
 		NotAuthority,
@@ -385,7 +387,8 @@ pub mod pallet {
 		///
 		/// A block with pulled instances missing is partial until another
 		/// accounting node pulls the monitors too and submits this call with a
-		/// block that holds every report of the first: that block is final.
+		/// block that has a report of every instance the first has one of:
+		/// that block is final.
 		/// A final block is linked to the agreement's previous one, the oldest
 		/// block beyond `RetainPeriods` is pruned, `MetricsBlockRecorded` is
 		/// emitted and the reports go to SLA verification.

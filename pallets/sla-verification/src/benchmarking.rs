@@ -11,6 +11,7 @@ use frame_system::RawOrigin;
 use qos_primitives::{
 	otp::commit,
 	sla::{CreditTier, QosIndicators, SlaTerms},
+	traits::{AgreementRegistry, MetricsBlockHandler},
 	Report, MAX_INSTANCES_PER_SERVICE, REPORT_SETTLE_MS,
 };
 use sp_runtime::traits::Saturating;

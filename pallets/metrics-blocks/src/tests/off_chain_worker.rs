@@ -1,0 +1,313 @@
+//! The off-chain worker against a programmable monitor network.
+
+use super::*;
+
+/// Run the off-chain worker at block `n` and return what it put in the pool.
+fn run_ocw(n: u64) {
+	System::set_block_number(n);
+	MetricsBlocks::offchain_worker(n);
+}
+
+#[test]
+fn ocw_good_monitors_with_testing_pending_requests() {
+	let agreement = 11;
+	let node = {
+		let _ = new_test_ext();
+		set_authorities(&NODES);
+		let n = designated_index(agreement, 0, 3).unwrap();
+		NODES[n as usize]
+	};
+	let (offchain, state) = testing::TestOffchainExt::new();
+	let (mut ext, pool) = node_ext(node, false, offchain);
+	ext.execute_with(|| {
+		let p = await_period(agreement, 0, 3);
+		let reports = reports_of(&p, &[0, 1, 2]);
+		for report in &reports {
+			state.write().expect_request(testing::PendingRequest {
+				method: "GET".into(),
+				uri: report_uri(&p, report.instance),
+				headers: vec![
+					("Accept".into(), "application/json".into()),
+					(ocw::ACCOUNTING_KEY_HEADER.into(), format!("0x{}", hex::encode(acct(node)))),
+				],
+				response: Some(answer_body(report, &CLIENT_KEY)),
+				sent: true,
+				..Default::default()
+			});
+		}
+		set_time_after_settle(&p);
+		run_ocw(2);
+		let calls = pool_calls(&pool);
+		assert_eq!(calls.len(), 1);
+		assert_ok!(authorize_and_dispatch(calls[0].clone()));
+		let block = MetricsBlocks::metrics_block(agreement, 0).unwrap();
+		assert_eq!(block.reports.to_vec(), reports);
+		assert!(block.missing.is_empty());
+		assert_eq!(block.accounting_node, acct(node));
+		// The client derives the OTP from the tags with its key: it opens the commitment.
+		let tags: Vec<_> = reports.iter().map(|r| (r.instance, tag_of(&CLIENT_KEY, r))).collect();
+		assert!(otp_matches(&period_otp(agreement, 0, &tags), &block.otp_commitment));
+	});
+}
+
+/// Run the designated node's off-chain worker for a period with two
+/// instances: instance 0 answers well, instance 1 answers `faulty`. The node
+/// retries during the first half of its grace, then records a partial block
+/// naming why instance 1 is missing. Returns that block.
+fn record_with_faulty_instance(faulty: impl Fn(&PeriodToRecord) -> Reply) -> crate::PartialBlock {
+	let agreement = 12;
+	let node = {
+		let _ = new_test_ext();
+		NODES[designated_index(agreement, 0, 3).unwrap() as usize]
+	};
+	let net = MonitorNet::default();
+	let (mut ext, pool) = node_ext(node, false, net.clone());
+	ext.execute_with(|| {
+		let p = await_period(agreement, 0, 2);
+		net.reply(report_uri(&p, 0), Reply::Answer(200, answer_body(&good_report(&p, 0), &CLIENT_KEY)));
+		net.reply(report_uri(&p, 1), faulty(&p));
+		set_time_after_settle(&p);
+		run_ocw(2);
+		assert_eq!(net.requested().len(), 2, "both monitors fetched in one run");
+		assert!(pool_calls(&pool).is_empty(), "an unreachable monitor is retried first");
+		run_ocw(3);
+		assert_eq!(net.requested().len(), 4, "and fetched again on the next block");
+		set_now(ocw::retry_until_ms::<Test>(&p.window));
+		run_ocw(4);
+		let calls = pool_calls(&pool);
+		assert_eq!(calls.len(), 1);
+		assert_ok!(authorize_and_dispatch(calls[0].clone()));
+		assert_eq!(MetricsBlocks::metrics_block(agreement, 0), None);
+		assert!(handled().is_empty(), "a partial block is not handed to SLA verification");
+		let partial = PartialBlocks::<Test>::get(agreement, 0).unwrap();
+		assert_eq!(partial.accounting_node, acct(node));
+		assert_eq!(partial.report_hashes.to_vec(), vec![(0, good_report(&p, 0).hash())]);
+		partial
+	})
+}
+
+#[test]
+fn ocw_counts_a_monitor_timeout_as_missing() {
+	let partial = record_with_faulty_instance(|_| Reply::Hang);
+	assert_eq!(partial.missing.to_vec(), vec![(1, MissingReason::Timeout)]);
+}
+
+#[test]
+fn ocw_counts_a_500_as_missing() {
+	let partial = record_with_faulty_instance(|_| Reply::Answer(500, br#"{"error":"sampler crashed"}"#.to_vec()));
+	assert_eq!(partial.missing.to_vec(), vec![(1, MissingReason::HttpStatus(500))]);
+}
+
+#[test]
+fn ocw_counts_a_malformed_body_as_missing() {
+	let partial = record_with_faulty_instance(|_| Reply::Answer(200, br#"{"report": {}, "scale": "0x00""#.to_vec()));
+	assert_eq!(partial.missing.to_vec(), vec![(1, MissingReason::InvalidAnswer)]);
+}
+
+#[test]
+fn ocw_counts_a_report_for_the_wrong_window_as_missing() {
+	let partial = record_with_faulty_instance(|p| {
+		let mut report = good_report(p, 1);
+		report.window = window_of(p.period + 1);
+		Reply::Answer(200, answer_body(&report, &CLIENT_KEY))
+	});
+	assert_eq!(partial.missing.to_vec(), vec![(1, MissingReason::InvalidAnswer)]);
+}
+
+#[test]
+fn ocw_of_the_next_node_pulls_a_partial_block_again_and_completes_it() {
+	// Threat 6c end to end in the pallet: the designated node's requests to
+	// monitor 1 failed; the next node's succeed, and its block is final.
+	let agreement = 12;
+	let (first, second) = {
+		let _ = new_test_ext();
+		let first = NODES[designated_index(agreement, 0, 3).unwrap() as usize];
+		(first, next_after(first))
+	};
+	let net = MonitorNet::default();
+	let (mut ext, pool) = node_ext(second, false, net.clone());
+	ext.execute_with(|| {
+		let p = await_period(agreement, 0, 2);
+		let reports = reports_of(&p, &[0, 1]);
+		for report in &reports {
+			net.reply(report_uri(&p, report.instance), Reply::Answer(200, answer_body(report, &CLIENT_KEY)));
+		}
+		set_now(ocw::retry_until_ms::<Test>(&p.window));
+		assert_ok!(authorize_and_dispatch(submit_call(first, agreement, 0, reports[..1].to_vec())));
+		run_ocw(5);
+		let calls = pool_calls(&pool);
+		assert_eq!(calls.len(), 1, "the next node pulls at once");
+		assert_ok!(authorize_and_dispatch(calls[0].clone()));
+		let block = MetricsBlocks::metrics_block(agreement, 0).unwrap();
+		assert_eq!((block.reports.to_vec(), block.missing.len()), (reports.clone(), 0));
+		assert_eq!((block.accounting_node.clone(), block.first_pull.clone()), (acct(second), Some(acct(first))));
+		assert_eq!(handled().len(), 1);
+		assert_eq!(handled()[0].reports, reports);
+		assert!(PartialBlocks::<Test>::get(agreement, 0).is_none());
+		// The third node waits a grace and then finds nothing to do.
+	});
+}
+
+#[test]
+fn ocw_records_a_forged_tag_but_the_clients_otp_does_not_match() {
+	let agreement = 13;
+	let node = {
+		let _ = new_test_ext();
+		NODES[designated_index(agreement, 0, 3).unwrap() as usize]
+	};
+	let net = MonitorNet::default();
+	let (mut ext, pool) = node_ext(node, false, net.clone());
+	ext.execute_with(|| {
+		let p = await_period(agreement, 0, 2);
+		let forger_key = [13u8; 32];
+		net.reply(report_uri(&p, 0), Reply::Answer(200, answer_body(&good_report(&p, 0), &CLIENT_KEY)));
+		net.reply(report_uri(&p, 1), Reply::Answer(200, answer_body(&good_report(&p, 1), &forger_key)));
+		set_time_after_settle(&p);
+		run_ocw(2);
+		assert_ok!(authorize_and_dispatch(pool_calls(&pool)[0].clone()));
+		let block = MetricsBlocks::metrics_block(agreement, 0).unwrap();
+		assert_eq!(block.reports.len(), 2, "the node cannot tell a forged tag");
+		let client_tags: Vec<_> = block.reports.iter().map(|r| (r.instance, tag_of(&CLIENT_KEY, r))).collect();
+		assert!(!otp_matches(&period_otp(agreement, 0, &client_tags), &block.otp_commitment));
+		// What the node committed to is the forger's tag.
+		let seen_tags = vec![(0, tag_of(&CLIENT_KEY, &block.reports[0])), (1, tag_of(&forger_key, &block.reports[1]))];
+		assert!(otp_matches(&period_otp(agreement, 0, &seen_tags), &block.otp_commitment));
+	});
+}
+
+#[test]
+fn ocw_waits_for_settle_and_others_wait_for_grace() {
+	let agreement = 14;
+	let (designated_node, other) = {
+		let _ = new_test_ext();
+		(designated(agreement, 0), not_designated(agreement, 0))
+	};
+	// The designated node does nothing before the window settled.
+	let net = MonitorNet::default();
+	let (mut ext, pool) = node_ext(designated_node, false, net.clone());
+	ext.execute_with(|| {
+		let p = await_period(agreement, 0, 1);
+		set_now(p.window.to_ms + REPORT_SETTLE_MS - 1);
+		run_ocw(2);
+		assert!(net.requested().is_empty());
+		assert!(pool_calls(&pool).is_empty());
+	});
+	// Another node waits at least one grace, then records.
+	let net = MonitorNet::default();
+	let (mut ext, pool) = node_ext(other, false, net.clone());
+	ext.execute_with(|| {
+		let p = await_period(agreement, 0, 1);
+		net.reply(report_uri(&p, 0), Reply::Answer(200, answer_body(&good_report(&p, 0), &CLIENT_KEY)));
+		set_now(MetricsBlocks::grace_ends_ms(&p.window) - 1);
+		run_ocw(2);
+		assert!(net.requested().is_empty());
+		// Two graces cover every place after the designated node among three.
+		let grace = SUBMIT_GRACE * MILLISECS_PER_BLOCK;
+		set_now(MetricsBlocks::grace_ends_ms(&p.window) + grace);
+		run_ocw(3);
+		let calls = pool_calls(&pool);
+		assert_eq!(calls.len(), 1);
+		assert_ok!(authorize_and_dispatch(calls[0].clone()));
+		assert_eq!(MetricsBlocks::metrics_block(agreement, 0).unwrap().accounting_node, acct(other));
+	});
+}
+
+#[test]
+fn ocw_never_submits_a_period_twice_but_retries_when_still_unrecorded() {
+	let agreement = 15;
+	let node = {
+		let _ = new_test_ext();
+		designated(agreement, 0)
+	};
+	let net = MonitorNet::default();
+	let (mut ext, pool) = node_ext(node, false, net.clone());
+	ext.execute_with(|| {
+		let p = await_period(agreement, 0, 1);
+		net.reply(report_uri(&p, 0), Reply::Answer(200, answer_body(&good_report(&p, 0), &CLIENT_KEY)));
+		set_time_after_settle(&p);
+		run_ocw(2);
+		assert_eq!(pool_calls(&pool).len(), 1);
+		// Next blocks: the claim holds, no fetch, no second transaction.
+		net.forget_requests();
+		run_ocw(3);
+		run_ocw(2 + ocw::RESUBMIT_AFTER_BLOCKS as u64 - 1);
+		assert!(net.requested().is_empty());
+		assert_eq!(pool_calls(&pool).len(), 1);
+		// The transaction never made it into a block: after the claim expires, retry.
+		run_ocw(2 + ocw::RESUBMIT_AFTER_BLOCKS as u64);
+		assert_eq!(net.requested().len(), 1);
+		assert_eq!(pool_calls(&pool).len(), 2);
+		// Once recorded, nothing more.
+		assert_ok!(authorize_and_dispatch(pool_calls(&pool)[1].clone()));
+		net.forget_requests();
+		run_ocw(100);
+		assert!(net.requested().is_empty());
+		assert_eq!(pool_calls(&pool).len(), 2);
+	});
+}
+
+#[test]
+fn ocw_retries_on_the_next_block_after_a_failed_submission() {
+	use sp_core::offchain::TransactionPoolExt;
+	let agreement = 16;
+	let node = {
+		let _ = new_test_ext();
+		designated(agreement, 0)
+	};
+	let net = MonitorNet::default();
+	let (mut ext, _pool) = node_ext(node, false, net.clone());
+	ext.register_extension(TransactionPoolExt::new(RefusingPool));
+	ext.execute_with(|| {
+		let p = await_period(agreement, 0, 1);
+		net.reply(report_uri(&p, 0), Reply::Answer(200, answer_body(&good_report(&p, 0), &CLIENT_KEY)));
+		set_time_after_settle(&p);
+		run_ocw(2);
+		assert_eq!(net.requested().len(), 1);
+		let claim_key = ocw::claim_key(agreement, 0);
+		let claim = sp_runtime::offchain::storage::StorageValueRef::persistent(&claim_key);
+		assert_eq!(claim.get::<u64>(), Ok(None), "a failed submission releases its claim");
+		run_ocw(3);
+		assert_eq!(net.requested().len(), 2);
+	});
+}
+
+#[test]
+fn ocw_is_idle_without_a_key_or_without_due_periods() {
+	// An accounting node with nothing due makes no request and no transaction.
+	let net = MonitorNet::default();
+	let (mut ext, pool) = node_ext("Alice", false, net.clone());
+	ext.execute_with(|| {
+		let p = await_period(17, 0, 1);
+		set_now(p.window.to_ms);
+		run_ocw(2);
+		assert!(net.requested().is_empty());
+		assert!(pool_calls(&pool).is_empty());
+	});
+	// A node whose key is no accounting key does nothing even when periods are due.
+	let net = MonitorNet::default();
+	let (mut ext, pool) = node_ext("Dave", false, net.clone());
+	ext.execute_with(|| {
+		let p = await_period(17, 0, 1);
+		set_now(MetricsBlocks::grace_ends_ms(&p.window) * 2);
+		run_ocw(2);
+		assert!(net.requested().is_empty());
+		assert!(pool_calls(&pool).is_empty());
+	});
+}
+
+#[test]
+fn ocw_of_a_new_authority_binds_its_local_key() {
+	let net = MonitorNet::default();
+	let (mut ext, pool) = node_ext("Dave", true, net);
+	ext.execute_with(|| {
+		set_authorities(&["Alice", "Bob", "Dave"]);
+		run_ocw(2);
+		let calls = pool_calls(&pool);
+		assert_eq!(calls.len(), 1);
+		assert_ok!(authorize_and_dispatch(calls[0].clone()));
+		assert_eq!(MetricsBlocks::accounting_key_of(&aura("Dave")), Some(acct("Dave")));
+		// Bound: nothing more to send.
+		run_ocw(3 + ocw::RESUBMIT_AFTER_BLOCKS as u64);
+		assert_eq!(pool_calls(&pool).len(), 1);
+	});
+}
