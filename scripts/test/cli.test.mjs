@@ -123,7 +123,7 @@ describe('qos terminal', { timeout: 240_000 }, () => {
     // A service with an open agreement stays; one without goes.
     const busy = await qos('deregister-service', '--suri', '//Dave', '--service', made.service);
     assert.match(busy.stderr, /^qos: slaVerification\.ServiceHasOpenAgreements/);
-    json(await qos('deregister-service', '--suri', '//Dave', '--service', id));
+    json(await qos('deregister-service', '--suri', '//Dave', '--service', id, '--json'));
     const left = json(await qos('services', '--json')).services;
     assert.ok(!left.some((s) => String(s.service) === id), 'the deregistered service is gone');
   });
