@@ -16,7 +16,10 @@ const log = (line) => console.log(`[${((Date.now() - started) / 1000).toFixed(0)
 const rpcPort = await freePort().then(async (p) => {
   const net = await import('node:net');
   return new Promise((resolve) => {
-    const probe = net.createServer().once('error', () => resolve(p)).once('listening', () => probe.close(() => resolve(9944)));
+    const probe = net
+      .createServer()
+      .once('error', () => resolve(p))
+      .once('listening', () => probe.close(() => resolve(9944)));
     probe.listen(9944, '127.0.0.1');
   });
 });
@@ -39,9 +42,11 @@ process.on('SIGTERM', () => stop(143));
 
 try {
   log(`logs and data in ${dir}`);
-  log('follow along in polkadot.js apps: https://polkadot.js.org/apps/?rpc=ws://127.0.0.1:' + rpcPort);
+  log(`follow along in polkadot.js apps: https://polkadot.js.org/apps/?rpc=ws://127.0.0.1:${rpcPort}`);
   const result = await scenario.run();
-  console.log(`\nagreement ${result.agreement} on offer ${result.offer} (arbiter Ferdie): ${result.periods} periods of ${result.periodMs / 1000} s, SLA 95 % availability (credits: <95 % 10 %, <90 % 25 %, <75 % 50 %)\n`);
+  console.log(
+    `\nagreement ${result.agreement} on offer ${result.offer} (arbiter Ferdie): ${result.periods} periods of ${result.periodMs / 1000} s, SLA 95 % availability (credits: <95 % 10 %, <90 % 25 %, <75 % 50 %)\n`,
+  );
   console.log(resultTable(result));
   console.log(`\ndone in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   await stop(0);

@@ -40,7 +40,12 @@ async function main(argv) {
   }
   const command = commands[name];
   if (!command) throw new UserError(`unknown command '${name}' (see --help)`);
-  const specs = Object.fromEntries(Object.entries(command.options ?? {}).map(([k, v]) => [k, Object.fromEntries(Object.entries({ type: v.type, default: v.default, multiple: v.multiple }).filter(([, x]) => x !== undefined))]));
+  const specs = Object.fromEntries(
+    Object.entries(command.options ?? {}).map(([k, v]) => [
+      k,
+      Object.fromEntries(Object.entries({ type: v.type, default: v.default, multiple: v.multiple }).filter(([, x]) => x !== undefined)),
+    ]),
+  );
   let parsed;
   try {
     parsed = parseArgs({ args: rest, options: { ...GLOBAL_OPTIONS, ...specs }, allowPositionals: true, strict: true });

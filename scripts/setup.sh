@@ -6,15 +6,18 @@ cd "$(dirname "$0")/.."
 
 log() { printf '[setup] %s\n' "$*"; }
 
-# Rust: the runtime is compiled to Wasm (wasm32v1-none) and needs rust-src.
+# Rust (rust-toolchain.toml names the same): the runtime is compiled to Wasm
+# (wasm32v1-none) and needs rust-src; the tests check formatting and lints.
 if ! rustup target list --installed | grep -qx wasm32v1-none; then
 	log "adding Rust target wasm32v1-none"
 	rustup target add wasm32v1-none
 fi
-if ! rustup component list --installed | grep -q '^rust-src'; then
-	log "adding Rust component rust-src"
-	rustup component add rust-src
-fi
+for component in rust-src rustfmt clippy; do
+	if ! rustup component list --installed | grep -q "^$component"; then
+		log "adding Rust component $component"
+		rustup component add "$component"
+	fi
+done
 
 # Debian packages: protoc for libp2p/litep2p protobufs, OpenSSL headers for
 # litep2p's WebRTC transport. No clang/libclang: RocksDB is not compiled

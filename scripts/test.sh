@@ -5,12 +5,18 @@
 #   2. tests on the real binaries (node's test runner): dev chain, local
 #      testnet, restart, polkadot.js compatibility, end to end;
 #   3. zombienet fault tests: four validators, one killed and restarted.
+# Before them the formatting (cargo fmt, Biome) is checked, after them clippy
+# and rustdoc, each with warnings denied (broken intra-doc links included).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 bash "$here/setup.sh"
 bash "$here/build.sh"
 source "$here/env.sh"
 cd "$QOS_REPO"
+
+echo "== Format"
+cargo fmt --all -- --check
+(cd scripts && npm run --silent lint)
 
 echo "== Rust tests"
 cargo test --locked -p qos-primitives -p pallet-metrics-blocks -p pallet-sla-verification -p pallet-escrow-release -p wasm-opt \
@@ -23,3 +29,13 @@ node --test --test-concurrency=1 test/
 
 echo "== Zombienet fault tests"
 npm run --silent test:zombienet
+
+echo "== Lints and docs"
+cd "$QOS_REPO"
+# The runtime's Wasm blob is not needed to check the code. The runtime's
+# `runtime-benchmarks` feature turns on the pallets' (so their benchmarks
+# are linted), and the runtime is checked with it: the pallets' Config
+# asks for a benchmark helper then.
+SKIP_WASM_BUILD=1 cargo clippy --locked --workspace --all-targets --features qos-ledger-runtime/runtime-benchmarks -- -D warnings
+SKIP_WASM_BUILD=1 RUSTDOCFLAGS="-D warnings" \
+	cargo doc --locked --workspace --no-deps

@@ -9,7 +9,8 @@ import fs from 'node:fs';
 import { connect, signer } from '../scripts/lib/chain.mjs';
 import { bestNumber, finalizedNumber, rpc, sleep, waitFor } from '../scripts/lib/node.mjs';
 import * as ops from '../scripts/lib/operations.mjs';
-import { DEMO_SLA, UNIT } from '../scripts/lib/scenario.mjs';
+import { UNIT } from '../scripts/lib/amounts.mjs';
+import { DEMO_SLA } from '../scripts/lib/scenario.mjs';
 
 /** The validators of four-validators.toml, in authority order. */
 const VALIDATORS = ['alice', 'bob', 'charlie', 'dave'];
@@ -141,14 +142,19 @@ const checks = {
     }
     const authored = new Array(VALIDATORS.length).fill(0);
     let next = 1;
-    await waitFor('a finalised block by every authority', async () => {
-      const finalized = (await api.rpc.chain.getHeader(await api.rpc.chain.getFinalizedHead())).number.toNumber();
-      for (; next <= finalized; next += 1) {
-        const header = await api.rpc.chain.getHeader(await api.rpc.chain.getBlockHash(next));
-        authored[auraAuthorIndex(header, authorities.length)] += 1;
-      }
-      return authored.every((n) => n > 0);
-    }, 110_000, 1_000);
+    await waitFor(
+      'a finalised block by every authority',
+      async () => {
+        const finalized = (await api.rpc.chain.getHeader(await api.rpc.chain.getFinalizedHead())).number.toNumber();
+        for (; next <= finalized; next += 1) {
+          const header = await api.rpc.chain.getHeader(await api.rpc.chain.getBlockHash(next));
+          authored[auraAuthorIndex(header, authorities.length)] += 1;
+        }
+        return authored.every((n) => n > 0);
+      },
+      110_000,
+      1_000,
+    );
     const byNode = Object.fromEntries(VALIDATORS.map((n, i) => [n, authored[i]]));
     log(`finalised blocks #1..#${next - 1} authored by ${JSON.stringify(byNode)}`);
     record('authorship', byNode);
@@ -171,10 +177,19 @@ const checks = {
     const { service } = await ops.registerService(api, owner, { price: UNIT, periodMs });
     await ops.setOffers(api, owner, service, [{ sla: DEMO_SLA, arbiters: [] }]);
     for (const url of run.monitorUrls) await ops.addInstance(api, owner, service, url);
-    const { agreement, startMs } = await ops.createAgreement(api, client, { service, offer: 0, sla: DEMO_SLA, periods: AGREEMENT_PERIODS, maxPrice: UNIT, arbiter: null });
+    const { agreement, startMs } = await ops.createAgreement(api, client, {
+      service,
+      offer: 0,
+      sla: DEMO_SLA,
+      periods: AGREEMENT_PERIODS,
+      maxPrice: UNIT,
+      arbiter: null,
+    });
     if (agreement !== BigInt(run.agreement)) throw new Error(`agreement ${agreement} created, but the monitors serve agreement ${run.agreement}`);
     state.agreement = { id: agreement, startMs, periodMs };
-    log(`agreement ${agreement} on offer 0: ${AGREEMENT_PERIODS} periods of ${periodMs / 1000} s from ${new Date(startMs).toISOString()}, ${run.monitorUrls.length} monitored instances`);
+    log(
+      `agreement ${agreement} on offer 0: ${AGREEMENT_PERIODS} periods of ${periodMs / 1000} s from ${new Date(startMs).toISOString()}, ${run.monitorUrls.length} monitored instances`,
+    );
     return 1;
   },
 
@@ -186,7 +201,9 @@ const checks = {
     for (let period = 0; period < 3; period += 1) {
       const expected = await designated(api, period);
       const got = await recorded(api, period, windowOf(period).to + 60_000 - Date.now());
-      log(`period ${period}: designated ${expected}, recorded by ${got.by} in block #${got.recordedAt}, ${seconds(got.atMs - windowOf(period).to)} s after its window closed`);
+      log(
+        `period ${period}: designated ${expected}, recorded by ${got.by} in block #${got.recordedAt}, ${seconds(got.atMs - windowOf(period).to)} s after its window closed`,
+      );
       if (got.by !== expected) throw new Error(`period ${period} was recorded by ${got.by}, but ${expected} was designated and up`);
       rows.push({ period, by: got.by, afterWindowS: seconds(got.atMs - windowOf(period).to) });
     }
@@ -211,7 +228,9 @@ const checks = {
       if (period >= AGREEMENT_PERIODS) throw new Error(`${victim} is designated for no period left of agreement ${state.agreement.id}`);
     }
     const killAt = windowOf(period).to - killLeadMs;
-    log(`${victim} is designated for period ${period}, whose window closes at ${new Date(windowOf(period).to).toISOString()}; killing it in ${seconds(killAt - Date.now())} s`);
+    log(
+      `${victim} is designated for period ${period}, whose window closes at ${new Date(windowOf(period).to).toISOString()}; killing it in ${seconds(killAt - Date.now())} s`,
+    );
     await sleep(killAt - Date.now());
     const victimPort = portOf(networkInfo, victim);
     const [victimBest, victimFinal] = await Promise.all([bestNumber(victimPort), finalizedNumber(victimPort)]);
@@ -228,7 +247,12 @@ const checks = {
     const api = await apiOf(networkInfo, 'alice');
     const { period, watcher } = state.outage;
     const { samples } = watcher;
-    await waitFor(`the watcher to see ${victim} again`, () => samples.some((s, i) => i > 0 && s.victimUp && samples.slice(0, i).some((d) => !d.victimUp)), 15_000, 250);
+    await waitFor(
+      `the watcher to see ${victim} again`,
+      () => samples.some((s, i) => i > 0 && s.victimUp && samples.slice(0, i).some((d) => !d.victimUp)),
+      15_000,
+      250,
+    );
     const downFrom = samples.findIndex((s) => !s.victimUp);
     if (downFrom < 0) throw new Error(`${victim} was never seen down`);
     const upAgain = samples.findIndex((s, i) => i > downFrom && s.victimUp);
@@ -249,14 +273,19 @@ const checks = {
       }
     }
     longestStallMs = Math.max(longestStallMs, down[down.length - 1].t - since);
-    log(`${victim} down for ${seconds(restartedAt - killedAt)} s: Alice's best block went #${bests[0]} -> #${bests[bests.length - 1]}, finalised #${finals[0]} -> #${finals[finals.length - 1]} (longest wait for the next finalised block ${seconds(longestStallMs)} s)`);
-    if (finalityAdvanced < 10) throw new Error(`finality advanced by only ${finalityAdvanced} blocks in ${seconds(restartedAt - killedAt)} s with ${victim} down`);
+    log(
+      `${victim} down for ${seconds(restartedAt - killedAt)} s: Alice's best block went #${bests[0]} -> #${bests[bests.length - 1]}, finalised #${finals[0]} -> #${finals[finals.length - 1]} (longest wait for the next finalised block ${seconds(longestStallMs)} s)`,
+    );
+    if (finalityAdvanced < 10)
+      throw new Error(`finality advanced by only ${finalityAdvanced} blocks in ${seconds(restartedAt - killedAt)} s with ${victim} down`);
 
     // The victim's period, recorded by someone else after the grace.
     const graceMs = submitGraceMs(api);
     const windowClosed = windowOf(period).to;
     const got = await recorded(api, period, 1_000);
-    log(`period ${period}: recorded by ${got.by} in block #${got.recordedAt}, ${seconds(got.atMs - windowClosed)} s after its window closed (settle ${REPORT_SETTLE_MS / 1000} s + grace ${graceMs / 1000} s) and ${seconds(got.atMs - killedAt)} s after ${victim} was killed`);
+    log(
+      `period ${period}: recorded by ${got.by} in block #${got.recordedAt}, ${seconds(got.atMs - windowClosed)} s after its window closed (settle ${REPORT_SETTLE_MS / 1000} s + grace ${graceMs / 1000} s) and ${seconds(got.atMs - killedAt)} s after ${victim} was killed`,
+    );
     if (got.by === victim) throw new Error(`period ${period} was recorded by ${victim}, which should have been down`);
     if (got.atMs < graceEndsMs(api, period)) throw new Error(`period ${period} was recorded by ${got.by} before the grace ended`);
     if (got.atMs > restartedAt) throw new Error(`period ${period} was recorded only after ${victim} came back`);
@@ -294,7 +323,13 @@ const checks = {
     const caughtUpMs = Date.now() - restartedAt;
     const [best, aliceBest, peers] = await Promise.all([bestNumber(victimPort), bestNumber(alicePort), rpc(victimPort, 'system_health')]);
     log(`${victim} finalised #${target} ${seconds(caughtUpMs)} s after its restart; best #${best} (Alice #${aliceBest}), ${peers.peers} peers`);
-    record('catch-up', { victim, startingBlock: sync.startingBlock, bestWhenKilled: victimBest, finalisedWhenKilled: victimFinal, caughtUpS: seconds(caughtUpMs) });
+    record('catch-up', {
+      victim,
+      startingBlock: sync.startingBlock,
+      bestWhenKilled: victimBest,
+      finalisedWhenKilled: victimFinal,
+      caughtUpS: seconds(caughtUpMs),
+    });
     return 1;
   },
 

@@ -75,12 +75,37 @@ impl Metrics {
 		};
 		let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
 		put("qos_monitor_samples_taken_total", "counter", "Samples taken and stored.", get(&self.samples_taken));
-		put("qos_monitor_probe_failures_total", "counter", "Workload probes that failed or timed out.", get(&self.probe_failures));
-		put("qos_monitor_sample_errors_total", "counter", "Samples lost to a read or storage error.", get(&self.sample_errors));
-		put("qos_monitor_reports_served_total", "counter", "Reports served with status 200.", get(&self.reports_served));
-		put("qos_monitor_requests_rejected_total", "counter", "Requests answered with a 4xx or 5xx status.", get(&self.requests_rejected));
+		put(
+			"qos_monitor_probe_failures_total",
+			"counter",
+			"Workload probes that failed or timed out.",
+			get(&self.probe_failures),
+		);
+		put(
+			"qos_monitor_sample_errors_total",
+			"counter",
+			"Samples lost to a read or storage error.",
+			get(&self.sample_errors),
+		);
+		put(
+			"qos_monitor_reports_served_total",
+			"counter",
+			"Reports served with status 200.",
+			get(&self.reports_served),
+		);
+		put(
+			"qos_monitor_requests_rejected_total",
+			"counter",
+			"Requests answered with a 4xx or 5xx status.",
+			get(&self.requests_rejected),
+		);
 		put("qos_monitor_samples_pruned_total", "counter", "Samples deleted by retention.", get(&self.samples_pruned));
-		put("qos_monitor_last_sample_timestamp_ms", "gauge", "Probe start time of the newest stored sample.", get(&self.last_sample_ms));
+		put(
+			"qos_monitor_last_sample_timestamp_ms",
+			"gauge",
+			"Probe start time of the newest stored sample.",
+			get(&self.last_sample_ms),
+		);
 		out
 	}
 }
@@ -151,7 +176,9 @@ pub fn handle(state: &ApiState, method: &str, url: &str) -> Response {
 			content_type: "text/plain; version=0.0.4; charset=utf-8",
 			body: state.metrics.render(),
 		},
-		(_, "/v1/report" | "/healthz" | "/metrics") => Response::error(405, format!("method {method} not allowed; use GET")),
+		(_, "/v1/report" | "/healthz" | "/metrics") => {
+			Response::error(405, format!("method {method} not allowed; use GET"))
+		},
 		_ => Response::error(404, format!("no such endpoint {path}; try /v1/report, /healthz or /metrics")),
 	};
 	let counter = if response.status == 200 && path == "/v1/report" {
@@ -229,7 +256,7 @@ fn report(state: &ApiState, query: &str) -> Response {
 	};
 	let snapshot = match snapshot {
 		Ok(s) => s,
-		Err(e) => return Response::error(500, e.0),
+		Err(e) => return Response::error(500, e.to_string()),
 	};
 	// The snapshot was taken before this reading of the clock, so every prune it
 	// reflects cut below `now - retention`: a window starting at or after that is intact.
@@ -243,7 +270,7 @@ fn report(state: &ApiState, query: &str) -> Response {
 	}
 	let samples = match snapshot.samples(from_ms, to_ms) {
 		Ok(s) => s,
-		Err(e) => return Response::error(500, e.0),
+		Err(e) => return Response::error(500, e.to_string()),
 	};
 	let report = aggregate(state.agreement, q.period, state.instance, q.window, state.sampling_interval_ms, &samples);
 	Response::json(200, SignedReport::new(report, &state.key).to_json())
@@ -359,7 +386,12 @@ mod tests {
 		assert_error(s, "/v1/report?agreement=7&from_ms=1&to_ms=2", 400, "missing parameter period");
 		assert_error(s, "/v1/report?agreement=7&period=1&to_ms=2", 400, "missing parameter from_ms");
 		assert_error(s, "/v1/report?agreement=7&period=1&from_ms=1", 400, "missing parameter to_ms");
-		assert_error(s, "/v1/report?agreement=x&period=1&from_ms=1&to_ms=2", 400, "agreement must be a non-negative integer");
+		assert_error(
+			s,
+			"/v1/report?agreement=x&period=1&from_ms=1&to_ms=2",
+			400,
+			"agreement must be a non-negative integer",
+		);
 		assert_error(s, "/v1/report?agreement=7&period=-1&from_ms=1&to_ms=2", 400, "period must be");
 		assert_error(s, "/v1/report?agreement=7&period=1&from_ms=&to_ms=2", 400, "from_ms must be");
 		assert_error(s, "/v1/report?agreement=7&period=4294967296&from_ms=1&to_ms=2", 400, "period is out of range");
@@ -373,7 +405,12 @@ mod tests {
 		assert_error(&f.state, &url(7, from, from), 400, "empty window");
 		assert_error(&f.state, &url(7, from + 1, from), 400, "empty window");
 		let long_from = NOW - 30 * HOUR;
-		assert_error(&f.state, &url(7, long_from, long_from + MAX_REPORT_WINDOW_MS + 1), 400, "longer than the maximum");
+		assert_error(
+			&f.state,
+			&url(7, long_from, long_from + MAX_REPORT_WINDOW_MS + 1),
+			400,
+			"longer than the maximum",
+		);
 		let (status, _) = get(&f.state, &url(7, long_from, long_from + MAX_REPORT_WINDOW_MS));
 		assert_eq!(status, 200);
 	}

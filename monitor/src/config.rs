@@ -42,7 +42,11 @@ pub const MAX_RETENTION_HOURS: u64 = 24 * 366;
 
 /// Command line of `qos-monitor`.
 #[derive(Parser, Debug, Default)]
-#[command(name = "qos-monitor", version, about = "qos-ledger monitor agent: samples this instance and serves HMAC-tagged QoS reports")]
+#[command(
+	name = "qos-monitor",
+	version,
+	about = "qos-ledger monitor agent: samples this instance and serves HMAC-tagged QoS reports"
+)]
 pub struct Cli {
 	/// TOML configuration file; the flags below override its fields.
 	#[arg(long, short = 'c', value_name = "FILE")]
@@ -146,7 +150,7 @@ impl fmt::Display for ProbeTarget {
 impl ProbeTarget {
 	/// Parses `http://host[:port][/path]`, `tcp://host:port` or `host:port`.
 	pub fn parse(target: &str) -> Result<Self, ConfigError> {
-		let bad = |why: &str| ConfigError(format!("probe target {target:?}: {why}"));
+		let bad = |reason: &'static str| ConfigError::ProbeTarget { target: target.to_string(), reason };
 		if let Some(rest) = target.strip_prefix("http://") {
 			let (authority, path) = match rest.find('/') {
 				Some(i) => (&rest[..i], &rest[i..]),
@@ -216,16 +220,41 @@ pub struct Config {
 }
 
 /// Why a configuration was refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigError(pub String);
-
-impl fmt::Display for ConfigError {
-	fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-		f.write_str(&self.0)
-	}
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+	/// The configuration file could not be read.
+	#[error("cannot read config file {path}: {reason}")]
+	Unreadable { path: String, reason: String },
+	/// The configuration file is not valid TOML of the expected shape.
+	#[error("config file {path}: {reason}")]
+	Syntax { path: String, reason: String },
+	/// A required field is neither in the file nor on the command line.
+	#[error("missing `{field}`: set it in the config file or pass --{flag}")]
+	Missing { field: &'static str, flag: &'static str },
+	/// The listen address is not an IP:port address.
+	#[error("listen {0:?} is not an IP:port address")]
+	Listen(String),
+	/// The sampling interval is out of range.
+	#[error("sampling_interval_ms = {0} is outside {MIN_SAMPLING_INTERVAL_MS}..={MAX_SAMPLING_INTERVAL_MS}")]
+	SamplingInterval(u64),
+	/// The retention cannot keep a whole window servable.
+	#[error(
+		"retention_hours = {0} is outside {MIN_RETENTION_HOURS}..={MAX_RETENTION_HOURS} \
+		 (a whole {window_hours}-hour window must stay servable after it settles)",
+		window_hours = MAX_REPORT_WINDOW_MS / 3_600_000
+	)]
+	Retention(u64),
+	/// The probe target cannot be used.
+	#[error("probe target {target:?}: {reason}")]
+	ProbeTarget { target: String, reason: &'static str },
+	/// The probe timeout is out of range.
+	#[error(
+		"probe.timeout_ms = {0} must be between 1 and {max_timeout} (below REPORT_SETTLE_MS = {REPORT_SETTLE_MS}, \
+		 so every sample of a window is stored before its report is served)",
+		max_timeout = REPORT_SETTLE_MS - 1
+	)]
+	ProbeTimeout(u64),
 }
-
-impl std::error::Error for ConfigError {}
 
 impl Config {
 	/// Reads the file named by `--config` (if any), applies the overrides and validates.
@@ -233,8 +262,8 @@ impl Config {
 		let file = match &cli.config {
 			Some(path) => {
 				let text = std::fs::read_to_string(path)
-					.map_err(|e| ConfigError(format!("cannot read config file {}: {e}", path.display())))?;
-				parse_file(&text).map_err(|e| ConfigError(format!("config file {}: {e}", path.display())))?
+					.map_err(|e| ConfigError::Unreadable { path: path.display().to_string(), reason: e.to_string() })?;
+				parse_file(&text).map_err(|reason| ConfigError::Syntax { path: path.display().to_string(), reason })?
 			},
 			None => FileConfig::default(),
 		};
@@ -243,13 +272,9 @@ impl Config {
 
 	/// Merges `file` and `overrides` (overrides win) and validates the result.
 	pub fn resolve(file: FileConfig, o: &Overrides) -> Result<Config, ConfigError> {
-		let missing = |field: &str, flag: &str| {
-			ConfigError(format!("missing `{field}`: set it in the config file or pass --{flag}"))
-		};
+		let missing = |field: &'static str, flag: &'static str| ConfigError::Missing { field, flag };
 		let listen_text = o.listen.clone().or(file.listen).unwrap_or_else(|| DEFAULT_LISTEN.into());
-		let listen = listen_text
-			.parse::<SocketAddr>()
-			.map_err(|_| ConfigError(format!("listen {listen_text:?} is not an IP:port address")))?;
+		let listen = listen_text.parse::<SocketAddr>().map_err(|_| ConfigError::Listen(listen_text.clone()))?;
 		let agreement = o.agreement.or(file.agreement).ok_or_else(|| missing("agreement", "agreement"))?;
 		let instance = o.instance.or(file.instance).ok_or_else(|| missing("instance", "instance"))?;
 		let key_file = o.key_file.clone().or(file.key_file).ok_or_else(|| missing("key_file", "key-file"))?;
@@ -258,17 +283,11 @@ impl Config {
 		let sampling_interval_ms =
 			o.sampling_interval_ms.or(file.sampling_interval_ms).unwrap_or(DEFAULT_SAMPLING_INTERVAL_MS);
 		if !(MIN_SAMPLING_INTERVAL_MS..=MAX_SAMPLING_INTERVAL_MS).contains(&sampling_interval_ms) {
-			return Err(ConfigError(format!(
-				"sampling_interval_ms = {sampling_interval_ms} is outside {MIN_SAMPLING_INTERVAL_MS}..={MAX_SAMPLING_INTERVAL_MS}"
-			)));
+			return Err(ConfigError::SamplingInterval(sampling_interval_ms));
 		}
 		let retention_hours = o.retention_hours.or(file.retention_hours).unwrap_or(DEFAULT_RETENTION_HOURS);
 		if !(MIN_RETENTION_HOURS..=MAX_RETENTION_HOURS).contains(&retention_hours) {
-			return Err(ConfigError(format!(
-				"retention_hours = {retention_hours} is outside {MIN_RETENTION_HOURS}..={MAX_RETENTION_HOURS} \
-				 (a whole {}-hour window must stay servable after it settles)",
-				MAX_REPORT_WINDOW_MS / 3_600_000
-			)));
+			return Err(ConfigError::Retention(retention_hours));
 		}
 
 		let target_text =
@@ -276,11 +295,7 @@ impl Config {
 		let target = ProbeTarget::parse(&target_text)?;
 		let timeout_ms = o.probe_timeout_ms.or(file.probe.timeout_ms).unwrap_or(DEFAULT_PROBE_TIMEOUT_MS);
 		if timeout_ms == 0 || timeout_ms >= REPORT_SETTLE_MS {
-			return Err(ConfigError(format!(
-				"probe.timeout_ms = {timeout_ms} must be between 1 and {} (below REPORT_SETTLE_MS = {REPORT_SETTLE_MS}, \
-				 so every sample of a window is stored before its report is served)",
-				REPORT_SETTLE_MS - 1
-			)));
+			return Err(ConfigError::ProbeTimeout(timeout_ms));
 		}
 
 		Ok(Config {
@@ -296,9 +311,9 @@ impl Config {
 	}
 }
 
-/// Parses the TOML configuration file.
-pub fn parse_file(text: &str) -> Result<FileConfig, ConfigError> {
-	toml::from_str(text).map_err(|e| ConfigError(e.message().to_string()))
+/// Parses the TOML configuration file; the error is the parser's message.
+pub fn parse_file(text: &str) -> Result<FileConfig, String> {
+	toml::from_str(text).map_err(|e| e.message().to_string())
 }
 
 #[cfg(test)]
@@ -327,7 +342,7 @@ timeout_ms = 1500
 	}
 
 	fn err(file: FileConfig, o: &Overrides) -> String {
-		Config::resolve(file, o).unwrap_err().0
+		Config::resolve(file, o).unwrap_err().to_string()
 	}
 
 	#[test]
@@ -424,8 +439,9 @@ timeout_ms = 1500
 			("key_file", "key_file = \"k\"\n"),
 			("data_dir", "data_dir = \"d\"\n"),
 		] {
-			let text = "agreement = 1\ninstance = 0\nkey_file = \"k\"\ndata_dir = \"d\"\n[probe]\ntarget = \"127.0.0.1:80\"\n"
-				.replacen(line, "", 1);
+			let text =
+				"agreement = 1\ninstance = 0\nkey_file = \"k\"\ndata_dir = \"d\"\n[probe]\ntarget = \"127.0.0.1:80\"\n"
+					.replacen(line, "", 1);
 			assert!(err(parse_file(&text).unwrap(), &Overrides::default()).contains(&format!("missing `{field}`")));
 		}
 		let no_probe = parse_file("agreement = 1\ninstance = 0\nkey_file = \"k\"\ndata_dir = \"d\"\n").unwrap();
@@ -434,9 +450,9 @@ timeout_ms = 1500
 
 	#[test]
 	fn unknown_or_mistyped_fields_are_refused() {
-		assert!(parse_file("agreemnt = 1").unwrap_err().0.contains("agreemnt"));
+		assert!(parse_file("agreemnt = 1").unwrap_err().contains("agreemnt"));
 		assert!(parse_file("agreement = \"one\"").is_err());
-		assert!(parse_file("[probe]\ntimeout = 3").unwrap_err().0.contains("timeout"));
+		assert!(parse_file("[probe]\ntimeout = 3").unwrap_err().contains("timeout"));
 	}
 
 	#[test]
@@ -449,8 +465,21 @@ timeout_ms = 1500
 			ProbeTarget::parse("http://[::1]:8080/a?b=c").unwrap(),
 			ProbeTarget::Http { host: "::1".into(), port: 8080, path: "/a?b=c".into() }
 		);
-		assert_eq!(ProbeTarget::parse("db.local:5432").unwrap(), ProbeTarget::Tcp { host: "db.local".into(), port: 5432 });
-		for bad in ["https://x/", "ftp://x:1", "tcp://x", "x", "http://:80/", "http://x:0/", "http://x:99999/", "http://u@x/", "http://x/a b"] {
+		assert_eq!(
+			ProbeTarget::parse("db.local:5432").unwrap(),
+			ProbeTarget::Tcp { host: "db.local".into(), port: 5432 }
+		);
+		for bad in [
+			"https://x/",
+			"ftp://x:1",
+			"tcp://x",
+			"x",
+			"http://:80/",
+			"http://x:0/",
+			"http://x:99999/",
+			"http://u@x/",
+			"http://x/a b",
+		] {
 			assert!(ProbeTarget::parse(bad).is_err(), "{bad} should be refused");
 		}
 	}

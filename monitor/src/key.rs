@@ -41,36 +41,24 @@ impl Drop for MonitorKey {
 }
 
 /// Why the key file was refused. None of the variants carries key material.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
 pub enum KeyError {
 	/// There is no file at the path.
+	#[error("key file {0} does not exist")]
 	Missing(String),
 	/// The path exists but is not a regular file.
+	#[error("key file {0} is not a regular file")]
 	NotAFile(String),
 	/// Group or others have some permission on the file (mode given).
+	#[error("key file {0} is accessible by group or others (mode {1:04o}); restrict it with `chmod 600 {0}`")]
 	ExposedPermissions(String, u32),
 	/// The file could not be read.
+	#[error("key file {0} cannot be read: {1}")]
 	Unreadable(String, io::ErrorKind),
 	/// The content is not 64 hex digits.
+	#[error("key file {0} is malformed: {1}")]
 	Malformed(String, &'static str),
 }
-
-impl fmt::Display for KeyError {
-	fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-		match self {
-			KeyError::Missing(p) => write!(f, "key file {p} does not exist"),
-			KeyError::NotAFile(p) => write!(f, "key file {p} is not a regular file"),
-			KeyError::ExposedPermissions(p, mode) => write!(
-				f,
-				"key file {p} is accessible by group or others (mode {mode:04o}); restrict it with `chmod 600 {p}`"
-			),
-			KeyError::Unreadable(p, kind) => write!(f, "key file {p} cannot be read: {kind}"),
-			KeyError::Malformed(p, why) => write!(f, "key file {p} is malformed: {why}"),
-		}
-	}
-}
-
-impl std::error::Error for KeyError {}
 
 /// Reads and checks the key file at `path`.
 pub fn load_key(path: &Path) -> Result<MonitorKey, KeyError> {

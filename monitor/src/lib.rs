@@ -1,6 +1,6 @@
 //! # qos-monitor
 //!
-//! The agent of DESIGN.md that runs inside each rented VM or container. It
+//! The agent that runs inside each rented VM or container (`docs/protocol.md`). It
 //! samples the instance once per sampling interval (resources from `/proc` and
 //! cgroup v2, plus a probe of the workload), keeps the samples in a crash-safe
 //! embedded store, and serves the accounting nodes a [`qos_primitives::Report`]
@@ -31,8 +31,5 @@ pub mod system;
 
 /// Milliseconds since the Unix epoch, by the wall clock.
 pub fn now_ms() -> u64 {
-	std::time::SystemTime::now()
-		.duration_since(std::time::UNIX_EPOCH)
-		.map(|d| d.as_millis() as u64)
-		.unwrap_or(0)
+	std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
 }

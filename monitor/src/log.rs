@@ -16,13 +16,7 @@ pub fn rfc3339(ms: u64) -> String {
 	let day = doy - (153 * mp + 2) / 5 + 1;
 	let month = if mp < 10 { mp + 3 } else { mp - 9 };
 	let year = yoe + era * 400 + if month <= 2 { 1 } else { 0 };
-	format!(
-		"{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
-		rem / 3600,
-		rem % 3600 / 60,
-		rem % 60,
-		ms % 1000
-	)
+	format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z", rem / 3600, rem % 3600 / 60, rem % 60, ms % 1000)
 }
 
 /// Writes one log record.

@@ -71,7 +71,7 @@ pub fn aggregate(
 	}
 }
 
-/// The monitor's tag over a report hash: DESIGN.md's `tag_i`, keyed with the client's key.
+/// The monitor's tag over a report hash (`tag_i` of the permission check in `docs/protocol.md`), keyed with the client's key.
 pub fn tag(
 	key: &MonitorKey,
 	agreement: AgreementId,
@@ -151,7 +151,7 @@ mod tests {
 		samples[6].machine.cpu_utilisation_permille = 1000; // mean (9·100 + 1000) / 10 = 190
 		samples[7].machine.cpu_steal_permille = 11; // mean (9·1 + 11) / 10 = 2
 		samples[8].machine.net_rx_delta = u64::MAX; // saturates instead of wrapping
-		// Outside the window: ignored.
+											  // Outside the window: ignored.
 		samples.push(at(9_999, false, 1));
 		samples.push(at(20_000, false, 1));
 		let r = aggregate(3, 4, 5, W, 1000, &samples);
@@ -195,7 +195,8 @@ mod tests {
 
 	#[test]
 	fn sub_millisecond_latencies_round_up() {
-		let samples = [Sample { latency_us: 1, ..at(10_000, true, 0) }, Sample { latency_us: 1_001, ..at(11_000, true, 0) }];
+		let samples =
+			[Sample { latency_us: 1, ..at(10_000, true, 0) }, Sample { latency_us: 1_001, ..at(11_000, true, 0) }];
 		let r = aggregate(1, 0, 0, W, 1000, &samples);
 		assert_eq!((r.latency_p50_ms, r.latency_p99_ms), (1, 2));
 	}

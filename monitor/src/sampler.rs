@@ -21,6 +21,17 @@ use crate::{
 	warn,
 };
 
+/// Why a sample was lost.
+#[derive(Debug, thiserror::Error)]
+pub enum SampleError {
+	/// The machine's counters could not be read.
+	#[error("cannot read /proc/stat or /proc/meminfo")]
+	Unreadable,
+	/// The sample could not be stored.
+	#[error(transparent)]
+	Store(#[from] crate::store::StoreError),
+}
+
 /// Samples between two retention prunes.
 const PRUNE_EVERY: u64 = 60;
 
@@ -108,8 +119,8 @@ impl Sampler {
 		}
 	}
 
-	fn store_sample(&mut self, ts_ms: u64, outcome: probe::ProbeOutcome) -> Result<bool, String> {
-		let reading = self.system.sample().ok_or("cannot read /proc/stat or /proc/meminfo")?;
+	fn store_sample(&mut self, ts_ms: u64, outcome: probe::ProbeOutcome) -> Result<bool, SampleError> {
+		let reading = self.system.sample().ok_or(SampleError::Unreadable)?;
 		if ts_ms <= self.last_ts_ms {
 			warn!(
 				"wall clock went back ({ts_ms} ms is not after the last sample at {} ms): sample dropped",
@@ -117,13 +128,8 @@ impl Sampler {
 			);
 			return Ok(false);
 		}
-		let sample = Sample {
-			ts_ms,
-			probe_ok: outcome.success,
-			latency_us: outcome.latency_us,
-			machine: reading,
-		};
-		self.store.append(&[sample]).map_err(|e| e.0)?;
+		let sample = Sample { ts_ms, probe_ok: outcome.success, latency_us: outcome.latency_us, machine: reading };
+		self.store.append(&[sample])?;
 		self.last_ts_ms = ts_ms;
 		Ok(true)
 	}
@@ -182,7 +188,8 @@ mod tests {
 		};
 		let metrics = Arc::new(Metrics::default());
 		let mut sampler =
-			Sampler::new(store.clone(), metrics.clone(), Arc::new(InFlight::default()), probe, 1000, 3_600_000).unwrap();
+			Sampler::new(store.clone(), metrics.clone(), Arc::new(InFlight::default()), probe, 1000, 3_600_000)
+				.unwrap();
 		sampler.sample_once();
 		std::thread::sleep(Duration::from_millis(5));
 		sampler.sample_once();
@@ -205,7 +212,8 @@ mod tests {
 		sampler.sample_once();
 		assert!(!store.last().unwrap().unwrap().probe_ok);
 		assert_eq!(metrics.probe_failures.load(Ordering::Relaxed), 1);
-		let again = Sampler::new(store.clone(), metrics, Arc::new(InFlight::default()), sampler.probe.clone(), 1000, 1).unwrap();
+		let again = Sampler::new(store.clone(), metrics, Arc::new(InFlight::default()), sampler.probe.clone(), 1000, 1)
+			.unwrap();
 		assert_eq!(again.last_ts_ms, store.last().unwrap().unwrap().ts_ms);
 	}
 
@@ -218,7 +226,9 @@ mod tests {
 		store.append(&synthetic_samples(now - 60_000, now - 50_000, 1000)).unwrap();
 		let probe = ProbeConfig { target: ProbeTarget::Tcp { host: "127.0.0.1".into(), port: 9 }, timeout_ms: 10 };
 		let metrics = Arc::new(Metrics::default());
-		let sampler = Sampler::new(store.clone(), metrics.clone(), Arc::new(InFlight::default()), probe, 1000, 3_600_000).unwrap();
+		let sampler =
+			Sampler::new(store.clone(), metrics.clone(), Arc::new(InFlight::default()), probe, 1000, 3_600_000)
+				.unwrap();
 		sampler.prune();
 		assert_eq!(metrics.samples_pruned.load(Ordering::Relaxed), 100);
 		assert_eq!(store.len().unwrap(), 10);

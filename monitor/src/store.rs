@@ -19,10 +19,10 @@
 //! key type, so ranges are time ranges); values are `SAMPLE_FORMAT ||
 //! SCALE(Sample)`.
 
-use std::{fmt, path::Path};
+use std::path::Path;
 
-use codec::{Decode, Encode};
 use crate::system::Reading;
+use codec::{Decode, Encode};
 use redb::{Database, ReadTransaction, ReadableTable, ReadableTableMetadata, TableDefinition};
 
 const SAMPLES: TableDefinition<u64, &[u8]> = TableDefinition::new("samples");
@@ -47,19 +47,32 @@ pub struct Sample {
 }
 
 /// A storage failure, described for the log and for a 500 response.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoreError(pub String);
-
-impl fmt::Display for StoreError {
-	fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-		f.write_str(&self.0)
-	}
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+	/// The data directory could not be created.
+	#[error("cannot create data directory {path}: {reason}")]
+	CreateDir { path: String, reason: String },
+	/// Another process has the store open.
+	#[error(
+		"sample store {path} is in use by another process (is another qos-monitor running on this data directory?)"
+	)]
+	InUse { path: String },
+	/// The store could not be opened.
+	#[error("cannot open sample store {path}: {reason}")]
+	Open { path: String, reason: String },
+	/// A database operation failed.
+	#[error("sample store: {what}: {reason}")]
+	Database { what: &'static str, reason: String },
+	/// A stored sample does not decode.
+	#[error("sample store: undecodable sample at {ts_ms} ms")]
+	Corrupt { ts_ms: u64 },
+	/// A stored sample has a format this version does not know.
+	#[error("sample store: sample at {ts_ms} ms has unknown format {format}")]
+	UnknownFormat { ts_ms: u64, format: u8 },
 }
 
-impl std::error::Error for StoreError {}
-
-fn redb_err<E: Into<redb::Error>>(what: &str) -> impl Fn(E) -> StoreError + '_ {
-	move |e| StoreError(format!("sample store: {what}: {}", e.into()))
+fn redb_err<E: Into<redb::Error>>(what: &'static str) -> impl Fn(E) -> StoreError {
+	move |e| StoreError::Database { what, reason: e.into().to_string() }
 }
 
 /// The sample store of one data directory.
@@ -78,18 +91,15 @@ impl Store {
 			.recursive(true)
 			.mode(0o700)
 			.create(data_dir)
-			.map_err(|e| StoreError(format!("cannot create data directory {}: {e}", data_dir.display())))?;
+			.map_err(|e| StoreError::CreateDir { path: data_dir.display().to_string(), reason: e.to_string() })?;
 		let path = data_dir.join(STORE_FILE);
 		let db = Database::builder()
 			// Reads are sequential range scans: a small cache keeps the agent's RSS low.
 			.set_cache_size(8 * 1024 * 1024)
 			.create(&path)
 			.map_err(|e| match e {
-				redb::DatabaseError::DatabaseAlreadyOpen => StoreError(format!(
-					"sample store {} is in use by another process (is another qos-monitor running on this data directory?)",
-					path.display()
-				)),
-				e => StoreError(format!("cannot open sample store {}: {e}", path.display())),
+				redb::DatabaseError::DatabaseAlreadyOpen => StoreError::InUse { path: path.display().to_string() },
+				e => StoreError::Open { path: path.display().to_string(), reason: e.to_string() },
 			})?;
 		let txn = db.begin_write().map_err(redb_err("begin"))?;
 		txn.open_table(SAMPLES).map_err(redb_err("create table"))?;
@@ -173,10 +183,10 @@ impl Snapshot {
 }
 
 fn decode(key: u64, value: &[u8]) -> Result<Sample, StoreError> {
-	let corrupt = || StoreError(format!("sample store: undecodable sample at {key} ms"));
+	let corrupt = || StoreError::Corrupt { ts_ms: key };
 	let (&format, mut rest) = value.split_first().ok_or_else(corrupt)?;
 	if format != SAMPLE_FORMAT {
-		return Err(StoreError(format!("sample store: sample at {key} ms has unknown format {format}")));
+		return Err(StoreError::UnknownFormat { ts_ms: key, format });
 	}
 	let sample = Sample::decode(&mut rest).map_err(|_| corrupt())?;
 	if !rest.is_empty() || sample.ts_ms != key {
@@ -249,7 +259,8 @@ pub(crate) mod tests {
 		let dir = tempfile::tempdir().unwrap();
 		let _first = Store::open(dir.path()).unwrap();
 		let second = Store::open(dir.path()).err().expect("second open must fail");
-		assert!(second.0.contains("in use by another process"), "{second}");
+		assert!(matches!(second, StoreError::InUse { .. }), "{second}");
+		assert!(second.to_string().contains("is another qos-monitor running"), "{second}");
 	}
 
 	#[test]

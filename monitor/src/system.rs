@@ -239,8 +239,13 @@ impl SystemSource {
 			self.prev_cgroup_usage = None;
 		}
 
-		let net: HashMap<String, (u64, u64)> =
-			self.read("net/dev").map(|t| parse_net_dev(&t)).unwrap_or_default().into_iter().map(|(n, r, t)| (n, (r, t))).collect();
+		let net: HashMap<String, (u64, u64)> = self
+			.read("net/dev")
+			.map(|t| parse_net_dev(&t))
+			.unwrap_or_default()
+			.into_iter()
+			.map(|(n, r, t)| (n, (r, t)))
+			.collect();
 		let (mut rx, mut tx) = (0u64, 0u64);
 		if let Some(prev) = &self.prev_net {
 			for (name, (r, t)) in &net {

@@ -87,7 +87,8 @@ impl Setup {
 	/// Starts the agent and waits until it has stored a sample.
 	fn start(&self) -> Agent {
 		let log = fs::OpenOptions::new().create(true).append(true).open(self.dir.path().join("agent.log")).unwrap();
-		let child = Command::new(BIN).arg("--config").arg(self.config()).stdout(Stdio::null()).stderr(log).spawn().unwrap();
+		let child =
+			Command::new(BIN).arg("--config").arg(self.config()).stdout(Stdio::null()).stderr(log).spawn().unwrap();
 		let agent = Agent(child);
 		let deadline = Instant::now() + Duration::from_secs(20);
 		while Instant::now() < deadline {
@@ -96,7 +97,10 @@ impl Setup {
 			}
 			std::thread::sleep(Duration::from_millis(100));
 		}
-		panic!("agent not healthy; log:\n{}", fs::read_to_string(self.dir.path().join("agent.log")).unwrap_or_default());
+		panic!(
+			"agent not healthy; log:\n{}",
+			fs::read_to_string(self.dir.path().join("agent.log")).unwrap_or_default()
+		);
 	}
 }
 

@@ -29,7 +29,12 @@ fn preset_chain_spec(name: &str, id: &str, chain_type: ChainType, preset: &str) 
 
 /// One validator (Alice); the `development` genesis preset.
 pub fn development_chain_spec() -> Result<ChainSpec, String> {
-	preset_chain_spec("qos-ledger development", "qos_ledger_dev", ChainType::Development, sp_genesis_builder::DEV_RUNTIME_PRESET)
+	preset_chain_spec(
+		"qos-ledger development",
+		"qos_ledger_dev",
+		ChainType::Development,
+		sp_genesis_builder::DEV_RUNTIME_PRESET,
+	)
 }
 
 /// Three validators (Alice, Bob, Charlie); the `local_testnet` genesis preset.

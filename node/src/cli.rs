@@ -22,7 +22,6 @@ pub enum Subcommand {
 	#[cfg(feature = "runtime-benchmarks")]
 	#[command(subcommand)]
 	Benchmark(frame_benchmarking_cli::BenchmarkCmd),
-
 }
 
 /// Command-line interface of `qos-ledger-node`.

@@ -39,10 +39,7 @@ pub fn merkle_root(report_hashes: &[Hash256]) -> Hash256 {
 	}
 	let mut level: Vec<Hash256> = report_hashes.iter().map(leaf).collect();
 	while level.len() > 1 {
-		level = level
-			.chunks(2)
-			.map(|pair| if pair.len() == 2 { node(&pair[0], &pair[1]) } else { pair[0] })
-			.collect();
+		level = level.chunks(2).map(|pair| if pair.len() == 2 { node(&pair[0], &pair[1]) } else { pair[0] }).collect();
 	}
 	level[0]
 }
@@ -74,10 +71,7 @@ pub fn merkle_proof(report_hashes: &[Hash256], index: usize) -> Option<Vec<Proof
 				ProofStep::Right(level[sibling])
 			});
 		}
-		level = level
-			.chunks(2)
-			.map(|pair| if pair.len() == 2 { node(&pair[0], &pair[1]) } else { pair[0] })
-			.collect();
+		level = level.chunks(2).map(|pair| if pair.len() == 2 { node(&pair[0], &pair[1]) } else { pair[0] }).collect();
 		position /= 2;
 	}
 	Some(steps)

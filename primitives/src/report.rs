@@ -6,9 +6,7 @@ use scale_info::TypeInfo;
 use crate::{AgreementId, Hash256, InstanceId, PeriodIndex};
 
 /// A half-open time window `[from_ms, to_ms)` in milliseconds since the Unix epoch.
-#[derive(
-	Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
-)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Window {
 	/// First millisecond inside the window.
@@ -41,9 +39,7 @@ impl Window {
 /// `report_hash = sha256(SCALE(report))` is what the ledger, the monitor's
 /// HMAC tag and the client's OTP all refer to, so field order and widths are
 /// part of the protocol: change them only with a new protocol version.
-#[derive(
-	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
-)]
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Report {
 	/// The agreement this report was produced for.

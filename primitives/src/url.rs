@@ -34,10 +34,7 @@ pub fn check_base_url(url: &[u8]) -> Result<(), UrlError> {
 	if !url.iter().all(|b| (0x21..=0x7e).contains(b)) {
 		return Err(UrlError::BadCharacter);
 	}
-	let rest = url
-		.strip_prefix(b"http://")
-		.or_else(|| url.strip_prefix(b"https://"))
-		.ok_or(UrlError::NotHttp)?;
+	let rest = url.strip_prefix(b"http://").or_else(|| url.strip_prefix(b"https://")).ok_or(UrlError::NotHttp)?;
 	if rest.iter().any(|b| *b == b'?' || *b == b'#') {
 		return Err(UrlError::HasQueryOrFragment);
 	}

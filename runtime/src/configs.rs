@@ -2,7 +2,10 @@
 
 use frame_support::{
 	derive_impl, parameter_types,
-	traits::{fungible::HoldConsideration, ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, LinearStoragePrice, VariantCountOf},
+	traits::{
+		fungible::HoldConsideration, ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, LinearStoragePrice,
+		VariantCountOf,
+	},
 	weights::{
 		constants::{ParityDbWeight, WEIGHT_REF_TIME_PER_SECOND},
 		IdentityFee, Weight,
@@ -126,8 +129,7 @@ pub const SUBMIT_GRACE_BLOCKS: BlockNumber = 5;
 /// recording keeps up with the periods.
 pub const MIN_PERIOD_MS: u64 = 40_000;
 const _: () = assert!(
-	MIN_PERIOD_MS >=
-		qos_primitives::REPORT_SETTLE_MS + 2 * SUBMIT_GRACE_BLOCKS as u64 * MILLI_SECS_PER_BLOCK,
+	MIN_PERIOD_MS >= qos_primitives::REPORT_SETTLE_MS + 2 * SUBMIT_GRACE_BLOCKS as u64 * MILLI_SECS_PER_BLOCK,
 	"a period must cover settle time, the grace and a second pull"
 );
 
@@ -222,8 +224,7 @@ impl pallet_metrics_blocks::Config for Runtime {
 	type SubmitGrace = ConstU32<SUBMIT_GRACE_BLOCKS>;
 	type MillisecsPerBlock = ConstU64<MILLI_SECS_PER_BLOCK>;
 	type RetainPeriods = ConstU32<256>;
-	type TransactionPriority =
-		ConstU64<{ sp_runtime::transaction_validity::TransactionPriority::MAX / 2 }>;
+	type TransactionPriority = ConstU64<{ sp_runtime::transaction_validity::TransactionPriority::MAX / 2 }>;
 	type WeightInfo = pallet_metrics_blocks::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = crate::benchmark_helpers::MetricsBenchHelper;

@@ -42,9 +42,7 @@ fn validators(names: &[(Sr25519Keyring, Ed25519Keyring)]) -> Vec<Validator> {
 
 fn genesis(authorities: Vec<Validator>, endowed: Vec<AccountId>, root: AccountId) -> Value {
 	build_struct_json_patch!(RuntimeGenesisConfig {
-		balances: BalancesConfig {
-			balances: endowed.iter().cloned().map(|k| (k, ENDOWMENT)).collect::<Vec<_>>(),
-		},
+		balances: BalancesConfig { balances: endowed.iter().cloned().map(|k| (k, ENDOWMENT)).collect::<Vec<_>>() },
 		aura: pallet_aura::GenesisConfig {
 			authorities: authorities.iter().map(|v| v.aura.clone()).collect::<Vec<_>>(),
 		},
@@ -52,10 +50,7 @@ fn genesis(authorities: Vec<Validator>, endowed: Vec<AccountId>, root: AccountId
 			authorities: authorities.iter().map(|v| (v.grandpa.clone(), 1)).collect::<Vec<_>>(),
 		},
 		metrics_blocks: pallet_metrics_blocks::GenesisConfig {
-			accounting_keys: authorities
-				.iter()
-				.map(|v| (v.aura.clone(), v.accounting.clone()))
-				.collect::<Vec<_>>(),
+			accounting_keys: authorities.iter().map(|v| (v.aura.clone(), v.accounting.clone())).collect::<Vec<_>>(),
 		},
 		sudo: SudoConfig { key: Some(root) },
 	})
@@ -105,11 +100,7 @@ pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
 		LOCAL_TESTNET_FOUR_PRESET => local_testnet_four_genesis(),
 		_ => return None,
 	};
-	Some(
-		serde_json::to_string(&patch)
-			.expect("serialization to json is expected to work. qed.")
-			.into_bytes(),
-	)
+	Some(serde_json::to_string(&patch).expect("serialization to json is expected to work. qed.").into_bytes())
 }
 
 /// Names of the presets this runtime offers.

@@ -77,7 +77,7 @@ export function sendAndWait(api, tx, pair, { finalized = false } = {}) {
 }
 
 /** Events of `section` from a send result, as `{ method, data }` with named fields. */
-export function eventsOf(api, events, section) {
+export function eventsOf(events, section) {
   return events
     .filter(({ event }) => event.section === section)
     .map(({ event }) => ({ method: event.method, data: event.data.toHuman ? namedData(event) : event.data }));

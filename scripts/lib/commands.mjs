@@ -14,27 +14,9 @@ import { connect, signer, UserError } from './chain.mjs';
 import * as ops from './operations.mjs';
 import { describeHarsherTerm, describeSlaError, INDICATORS, MAX_CREDIT_TIERS, toSlaTerms, validateSla, withinOffer } from './sla.mjs';
 import { checkMonitorUrl, describeUrlError } from './url.mjs';
+import { formatAmount, parseAmount } from './amounts.mjs';
 
-const UNIT = 10n ** 12n;
-
-/** "12.5" QOS -> plancks (12 decimals); refuses anything that is not a positive amount. */
-export function parseAmount(text, what = 'amount') {
-  if (!/^\d+(\.\d{1,12})?$/.test(String(text))) throw new UserError(`${what} must be a QOS amount like 10 or 0.5, got '${text}'`);
-  const [whole, frac = ''] = String(text).split('.');
-  const value = BigInt(whole) * UNIT + BigInt(frac.padEnd(12, '0'));
-  if (value === 0n) throw new UserError(`${what} must be more than 0`);
-  return value;
-}
-
-/** Plancks -> "12.5 QOS". */
-export function formatAmount(plancks) {
-  const signed = BigInt(plancks);
-  if (signed < 0n) return `-${formatAmount(-signed)}`;
-  const v = signed;
-  const whole = v / UNIT;
-  const frac = (v % UNIT).toString().padStart(12, '0').replace(/0+$/, '');
-  return `${whole}${frac ? `.${frac}` : ''} QOS`;
-}
+export { formatAmount, parseAmount };
 
 const need = (values, name) => {
   if (values[name] === undefined || values[name] === '') throw new UserError(`missing --${name}`);
@@ -103,7 +85,14 @@ const slaOptions = {
   'sla-file': { type: 'string', help: 'the whole SLA as JSON instead of the options above' },
 };
 
-const INDICATOR_MAX = { 'min-availability': 1000, 'max-steal': 1000, 'max-latency-p95': 2 ** 32 - 1, 'min-vcpus-milli': 2 ** 32 - 1, 'min-memory-mib': 2 ** 32 - 1, 'min-healthy': 2 ** 32 - 1 };
+const INDICATOR_MAX = {
+  'min-availability': 1000,
+  'max-steal': 1000,
+  'max-latency-p95': 2 ** 32 - 1,
+  'min-vcpus-milli': 2 ** 32 - 1,
+  'min-memory-mib': 2 ** 32 - 1,
+  'min-healthy': 2 ** 32 - 1,
+};
 
 /** Refuses terms the pallet would refuse (`Sla::try_from`), naming the problem. */
 function ensureValidSla(sla, where) {
@@ -126,7 +115,8 @@ function slaFromOptions(values) {
   const given = Object.keys(slaOptions).some((name) => values[name] !== undefined);
   if (!given) return null;
   const tierTexts = values['credit-tier'] ?? [];
-  if (tierTexts.length > MAX_CREDIT_TIERS) throw new UserError(`too many --credit-tier: at most ${MAX_CREDIT_TIERS} availability tiers, got ${tierTexts.length}`);
+  if (tierTexts.length > MAX_CREDIT_TIERS)
+    throw new UserError(`too many --credit-tier: at most ${MAX_CREDIT_TIERS} availability tiers, got ${tierTexts.length}`);
   const tiers = tierTexts.map((t) => {
     const m = /^(\d+):(\d+)$/.exec(t);
     if (!m) throw new UserError(`--credit-tier must look like BELOW_PERMILLE:CREDIT_PERCENT (e.g. 999:10), got '${t}'`);
@@ -178,7 +168,8 @@ function table(rows, columns) {
 const toHex = (v) => `0x${ops.toBuf(v).toString('hex')}`;
 
 /** "X to the owner, Y back to the client" of a PeriodSettled event. */
-const settledText = (s) => `${formatAmount(s.to_owner)} to the owner, ${formatAmount(s.to_client)} back to the client (${s.closure}, credit ${s.credit_percent} %)`;
+const settledText = (s) =>
+  `${formatAmount(s.to_owner)} to the owner, ${formatAmount(s.to_client)} back to the client (${s.closure}, credit ${s.credit_percent} %)`;
 
 /** An SLA in one line: its checked indicators, tiers and other credit. */
 function slaText(sla) {
@@ -207,7 +198,7 @@ export const commands = {
     options: {
       ...suriOption,
       price: { type: 'string', help: 'price of one period in QOS (e.g. 10 or 0.5)' },
-      'period-ms': { type: 'string', help: 'length of a billing period in milliseconds (at least the runtime\'s minPeriodMs)' },
+      'period-ms': { type: 'string', help: "length of a billing period in milliseconds (at least the runtime's minPeriodMs)" },
       'vcpus-milli': { type: 'string', default: '1000', help: 'vCPUs per instance, in thousandths (default 1000)' },
       'memory-mib': { type: 'string', default: '1024', help: 'memory per instance in MiB (default 1024)' },
     },
@@ -264,7 +255,11 @@ export const commands = {
   'add-instance': {
     summary: "owner: add an instance (VM/container) to a service, with its monitor's base URL",
     usage: '--suri <owner> --service <id> --monitor-url http://host:port',
-    options: { ...suriOption, service: { type: 'string' }, 'monitor-url': { type: 'string', help: "base URL of the instance's qos-monitor (no query, fragment or credentials)" } },
+    options: {
+      ...suriOption,
+      service: { type: 'string' },
+      'monitor-url': { type: 'string', help: "base URL of the instance's qos-monitor (no query, fragment or credentials)" },
+    },
     async run(values) {
       const service = integer(values, 'service');
       const url = ensureMonitorUrl(need(values, 'monitor-url'));
@@ -280,7 +275,12 @@ export const commands = {
   'replace-instance': {
     summary: 'owner: give an instance a new monitor URL (e.g. a replaced VM); windows starting from now on use it',
     usage: '--suri <owner> --service <id> --instance <id> --monitor-url http://host:port',
-    options: { ...suriOption, service: { type: 'string' }, instance: { type: 'string' }, 'monitor-url': { type: 'string', help: "base URL of the new qos-monitor" } },
+    options: {
+      ...suriOption,
+      service: { type: 'string' },
+      instance: { type: 'string' },
+      'monitor-url': { type: 'string', help: 'base URL of the new qos-monitor' },
+    },
     async run(values) {
       const service = integer(values, 'service');
       const instance = integer(values, 'instance', { max: 2 ** 32 - 1 });
@@ -289,7 +289,12 @@ export const commands = {
       return withApi(values, async (api) => {
         ensureMonitorUrl(url, ops.limits(api).maxUrlLen);
         const { fromMs } = await ops.replaceInstance(api, pair, service, instance, url);
-        return { text: `instance ${instance} of service ${service} is pulled from ${url} for windows from ${new Date(fromMs).toISOString()} on; install the client's key in the new monitor`, service, instance, fromMs };
+        return {
+          text: `instance ${instance} of service ${service} is pulled from ${url} for windows from ${new Date(fromMs).toISOString()} on; install the client's key in the new monitor`,
+          service,
+          instance,
+          fromMs,
+        };
       });
     },
   },
@@ -348,7 +353,10 @@ export const commands = {
             retired: i.retiredAtMs === null ? '' : new Date(i.retiredAtMs).toISOString(),
           })),
         );
-        return { text: rows.length ? table(rows, ['service', 'owner', 'price', 'period_ms', 'offers', 'instance', 'url', 'retired']) : 'no services', services };
+        return {
+          text: rows.length ? table(rows, ['service', 'owner', 'price', 'period_ms', 'offers', 'instance', 'url', 'retired']) : 'no services',
+          services,
+        };
       });
     },
   },
@@ -369,8 +377,8 @@ export const commands = {
   },
 
   'create-agreement': {
-    summary: "client: rent a service on one of its offers for a number of periods; price x periods goes on hold as escrow",
-    usage: '--suri <client> --service <id> --periods N [--offer K] [--max-price QOS] [--arbiter <account>] [SLA options, default: the offer\'s terms]',
+    summary: 'client: rent a service on one of its offers for a number of periods; price x periods goes on hold as escrow',
+    usage: "--suri <client> --service <id> --periods N [--offer K] [--max-price QOS] [--arbiter <account>] [SLA options, default: the offer's terms]",
     options: {
       ...suriOption,
       service: { type: 'string' },
@@ -413,7 +421,8 @@ export const commands = {
           throw new UserError(`min_healthy_instances (--min-healthy) ${sla.qos.min_healthy_instances} is more than the service's ${active} instance(s)`);
         }
         const limit = maxPrice ?? info.pricePerPeriod;
-        if (info.pricePerPeriod > limit) throw new UserError(`the service's price ${formatAmount(info.pricePerPeriod)} is above --max-price ${formatAmount(limit)}`);
+        if (info.pricePerPeriod > limit)
+          throw new UserError(`the service's price ${formatAmount(info.pricePerPeriod)} is above --max-price ${formatAmount(limit)}`);
         const created = await ops.createAgreement(api, pair, { service, offer, sla, periods, maxPrice: limit, arbiter });
         const text = `created agreement ${created.agreement} on offer ${offer}${arbiter ? ` with arbiter ${arbiter}` : ''}: ${formatAmount(created.pricePerPeriod * BigInt(periods))} on hold, accounting fee ${formatAmount(created.accountingFee)} burned; periods start at ${new Date(created.startMs).toISOString()}`;
         return { text, ...created };
@@ -469,12 +478,19 @@ export const commands = {
         if (!block) throw new UserError(`no metrics block for agreement ${agreement} period ${period} yet`);
         const check = ops.checkMetricsBlock(block, key, agreement, period);
         if (!check.ok && !values.force) {
-          throw new UserError(`not confirming period ${period}: ${check.problems.join('; ')}. The payment stays in escrow; contest it for the arbiter (qos contest --reason ...), or --force to spend an OTP attempt`);
+          throw new UserError(
+            `not confirming period ${period}: ${check.problems.join('; ')}. The payment stays in escrow; contest it for the arbiter (qos contest --reason ...), or --force to spend an OTP attempt`,
+          );
         }
         const result = await ops.confirmPeriod(api, pair, agreement, period, check.otp);
         if (result.settled) return { text: `period ${period} settled: ${settledText(result.settled)}`, ...result };
-        if (result.confirmed) return { text: `OTP matched: the breach of period ${period} is confirmed; it is paid once the owner accepts the verdict or its contest window closes`, ...result };
-        if (result.disputed) return { text: `wrong OTP: period ${period} is now disputed (${JSON.stringify(result.disputed.cause)}); the arbiter decides`, ...result };
+        if (result.confirmed)
+          return {
+            text: `OTP matched: the breach of period ${period} is confirmed; it is paid once the owner accepts the verdict or its contest window closes`,
+            ...result,
+          };
+        if (result.disputed)
+          return { text: `wrong OTP: period ${period} is now disputed (${JSON.stringify(result.disputed.cause)}); the arbiter decides`, ...result };
         return { text: `wrong OTP (attempt ${result.mismatch?.attempts}); the payment stays in escrow`, ...result };
       });
     },
@@ -483,7 +499,7 @@ export const commands = {
   contest: {
     summary: "client or owner: contest a period's verdict within the contest window; the arbiter decides",
     usage: '--suri <client|owner> --agreement <id> --period <n> --reason <text>',
-    options: { ...suriOption, ...agreementPeriodOptions, reason: { type: 'string', help: 'why, for the arbiter (at most the runtime\'s maxReasonLen bytes)' } },
+    options: { ...suriOption, ...agreementPeriodOptions, reason: { type: 'string', help: "why, for the arbiter (at most the runtime's maxReasonLen bytes)" } },
     async run(values) {
       const agreement = integer(values, 'agreement');
       const period = integer(values, 'period', { max: 2 ** 32 - 1 });
@@ -533,7 +549,12 @@ export const commands = {
         if (!stored || toHex(stored.reportsRoot) !== root) throw new UserError('the proof is for a block that is not the one on chain');
         const ok = ops.verifyProof(root, toHex(proof.report_hash), proof.proof);
         if (!ok) throw new UserError(`the proof does not lead from the report's hash to reports_root ${root}`);
-        return { text: `report of instance ${instance} is in the metrics block (root ${root}, ${proof.proof.length} proof steps)`, ok, root, report: proof.report };
+        return {
+          text: `report of instance ${instance} is in the metrics block (root ${root}, ${proof.proof.length} proof steps)`,
+          ok,
+          root,
+          report: proof.report,
+        };
       });
     },
   },

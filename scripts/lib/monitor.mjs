@@ -48,11 +48,16 @@ export class Monitor {
     fs.closeSync(log);
     m.exited = once(m.child, 'exit');
     live.add(m);
-    await waitFor(`monitor ${name} on port ${port}`, async () => {
-      if (m.child.exitCode !== null) throw Object.assign(new Error(`monitor ${name} exited: ${fs.readFileSync(m.logFile, 'utf8')}`), { fatal: true });
-      const res = await fetch(`${m.url}/metrics`);
-      return res.ok;
-    }, 20_000, 200);
+    await waitFor(
+      `monitor ${name} on port ${port}`,
+      async () => {
+        if (m.child.exitCode !== null) throw Object.assign(new Error(`monitor ${name} exited: ${fs.readFileSync(m.logFile, 'utf8')}`), { fatal: true });
+        const res = await fetch(`${m.url}/metrics`);
+        return res.ok;
+      },
+      20_000,
+      200,
+    );
     return m;
   }
 

@@ -106,21 +106,27 @@ export class Node {
       nodeBinary(),
       [
         ...this.args,
-        '--rpc-port', String(this.rpcPort),
+        '--rpc-port',
+        String(this.rpcPort),
         '--no-prometheus',
         '--no-telemetry',
         '--no-mdns',
-        '--listen-addr', `/ip4/127.0.0.1/tcp/${this.p2pPort}`,
+        '--listen-addr',
+        `/ip4/127.0.0.1/tcp/${this.p2pPort}`,
       ],
       { stdio: ['ignore', log, log] },
     );
     fs.closeSync(log);
     this.exited = once(this.child, 'exit');
     liveNodes.add(this);
-    await waitFor(`${this.name} RPC on port ${this.rpcPort}`, async () => {
-      if (this.child.exitCode !== null) throw Object.assign(new Error(`${this.name} exited: ${this.tail()}`), { fatal: true });
-      return rpc(this.rpcPort, 'system_health');
-    }, 60_000);
+    await waitFor(
+      `${this.name} RPC on port ${this.rpcPort}`,
+      async () => {
+        if (this.child.exitCode !== null) throw Object.assign(new Error(`${this.name} exited: ${this.tail()}`), { fatal: true });
+        return rpc(this.rpcPort, 'system_health');
+      },
+      60_000,
+    );
   }
 
   /** Last lines of the node's log. */

@@ -61,19 +61,19 @@ const bytesArg = (text) => [...Buffer.from(String(text), 'utf8')];
 const textOf = (bytes) => Buffer.from(bytes.toU8a(true)).toString('utf8');
 
 /** The data of the first `section.method` event in `events`, or null. */
-function eventData(api, events, section, method) {
-  return eventsOf(api, events, section).find((e) => e.method === method)?.data ?? null;
+function eventData(events, section, method) {
+  return eventsOf(events, section).find((e) => e.method === method)?.data ?? null;
 }
 
-function fieldOf(api, events, section, method, field) {
-  const data = eventData(api, events, section, method);
+function fieldOf(events, section, method, field) {
+  const data = eventData(events, section, method);
   if (!data) throw new UserError(`no ${section}.${method} event`);
   return data[field];
 }
 
 /** Sum of the transaction fees paid in `events` (TransactionFeePaid). */
-export function feesPaid(api, events) {
-  return eventsOf(api, events, 'transactionPayment')
+export function feesPaid(events) {
+  return eventsOf(events, 'transactionPayment')
     .filter((e) => e.method === 'TransactionFeePaid')
     .reduce((sum, e) => sum + BigInt(e.data.actual_fee), 0n);
 }
@@ -168,7 +168,7 @@ export async function chainEvents(api, from, to, sections = ['slaVerification', 
       continue;
     }
     for (const section of sections) {
-      for (const e of eventsOf(api, records, section)) out.push({ block: n, section, ...e });
+      for (const e of eventsOf(records, section)) out.push({ block: n, section, ...e });
     }
   }
   return out;
@@ -179,14 +179,14 @@ export async function chainEvents(api, from, to, sections = ['slaVerification', 
 export async function registerService(api, owner, { price, periodMs, vcpusMilli = 1000, memoryMib = 1024 }) {
   const tx = api.tx.slaVerification.registerService(price, periodMs, { vcpus_milli: vcpusMilli, memory_mib: memoryMib });
   const { events } = await sendAndWait(api, tx, owner);
-  return { service: BigInt(fieldOf(api, events, 'slaVerification', 'ServiceRegistered', 'service')), fee: feesPaid(api, events) };
+  return { service: BigInt(fieldOf(events, 'slaVerification', 'ServiceRegistered', 'service')), fee: feesPaid(events) };
 }
 
 /** New price, period length and capacity, for agreements created from now on. */
 export async function updateService(api, owner, service, { price, periodMs, vcpusMilli, memoryMib }) {
   const tx = api.tx.slaVerification.updateService(service, price, periodMs, { vcpus_milli: vcpusMilli, memory_mib: memoryMib });
   const { events } = await sendAndWait(api, tx, owner);
-  return { data: eventData(api, events, 'slaVerification', 'ServiceUpdated'), fee: feesPaid(api, events) };
+  return { data: eventData(events, 'slaVerification', 'ServiceUpdated'), fee: feesPaid(events) };
 }
 
 /**
@@ -196,30 +196,30 @@ export async function updateService(api, owner, service, { price, periodMs, vcpu
 export async function setOffers(api, owner, service, offers) {
   const terms = offers.map((o) => ({ sla: toSlaTerms(o.sla), arbiters: o.arbiters ?? [] }));
   const { events } = await sendAndWait(api, api.tx.slaVerification.setOffers(service, terms), owner);
-  return { offers: Number(fieldOf(api, events, 'slaVerification', 'OffersSet', 'offers')), fee: feesPaid(api, events) };
+  return { offers: Number(fieldOf(events, 'slaVerification', 'OffersSet', 'offers')), fee: feesPaid(events) };
 }
 
 export async function addInstance(api, owner, service, url) {
   const { events } = await sendAndWait(api, api.tx.slaVerification.addInstance(service, bytesArg(url)), owner);
-  return { instance: Number(fieldOf(api, events, 'slaVerification', 'InstanceAdded', 'instance')), fee: feesPaid(api, events) };
+  return { instance: Number(fieldOf(events, 'slaVerification', 'InstanceAdded', 'instance')), fee: feesPaid(events) };
 }
 
 /** A new monitor URL for `instance`, used for windows that begin from now on. */
 export async function replaceInstance(api, owner, service, instance, url) {
   const { events } = await sendAndWait(api, api.tx.slaVerification.replaceInstance(service, instance, bytesArg(url)), owner);
-  return { fromMs: Number(fieldOf(api, events, 'slaVerification', 'InstanceReplaced', 'from_ms')), fee: feesPaid(api, events) };
+  return { fromMs: Number(fieldOf(events, 'slaVerification', 'InstanceReplaced', 'from_ms')), fee: feesPaid(events) };
 }
 
 /** Retires `instance`: from now on it counts as down in every agreement that covers it. */
 export async function retireInstance(api, owner, service, instance) {
   const { events } = await sendAndWait(api, api.tx.slaVerification.retireInstance(service, instance), owner);
-  return { atMs: Number(fieldOf(api, events, 'slaVerification', 'InstanceRetired', 'at_ms')), fee: feesPaid(api, events) };
+  return { atMs: Number(fieldOf(events, 'slaVerification', 'InstanceRetired', 'at_ms')), fee: feesPaid(events) };
 }
 
 export async function deregisterService(api, owner, service) {
   const { events } = await sendAndWait(api, api.tx.slaVerification.deregisterService(service), owner);
-  fieldOf(api, events, 'slaVerification', 'ServiceDeregistered', 'service');
-  return { fee: feesPaid(api, events) };
+  fieldOf(events, 'slaVerification', 'ServiceDeregistered', 'service');
+  return { fee: feesPaid(events) };
 }
 
 // ---- client
@@ -247,9 +247,9 @@ export async function createAgreement(api, client, { service, offer = 0, sla, pe
   }
   const tx = api.tx.slaVerification.createAgreement(service, offer, toSlaTerms(terms), periods, limit, arbiter);
   const { events } = await sendAndWait(api, tx, client);
-  const created = eventData(api, events, 'slaVerification', 'AgreementCreated');
+  const created = eventData(events, 'slaVerification', 'AgreementCreated');
   if (!created) throw new UserError('no AgreementCreated event');
-  const burned = eventData(api, events, 'escrowRelease', 'AccountingFeeBurned');
+  const burned = eventData(events, 'escrowRelease', 'AccountingFeeBurned');
   return {
     agreement: BigInt(created.agreement),
     startMs: Number(created.start_ms),
@@ -259,7 +259,7 @@ export async function createAgreement(api, client, { service, offer = 0, sla, pe
     pricePerPeriod: BigInt(created.price_per_period),
     accountingFee: BigInt(created.accounting_fee),
     burned: burned ? BigInt(burned.amount) : 0n,
-    fee: feesPaid(api, events),
+    fee: feesPaid(events),
   };
 }
 
@@ -285,7 +285,7 @@ export function checkMetricsBlock(block, key, agreement, period) {
   const reports = block.reports.map((r) => ({ instance: r.instance.toNumber(), hash: reportHash(r.toU8a()) }));
   const root = merkleRoot(reports.map((r) => r.hash));
   if (!root.equals(toBuf(block.reportsRoot))) {
-    problems.push('the reports do not hash to the block\'s reports_root: the block is inconsistent');
+    problems.push("the reports do not hash to the block's reports_root: the block is inconsistent");
   }
   const tags = reports.map((r) => ({ instance: r.instance, tag: instanceTag(key, agreement, period, r.instance, r.hash) }));
   const otp = periodOtp(agreement, period, tags);
@@ -301,16 +301,16 @@ export function checkMetricsBlock(block, key, agreement, period) {
 }
 
 /** What a call did to a period, from its events. */
-function periodOutcome(api, events) {
+function periodOutcome(events) {
   return {
-    settled: eventData(api, events, 'slaVerification', 'PeriodSettled'),
-    confirmed: eventData(api, events, 'slaVerification', 'PeriodConfirmed'),
-    accepted: eventData(api, events, 'slaVerification', 'VerdictAccepted'),
-    contested: eventData(api, events, 'slaVerification', 'PeriodContested'),
-    disputed: eventData(api, events, 'slaVerification', 'PeriodDisputed'),
-    lapsed: eventData(api, events, 'slaVerification', 'PeriodLapsed'),
-    finished: eventData(api, events, 'slaVerification', 'AgreementFinished'),
-    fee: feesPaid(api, events),
+    settled: eventData(events, 'slaVerification', 'PeriodSettled'),
+    confirmed: eventData(events, 'slaVerification', 'PeriodConfirmed'),
+    accepted: eventData(events, 'slaVerification', 'VerdictAccepted'),
+    contested: eventData(events, 'slaVerification', 'PeriodContested'),
+    disputed: eventData(events, 'slaVerification', 'PeriodDisputed'),
+    lapsed: eventData(events, 'slaVerification', 'PeriodLapsed'),
+    finished: eventData(events, 'slaVerification', 'AgreementFinished'),
+    fee: feesPaid(events),
   };
 }
 
@@ -321,27 +321,27 @@ function periodOutcome(api, events) {
  */
 export async function confirmPeriod(api, client, agreement, period, otp) {
   const { events } = await sendAndWait(api, api.tx.slaVerification.confirmPeriod(agreement, period, otp), client);
-  return { ...periodOutcome(api, events), mismatch: eventData(api, events, 'slaVerification', 'OtpMismatch') };
+  return { ...periodOutcome(events), mismatch: eventData(events, 'slaVerification', 'OtpMismatch') };
 }
 
 /** Client or owner: contests a period's verdict with a reason; the period goes to arbitration. */
 export async function contestPeriod(api, who, agreement, period, reason) {
   const { events } = await sendAndWait(api, api.tx.slaVerification.contestPeriod(agreement, period, bytesArg(reason)), who);
-  return periodOutcome(api, events);
+  return periodOutcome(events);
 }
 
 /** Owner: accepts a breached verdict; paid at once if the client already confirmed. */
 export async function acceptVerdict(api, owner, agreement, period) {
   const { events } = await sendAndWait(api, api.tx.slaVerification.acceptVerdict(agreement, period), owner);
-  return periodOutcome(api, events);
+  return periodOutcome(events);
 }
 
 export async function cancelAgreement(api, client, agreement) {
   const { events } = await sendAndWait(api, api.tx.slaVerification.cancelAgreement(agreement), client);
   return {
-    data: eventData(api, events, 'slaVerification', 'AgreementCancelled'),
-    finished: eventData(api, events, 'slaVerification', 'AgreementFinished'),
-    fee: feesPaid(api, events),
+    data: eventData(events, 'slaVerification', 'AgreementCancelled'),
+    finished: eventData(events, 'slaVerification', 'AgreementFinished'),
+    fee: feesPaid(events),
   };
 }
 
@@ -362,7 +362,7 @@ export async function resolveDispute(api, arbiterOrSudo, agreement, period, owne
     const result = sudid.event.data[0];
     if (result.isErr) throw new UserError(describeDispatchError(api, result.asErr));
   }
-  return periodOutcome(api, events);
+  return periodOutcome(events);
 }
 
 /**
@@ -371,17 +371,17 @@ export async function resolveDispute(api, arbiterOrSudo, agreement, period, owne
  */
 export async function settleOverdue(api, who, agreement, period) {
   const { events } = await sendAndWait(api, api.tx.slaVerification.settleOverdue(agreement, period), who);
-  return periodOutcome(api, events);
+  return periodOutcome(events);
 }
 
 /** Anyone: prunes a finished agreement after its retention; `pruned` once it is gone, else call again. */
 export async function pruneAgreement(api, who, agreement) {
   const { events } = await sendAndWait(api, api.tx.slaVerification.pruneAgreement(agreement), who);
-  const partly = eventData(api, events, 'slaVerification', 'AgreementPartlyPruned');
+  const partly = eventData(events, 'slaVerification', 'AgreementPartlyPruned');
   return {
-    pruned: Boolean(eventData(api, events, 'slaVerification', 'AgreementPruned')),
+    pruned: Boolean(eventData(events, 'slaVerification', 'AgreementPruned')),
     removed: partly ? Number(partly.removed) : null,
-    fee: feesPaid(api, events),
+    fee: feesPaid(events),
   };
 }
 
@@ -457,7 +457,17 @@ export async function agreementStatus(api, agreement, { settlements = new Map(),
 
   const rows = records.map((rec, period) => {
     if (!rec) {
-      return { period, state: 'awaiting metrics', verdict: '-', credit: null, failing: [], otpAttempts: 0, ownerAccepted: false, toOwner: null, toClient: null };
+      return {
+        period,
+        state: 'awaiting metrics',
+        verdict: '-',
+        credit: null,
+        failing: [],
+        otpAttempts: 0,
+        ownerAccepted: false,
+        toOwner: null,
+        toClient: null,
+      };
     }
     const verdict = verdictOf(rec);
     let money = { toOwner: null, toClient: null };

@@ -12,13 +12,11 @@ import path from 'node:path';
 import { encodeAddress } from '@polkadot/util-crypto';
 
 import { connect, signer } from './chain.mjs';
-import { formatAmount } from './commands.mjs';
+import { formatAmount, UNIT } from './amounts.mjs';
 import { Monitor, stopAllMonitors } from './monitor.mjs';
 import { freePort, Node, sleep, stopAll, waitFor } from './node.mjs';
 import * as ops from './operations.mjs';
 import { BlockingProxy, TamperingProxy, Workload } from './workload.mjs';
-
-export const UNIT = 10n ** 12n;
 
 /** The validators (and accounting nodes) of the scenario's chain, in authority order. */
 export const VALIDATORS = ['Alice', 'Bob', 'Charlie'];
@@ -89,27 +87,35 @@ function serialized() {
   };
 }
 
-async function runScenario({
-  periods = 4,
-  periodMs = 40_000,
-  price = 10n * UNIT,
-  downtime = [{ instance: 1, period: 1, fromMs: 5_000, toMs: 17_000 }],
-  tamperPeriods = [],
-  tamperInstance = 2,
-  arbiterOwnerPermille = 500,
-  blockDesignated = null,
-  retireDownInstance = null,
-  dir,
-  log = () => {},
-  rpcPort,
-}, cleanup) {
+async function runScenario(
+  {
+    periods = 4,
+    periodMs = 40_000,
+    price = 10n * UNIT,
+    downtime = [{ instance: 1, period: 1, fromMs: 5_000, toMs: 17_000 }],
+    tamperPeriods = [],
+    tamperInstance = 2,
+    arbiterOwnerPermille = 500,
+    blockDesignated = null,
+    retireDownInstance = null,
+    dir,
+    log = () => {},
+    rpcPort,
+  },
+  cleanup,
+) {
   const fees = { client: 0n, owner: 0n, arbiter: 0n };
   // -- the chain: Alice, Bob and Charlie validate and account.
   log(`starting a three-validator local chain (${VALIDATORS.join(', ')})`);
   const common = ['--chain', 'local', '--validator', '--tmp', '--rpc-cors', 'all'];
   const nodeKey = () => crypto.randomBytes(32).toString('hex');
   const [first, ...others] = VALIDATORS.map((n) => n.toLowerCase());
-  const alice = new Node(first, { args: [...common, `--${first}`, '--node-key', nodeKey()], logDir: dir, p2pPort: await freePort(), rpcPort: rpcPort ?? (await freePort()) });
+  const alice = new Node(first, {
+    args: [...common, `--${first}`, '--node-key', nodeKey()],
+    logDir: dir,
+    p2pPort: await freePort(),
+    rpcPort: rpcPort ?? (await freePort()),
+  });
   await alice.spawn();
   cleanup.push(() => alice.stop('SIGKILL'));
   const bootnode = `/ip4/127.0.0.1/tcp/${alice.p2pPort}/p2p/${await alice.rpc('system_localPeerId')}`;
@@ -184,12 +190,16 @@ async function runScenario({
   const { service } = reg;
   fees.owner += (await ops.setOffers(api, owner, service, [{ sla: DEMO_SLA, arbiters: [arbiter.address] }])).fee;
   for (const url of urls) fees.owner += (await ops.addInstance(api, owner, service, url)).fee;
-  log(`owner Dave registered service ${service}: ${formatAmount(price)} per ${periodMs / 1000} s period, 3 instances, offer 0 = the demo SLA with arbiter Ferdie`);
+  log(
+    `owner Dave registered service ${service}: ${formatAmount(price)} per ${periodMs / 1000} s period, 3 instances, offer 0 = the demo SLA with arbiter Ferdie`,
+  );
   const created = await ops.createAgreement(api, client, { service, offer: 0, sla: DEMO_SLA, periods, maxPrice: price, arbiter: arbiter.address });
   fees.client += created.fee;
   const { agreement, startMs } = created;
   if (agreement !== agreementId) throw new Error(`agreement id ${agreement}, expected ${agreementId}`);
-  log(`client Eve created agreement ${agreement} on offer ${created.offer}: ${periods} periods, ${formatAmount(price * BigInt(periods))} on hold, accounting fee ${formatAmount(created.burned)} burned`);
+  log(
+    `client Eve created agreement ${agreement} on offer ${created.offer}: ${periods} periods, ${formatAmount(price * BigInt(periods))} on hold, accounting fee ${formatAmount(created.burned)} burned`,
+  );
 
   let blocked = null;
   if (blockDesignated) {
@@ -205,14 +215,20 @@ async function runScenario({
   cleanup.push(() => timers.forEach(clearTimeout));
   for (const d of downtime) {
     timers.push(
-      setTimeout(() => {
-        workloads[d.instance].down();
-        log(`workload ${d.instance} is DOWN`);
-      }, Math.max(0, at(d.period, d.fromMs) - Date.now())),
-      setTimeout(() => {
-        workloads[d.instance].up();
-        log(`workload ${d.instance} is up again`);
-      }, Math.max(0, at(d.period, d.toMs) - Date.now())),
+      setTimeout(
+        () => {
+          workloads[d.instance].down();
+          log(`workload ${d.instance} is DOWN`);
+        },
+        Math.max(0, at(d.period, d.fromMs) - Date.now()),
+      ),
+      setTimeout(
+        () => {
+          workloads[d.instance].up();
+          log(`workload ${d.instance} is up again`);
+        },
+        Math.max(0, at(d.period, d.toMs) - Date.now()),
+      ),
     );
   }
   // Settled (never rejected) so that a failure surfaces at the end of the run.
@@ -241,7 +257,8 @@ async function runScenario({
     const verdict = ops.verdictOf(record);
     const node = nameOf(encodeAddress(block.accountingNode, 42));
     const firstPull = block.firstPull.isSome ? nameOf(encodeAddress(block.firstPull.unwrap(), 42)) : null;
-    const partial = events.find((e) => e.method === 'PartialBlockRecorded' && BigInt(e.data.agreement) === agreement && Number(e.data.period) === p)?.data ?? null;
+    const partial =
+      events.find((e) => e.method === 'PartialBlockRecorded' && BigInt(e.data.agreement) === agreement && Number(e.data.period) === p)?.data ?? null;
     if (partial) log(`period ${p}: ${firstPull ?? 'a node'} recorded a partial block (missing ${JSON.stringify(partial.missing)}); a second pull completed it`);
     log(`period ${p}: metrics block #${block.sequence} recorded by ${node}, ${block.reports.length} reports, verdict ${verdict.text}`);
     const check = ops.checkMetricsBlock(block, key, agreement, p);
@@ -349,17 +366,32 @@ export function resultTable(result) {
   }));
   const totalOwner = result.results.reduce((s, r) => s + r.toOwner, 0n);
   const totalClient = result.results.reduce((s, r) => s + r.toClient, 0n);
-  rows.push({ period: 'total', verdict: '', credit: '', otp: '', closure: '', 'to owner': formatAmount(totalOwner), 'to client': formatAmount(totalClient), 'recorded by': '' });
+  rows.push({
+    period: 'total',
+    verdict: '',
+    credit: '',
+    otp: '',
+    closure: '',
+    'to owner': formatAmount(totalOwner),
+    'to client': formatAmount(totalClient),
+    'recorded by': '',
+  });
   const columns = Object.keys(rows[0]);
   const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
   const line = (cells) => cells.map((c, i) => String(c).padEnd(widths[i])).join('  ');
   const lines = [line(columns), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(columns.map((c) => r[c])))];
   const escrowed = result.price * BigInt(result.periods);
   lines.push('');
-  lines.push(`escrowed ${formatAmount(escrowed)} = to owner ${formatAmount(totalOwner)} + back to client ${formatAmount(totalClient)} + still held ${formatAmount(result.escrowLeft)}: ${escrowed === totalOwner + totalClient + result.escrowLeft ? 'adds up' : 'DOES NOT ADD UP'}`);
+  lines.push(
+    `escrowed ${formatAmount(escrowed)} = to owner ${formatAmount(totalOwner)} + back to client ${formatAmount(totalClient)} + still held ${formatAmount(result.escrowLeft)}: ${escrowed === totalOwner + totalClient + result.escrowLeft ? 'adds up' : 'DOES NOT ADD UP'}`,
+  );
   const ownerDelta = result.after.owner - result.before.owner;
   const clientDelta = result.after.client - result.before.client;
-  lines.push(`owner balance ${ownerDelta >= 0n ? '+' : ''}${formatAmount(ownerDelta)} (= paid ${formatAmount(totalOwner)} - fees ${formatAmount(result.fees.owner)}; deposits stay the owner's, held)`);
-  lines.push(`client balance ${formatAmount(clientDelta)} (= -${formatAmount(totalOwner)} paid - fees ${formatAmount(result.fees.client)} - accounting fee ${formatAmount(result.burned)} burned)`);
+  lines.push(
+    `owner balance ${ownerDelta >= 0n ? '+' : ''}${formatAmount(ownerDelta)} (= paid ${formatAmount(totalOwner)} - fees ${formatAmount(result.fees.owner)}; deposits stay the owner's, held)`,
+  );
+  lines.push(
+    `client balance ${formatAmount(clientDelta)} (= -${formatAmount(totalOwner)} paid - fees ${formatAmount(result.fees.client)} - accounting fee ${formatAmount(result.burned)} burned)`,
+  );
   return lines.join('\n');
 }

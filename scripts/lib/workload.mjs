@@ -27,7 +27,7 @@ class LoopbackServer {
 
 export class Workload extends LoopbackServer {
   constructor() {
-    super((req, res) => {
+    super((_request, res) => {
       this.served += 1;
       if (this.isDown) {
         res.writeHead(503, { 'content-type': 'text/plain' }).end('down\n');

@@ -43,15 +43,23 @@ describe('qos-ledger-node', { timeout: 240_000 }, () => {
     }
     const nodes = [alice, ...others];
 
-    await waitFor('every node to have two peers', async () => {
-      const health = await Promise.all(nodes.map((n) => n.rpc('system_health')));
-      return health.every((h) => h.peers >= 2);
-    }, 60_000);
+    await waitFor(
+      'every node to have two peers',
+      async () => {
+        const health = await Promise.all(nodes.map((n) => n.rpc('system_health')));
+        return health.every((h) => h.peers >= 2);
+      },
+      60_000,
+    );
     const start = await Promise.all(nodes.map((n) => finalizedNumber(n.rpcPort)));
-    await waitFor('finality to advance by 3 blocks on every node', async () => {
-      const now = await Promise.all(nodes.map((n) => finalizedNumber(n.rpcPort)));
-      return now.every((f, i) => f >= start[i] + 3);
-    }, 120_000).catch((e) => {
+    await waitFor(
+      'finality to advance by 3 blocks on every node',
+      async () => {
+        const now = await Promise.all(nodes.map((n) => finalizedNumber(n.rpcPort)));
+        return now.every((f, i) => f >= start[i] + 3);
+      },
+      120_000,
+    ).catch((e) => {
       throw new Error(`${e.message}\n--- alice log ---\n${alice.tail()}`);
     });
     // The three agree on what is final.

@@ -60,7 +60,26 @@ describe('qos terminal', { timeout: 240_000 }, () => {
   test('an owner registers a service and offers an SLA; a client rents it on that offer', async () => {
     const { service } = json(await qos('register-service', '--suri', '//Dave', '--price', '2.5', '--period-ms', '60000', '--json'));
     made.service = String(service);
-    const offers = json(await qos('set-offers', '--suri', '//Dave', '--service', made.service, '--min-availability', '990', '--credit-tier', '990:10', '--credit-tier', '900:50', '--other-credit', '10', '--arbiter', '//Ferdie', '--json'));
+    const offers = json(
+      await qos(
+        'set-offers',
+        '--suri',
+        '//Dave',
+        '--service',
+        made.service,
+        '--min-availability',
+        '990',
+        '--credit-tier',
+        '990:10',
+        '--credit-tier',
+        '900:50',
+        '--other-credit',
+        '10',
+        '--arbiter',
+        '//Ferdie',
+        '--json',
+      ),
+    );
     assert.deepEqual(offers.offers[0].arbiters, [ferdie]);
     const added = json(await qos('add-instance', '--suri', '//Dave', '--service', made.service, '--monitor-url', 'http://127.0.0.1:9616', '--json'));
     assert.equal(added.instance, 0);
@@ -71,7 +90,10 @@ describe('qos terminal', { timeout: 240_000 }, () => {
     const listed = json(await qos('offers', '--service', made.service, '--json'));
     assert.equal(listed.offers.length, 1);
     assert.equal(listed.offers[0].sla.qos.min_availability_permille, 990);
-    assert.deepEqual(listed.offers[0].sla.availability_tiers, [{ below_permille: 990, credit_percent: 10 }, { below_permille: 900, credit_percent: 50 }]);
+    assert.deepEqual(listed.offers[0].sla.availability_tiers, [
+      { below_permille: 990, credit_percent: 10 },
+      { below_permille: 900, credit_percent: 50 },
+    ]);
 
     // The offer's terms, the service's price as the limit, Ferdie as arbiter.
     const created = json(await qos('create-agreement', '--suri', '//Eve', '--service', made.service, '--periods', '3', '--arbiter', '//Ferdie', '--json'));
@@ -91,7 +113,26 @@ describe('qos terminal', { timeout: 240_000 }, () => {
     assert.match(text.stdout, /offer 0, arbiter 5CiPPseX/);
 
     // Terms easier on the owner than the offer, and no arbiter.
-    const easier = json(await qos('create-agreement', '--suri', '//Eve', '--service', made.service, '--periods', '3', '--offer', '0', '--max-price', '3', '--min-availability', '900', '--credit-tier', '900:10', '--json'));
+    const easier = json(
+      await qos(
+        'create-agreement',
+        '--suri',
+        '//Eve',
+        '--service',
+        made.service,
+        '--periods',
+        '3',
+        '--offer',
+        '0',
+        '--max-price',
+        '3',
+        '--min-availability',
+        '900',
+        '--credit-tier',
+        '900:10',
+        '--json',
+      ),
+    );
     made.second = String(easier.agreement);
     assert.equal(BigInt(easier.agreement), BigInt(created.agreement) + 1n);
     assert.equal(easier.arbiter, null);
@@ -110,12 +151,17 @@ describe('qos terminal', { timeout: 240_000 }, () => {
     const { service } = json(await qos('register-service', '--suri', '//Dave', '--price', '1', '--period-ms', '40000', '--json'));
     const id = String(service);
     json(await qos('add-instance', '--suri', '//Dave', '--service', id, '--monitor-url', 'http://127.0.0.1:9700', '--json'));
-    const replaced = json(await qos('replace-instance', '--suri', '//Dave', '--service', id, '--instance', '0', '--monitor-url', 'https://vm-2.example:9443/monitor', '--json'));
+    const replaced = json(
+      await qos('replace-instance', '--suri', '//Dave', '--service', id, '--instance', '0', '--monitor-url', 'https://vm-2.example:9443/monitor', '--json'),
+    );
     assert.ok(replaced.fromMs > 0);
     const services = json(await qos('services', '--json')).services;
     const instance = services.find((s) => String(s.service) === id).instances[0];
     assert.equal(instance.url, 'https://vm-2.example:9443/monitor');
-    assert.deepEqual(instance.urls.map((u) => u.url), ['http://127.0.0.1:9700', 'https://vm-2.example:9443/monitor']);
+    assert.deepEqual(
+      instance.urls.map((u) => u.url),
+      ['http://127.0.0.1:9700', 'https://vm-2.example:9443/monitor'],
+    );
     const retired = json(await qos('retire-instance', '--suri', '//Dave', '--service', id, '--instance', '0', '--json'));
     assert.ok(retired.atMs >= replaced.fromMs);
     const again = await qos('retire-instance', '--suri', '//Dave', '--service', id, '--instance', '0');
@@ -161,9 +207,24 @@ describe('qos terminal', { timeout: 240_000 }, () => {
         [['create-agreement', '--suri', '//Eve', '--service', '0', '--periods', 'x'], /--periods must be a whole number/],
         [['create-agreement', '--suri', '//Eve', '--service', '0', '--periods', '1', '--credit-tier', '99'], /--credit-tier must look like/],
         [['add-instance', '--suri', '//Dave', '--service', '0', '--monitor-url', 'http://127.0.0.1:9616/?agreement=7'], /carries a query \(\?\)/],
-        [['create-agreement', '--suri', '//Eve', '--service', '0', '--periods', '1', ...['999:1', '998:2', '997:3', '996:4', '995:5'].flatMap((t) => ['--credit-tier', t])], /too many --credit-tier: at most 4/],
+        [
+          [
+            'create-agreement',
+            '--suri',
+            '//Eve',
+            '--service',
+            '0',
+            '--periods',
+            '1',
+            ...['999:1', '998:2', '997:3', '996:4', '995:5'].flatMap((t) => ['--credit-tier', t]),
+          ],
+          /too many --credit-tier: at most 4/,
+        ],
         [['resolve', '--suri', '//Alice', '--agreement', '0', '--period', '0', '--owner-permille', '1001'], /--owner-permille must be between 0 and 1000/],
-        [['create-agreement', '--suri', '//Eve', '--service', '0', '--periods', '1', '--min-availability', '1001'], /--min-availability must be between 0 and 1000/],
+        [
+          ['create-agreement', '--suri', '//Eve', '--service', '0', '--periods', '1', '--min-availability', '1001'],
+          /--min-availability must be between 0 and 1000/,
+        ],
         [['status'], /missing --agreement/],
         [['nosuch'], /unknown command 'nosuch'/],
         [['escalate', '--suri', '//Eve', '--agreement', '0', '--period', '0'], /unknown command 'escalate'/],
@@ -182,16 +243,31 @@ describe('qos terminal', { timeout: 240_000 }, () => {
     const offersFile = path.join(dir, 'five-offers.json');
     fs.writeFileSync(offersFile, JSON.stringify(Array.from({ length: 5 }, () => ({ sla: { qos: {}, availability_tiers: [] } }))));
     for (const [args, message] of [
-      [['create-agreement', '--suri', '//Eve', '--service', s, '--periods', '1', '--min-availability', '995', '--credit-tier', '990:10'], /^qos: terms harsher than offer 0: min_availability_permille \(--min-availability\) 995 is harsher than the offer's 990/],
-      [['create-agreement', '--suri', '//Eve', '--service', s, '--periods', '1', '--min-availability', '990', '--max-latency-p95', '100'], /^qos: terms harsher than offer 0: max_latency_p95_ms \(--max-latency-p95\) 100 is not checked by the offer/],
-      [['create-agreement', '--suri', '//Eve', '--service', s, '--periods', '1', '--min-availability', '990', '--credit-tier', '990:20'], /^qos: terms harsher than offer 0: availability_tiers/],
-      [['create-agreement', '--suri', '//Eve', '--service', s, '--periods', '1', '--min-availability', '990', '--other-credit', '11'], /^qos: terms harsher than offer 0: other_breach_credit_percent/],
+      [
+        ['create-agreement', '--suri', '//Eve', '--service', s, '--periods', '1', '--min-availability', '995', '--credit-tier', '990:10'],
+        /^qos: terms harsher than offer 0: min_availability_permille \(--min-availability\) 995 is harsher than the offer's 990/,
+      ],
+      [
+        ['create-agreement', '--suri', '//Eve', '--service', s, '--periods', '1', '--min-availability', '990', '--max-latency-p95', '100'],
+        /^qos: terms harsher than offer 0: max_latency_p95_ms \(--max-latency-p95\) 100 is not checked by the offer/,
+      ],
+      [
+        ['create-agreement', '--suri', '//Eve', '--service', s, '--periods', '1', '--min-availability', '990', '--credit-tier', '990:20'],
+        /^qos: terms harsher than offer 0: availability_tiers/,
+      ],
+      [
+        ['create-agreement', '--suri', '//Eve', '--service', s, '--periods', '1', '--min-availability', '990', '--other-credit', '11'],
+        /^qos: terms harsher than offer 0: other_breach_credit_percent/,
+      ],
       [['create-agreement', '--suri', '//Eve', '--service', s, '--periods', '1', '--arbiter', '//Bob'], /is not an arbiter of offer 0/],
       [['create-agreement', '--suri', '//Eve', '--service', s, '--periods', '1', '--offer', '3'], /has no offer 3 \(it has 1\)/],
       [['create-agreement', '--suri', '//Eve', '--service', s, '--periods', '1', '--max-price', '2'], /price 2\.5 QOS is above --max-price 2 QOS/],
       [['create-agreement', '--suri', '//Eve', '--service', '999', '--periods', '1'], /service 999 not found/],
       [['register-service', '--suri', '//Dave', '--price', '1', '--period-ms', '30000'], /--period-ms must be at least 40000/],
-      [['add-instance', '--suri', '//Dave', '--service', s, '--monitor-url', `http://127.0.0.1:9616/${'a'.repeat(300)}`], /is too long \(more than \d+ bytes\)/],
+      [
+        ['add-instance', '--suri', '//Dave', '--service', s, '--monitor-url', `http://127.0.0.1:9616/${'a'.repeat(300)}`],
+        /is too long \(more than \d+ bytes\)/,
+      ],
       [['contest', '--suri', '//Eve', '--agreement', made.agreement, '--period', '0', '--reason', 'x'.repeat(1000)], /--reason is 1000 bytes; at most \d+/],
       [['set-offers', '--suri', '//Dave', '--service', s, '--offers-file', offersFile], /too many offers: at most \d+, got 5/],
     ]) {

@@ -29,7 +29,9 @@ after(() => scenario?.stop());
 /** A report's availability, permille, as Report::availability_permille computes it. */
 const availabilityOf = (rep) => Math.floor((rep.probeSuccesses * 1000) / Math.max(rep.expectedSamples, rep.samples, rep.probeSuccesses));
 
-test('an agreement on an offer settles period by period; breaches are credited; tampering is caught; a refused pull is completed', { timeout: 600_000 }, async () => {
+test('an agreement on an offer settles period by period; breaches are credited; tampering is caught; a refused pull is completed', {
+  timeout: 600_000,
+}, async () => {
   scenario = new Scenario({
     dir: tempDir('e2e'),
     periods: PERIODS,
@@ -61,7 +63,7 @@ test('an agreement on an offer settles period by period; breaches are credited; 
   const stored = (await api.query.slaVerification.agreements(r.agreement)).unwrap();
   assert.equal(stored.offer.toNumber(), 0);
   assert.equal(stored.arbiter.unwrap().toString(), r.addresses.arbiter);
-  assert.deepEqual(toSlaTerms(stored.sla.toJSON()), toSlaTerms(DEMO_SLA), 'the terms are the offer\'s');
+  assert.deepEqual(toSlaTerms(stored.sla.toJSON()), toSlaTerms(DEMO_SLA), "the terms are the offer's");
 
   // The breached period is refunded exactly by the credit schedule, once the
   // client confirmed it and the owner accepted the verdict.
@@ -81,17 +83,23 @@ test('an agreement on an offer settles period by period; breaches are credited; 
   // partial block without that instance, and another node's complete pull
   // is the final block.
   assert.ok(r.blocked.refused >= 1, 'the proxy refused the designated node');
-  const partials = r.events.filter((e) => e.method === 'PartialBlockRecorded' && BigInt(e.data.agreement) === r.agreement && Number(e.data.period) === BLOCKED.period);
+  const partials = r.events.filter(
+    (e) => e.method === 'PartialBlockRecorded' && BigInt(e.data.agreement) === r.agreement && Number(e.data.period) === BLOCKED.period,
+  );
   assert.equal(partials.length, 1, 'one partial block for period 1');
   const [partial] = partials;
   assert.equal(String(partial.data.accounting_node).toLowerCase(), r.blocked.accountingKey, 'by the designated node');
-  assert.deepEqual(partial.data.missing.map(([instance]) => Number(instance)), [BLOCKED.instance], 'missing exactly the blocked instance');
+  assert.deepEqual(
+    partial.data.missing.map(([instance]) => Number(instance)),
+    [BLOCKED.instance],
+    'missing exactly the blocked instance',
+  );
   assert.deepEqual(partial.data.missing[0][1], { httpStatus: 503 });
   assert.equal(down.block.reports.length, INSTANCES, 'the final block holds every report');
   assert.equal(down.block.missing.length, 0);
   assert.ok(down.block.firstPull.isSome, 'the final block names the first pull');
   assert.equal(down.block.firstPull.unwrap().toHex(), r.blocked.accountingKey);
-  assert.notEqual(down.block.accountingNode.toHex(), r.blocked.accountingKey, 'the final block is another node\'s pull');
+  assert.notEqual(down.block.accountingNode.toHex(), r.blocked.accountingKey, "the final block is another node's pull");
 
   // Undisturbed, the first period pays the owner in full.
   assert.equal(r.results[0].verdict, 'Met');
@@ -134,7 +142,11 @@ test('an agreement on an offer settles period by period; breaches are credited; 
   assert.equal(r.burned, r.accountingFee, 'the accounting fee was burned (AccountingFeeBurned)');
   assert.equal(r.after.owner - r.before.owner, paid - r.fees.owner);
   assert.equal(r.after.client - r.before.client, -paid - r.fees.client - r.burned);
-  assert.equal(r.issuanceBefore - r.issuanceAfter, r.fees.owner + r.fees.client + r.fees.arbiter + r.burned, 'only fees and the accounting fee left the supply');
+  assert.equal(
+    r.issuanceBefore - r.issuanceAfter,
+    r.fees.owner + r.fees.client + r.fees.arbiter + r.burned,
+    'only fees and the accounting fee left the supply',
+  );
 
   // polkadot.js with no custom types decodes every event of the run and every
   // storage item of the three pallets.

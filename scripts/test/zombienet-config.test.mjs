@@ -26,7 +26,12 @@ test('the network file parses to four validators with an accounting key each', (
   assert.deepEqual(config.relaychain.default_keystore_key_types, ['aura', 'gran', 'acct_sr']);
   assert.deepEqual(
     config.relaychain.nodes.map((n) => [n.name, n.validator]),
-    [['alice', true], ['bob', true], ['charlie', true], ['dave', true]],
+    [
+      ['alice', true],
+      ['bob', true],
+      ['charlie', true],
+      ['dave', true],
+    ],
   );
 });
 

@@ -158,7 +158,8 @@ fn sections(module: &[u8]) -> Result<Vec<Section>, OptimizationError> {
 	while at < module.len() {
 		let id = module[at];
 		let (size, payload) = leb_u32(module, at + 1)?;
-		let end = payload.checked_add(size as usize).filter(|e| *e <= module.len()).ok_or_else(|| invalid("section size"))?;
+		let end =
+			payload.checked_add(size as usize).filter(|e| *e <= module.len()).ok_or_else(|| invalid("section size"))?;
 		sections.push(Section { id, start: at, payload, end });
 		at = end;
 	}
@@ -177,7 +178,10 @@ fn uses_sign_ext(module: &[u8], sections: &[Section]) -> Result<bool, Optimizati
 		for _ in 0..count {
 			let prefix = *module.get(at).ok_or_else(|| invalid("target_features"))?;
 			let (len, name) = leb_u32(module, at + 1)?;
-			let end = name.checked_add(len as usize).filter(|e| *e <= section.end).ok_or_else(|| invalid("target_features"))?;
+			let end = name
+				.checked_add(len as usize)
+				.filter(|e| *e <= section.end)
+				.ok_or_else(|| invalid("target_features"))?;
 			if &module[name..end] == b"sign-ext" && (prefix == b'+' || prefix == b'=') {
 				return Ok(true);
 			}

@@ -6,7 +6,7 @@
 //! ## Overview
 //!
 //! Funds never leave the client's account until they are paid: the escrow is a
-//! [`fungible::hold`](frame_support::traits::fungible::hold) on the client's
+//! [`frame_support::traits::fungible::hold`] on the client's
 //! own balance under [`HoldReason::Escrow`]. There is no pallet account.
 //!
 //! - **Open.** The agreement pallet opens an escrow with the period price, the
@@ -170,7 +170,11 @@ pub mod pallet {
 		ArithmeticError,
 	};
 
+	/// The in-code storage version.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]
@@ -190,10 +194,11 @@ pub mod pallet {
 		Escrow,
 	}
 
-	/// The open escrow of each agreement.
+	/// The open escrow of each agreement. Agreement ids are assigned by the
+	/// agreements' pallet, not chosen by users: `Twox64Concat`.
 	#[pallet::storage]
 	pub type Escrows<T: Config> =
-		StorageMap<_, Blake2_128Concat, AgreementId, Escrow<T::AccountId, BalanceOf<T>>, OptionQuery>;
+		StorageMap<_, Twox64Concat, AgreementId, Escrow<T::AccountId, BalanceOf<T>>, OptionQuery>;
 
 	/// Sum of all open escrows; equals the balance held under `Escrow`.
 	#[pallet::storage]

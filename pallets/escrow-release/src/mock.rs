@@ -60,3 +60,12 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	ext.execute_with(|| System::set_block_number(1));
 	ext
 }
+
+/// Runs `test` on a fresh chain and checks the pallet's invariants
+/// afterwards, as pallet-balances' tests do.
+pub fn build_and_execute(test: impl FnOnce()) {
+	new_test_ext().execute_with(|| {
+		test();
+		Escrow::do_try_state().expect("escrow invariants hold");
+	});
+}

@@ -46,7 +46,7 @@ fn check_invariants(issuance: Balance) {
 
 #[test]
 fn open_holds_the_clients_funds_on_their_own_account() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let issuance = Balances::total_issuance();
 		open(3);
 		assert_eq!(held_by(CLIENT), 3 * PRICE);
@@ -71,7 +71,7 @@ fn open_holds_the_clients_funds_on_their_own_account() {
 
 #[test]
 fn open_twice_is_refused() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		open(1);
 		assert_noop!(Escrow::open(AGREEMENT, &OTHER, &OWNER, PRICE, 1, PRICE), Error::<Test>::EscrowAlreadyOpen);
 	});
@@ -79,7 +79,7 @@ fn open_twice_is_refused() {
 
 #[test]
 fn open_without_funds_is_refused() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		assert_noop!(Escrow::open(AGREEMENT, &CLIENT, &OWNER, INITIAL, 1, INITIAL), Error::<Test>::InsufficientFunds);
 		assert_noop!(Escrow::open(AGREEMENT, &NOBODY, &OWNER, PRICE, 1, PRICE), Error::<Test>::InsufficientFunds);
 	});
@@ -87,7 +87,7 @@ fn open_without_funds_is_refused() {
 
 #[test]
 fn open_with_less_than_a_period_warns() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		assert_ok!(Escrow::open(AGREEMENT, &CLIENT, &OWNER, PRICE, 2, PRICE - 1));
 		assert_eq!(last_event(), Event::EscrowLow { agreement: AGREEMENT, held: PRICE - 1, next_due: PRICE });
 	});
@@ -95,7 +95,7 @@ fn open_with_less_than_a_period_warns() {
 
 #[test]
 fn settle_met_period_pays_the_owner_the_whole_price() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let issuance = Balances::total_issuance();
 		open(2);
 		assert_eq!(Escrow::settle_period(AGREEMENT, 0, Perbill::one()), Ok((PRICE, 0)));
@@ -109,7 +109,7 @@ fn settle_met_period_pays_the_owner_the_whole_price() {
 
 #[test]
 fn settle_breached_period_refunds_the_credit_rounded_for_the_client() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let issuance = Balances::total_issuance();
 		let price = 999;
 		assert_ok!(Escrow::open(AGREEMENT, &CLIENT, &OWNER, price, 1, price));
@@ -140,7 +140,7 @@ fn rounding_favours_the_client_by_at_most_one_unit() {
 
 #[test]
 fn settle_errors_name_the_state() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		assert_noop!(Escrow::settle_period(AGREEMENT, 0, Perbill::one()), Error::<Test>::EscrowNotFound);
 		assert_ok!(Escrow::open(AGREEMENT, &CLIENT, &OWNER, PRICE, 2, PRICE + 1));
 		assert_ok!(Escrow::settle_period(AGREEMENT, 0, Perbill::one()));
@@ -154,7 +154,7 @@ fn settle_errors_name_the_state() {
 
 #[test]
 fn settle_to_an_owner_that_cannot_receive_changes_nothing() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let small = EXISTENTIAL_DEPOSIT - 1;
 		assert_ok!(Escrow::open(AGREEMENT, &CLIENT, &NOBODY, small, 1, small));
 		assert_noop!(Escrow::settle_period(AGREEMENT, 0, Perbill::one()), Error::<Test>::OwnerCannotReceive);
@@ -166,7 +166,7 @@ fn settle_to_an_owner_that_cannot_receive_changes_nothing() {
 
 #[test]
 fn refund_periods_releases_their_price() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let issuance = Balances::total_issuance();
 		open(4);
 		assert_eq!(Escrow::refund_periods(AGREEMENT, 3), Ok(3 * PRICE));
@@ -180,7 +180,7 @@ fn refund_periods_releases_their_price() {
 
 #[test]
 fn refund_of_an_underfunded_escrow_releases_what_is_held() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		assert_ok!(Escrow::open(AGREEMENT, &CLIENT, &OWNER, PRICE, 3, PRICE + 10));
 		assert_eq!(Escrow::refund_periods(AGREEMENT, 3), Ok(PRICE + 10));
 		assert_eq!(held_by(CLIENT), 0);
@@ -190,7 +190,7 @@ fn refund_of_an_underfunded_escrow_releases_what_is_held() {
 
 #[test]
 fn close_releases_the_rest_and_refuses_while_periods_are_due() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let issuance = Balances::total_issuance();
 		assert_noop!(Escrow::close(AGREEMENT), Error::<Test>::EscrowNotFound);
 		open(1);
@@ -209,7 +209,7 @@ fn close_releases_the_rest_and_refuses_while_periods_are_due() {
 
 #[test]
 fn top_up_adds_to_the_hold() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let issuance = Balances::total_issuance();
 		open(2);
 		assert_ok!(Escrow::top_up(RuntimeOrigin::signed(CLIENT), AGREEMENT, 25));
@@ -221,7 +221,7 @@ fn top_up_adds_to_the_hold() {
 
 #[test]
 fn top_up_that_stays_low_warns_again() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		assert_ok!(Escrow::open(AGREEMENT, &CLIENT, &OWNER, PRICE, 1, 0));
 		System::reset_events();
 		assert_ok!(Escrow::top_up(RuntimeOrigin::signed(CLIENT), AGREEMENT, PRICE - 1));
@@ -234,7 +234,7 @@ fn top_up_that_stays_low_warns_again() {
 
 #[test]
 fn top_up_errors_name_the_state() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		assert_noop!(Escrow::top_up(RuntimeOrigin::signed(CLIENT), AGREEMENT, 1), Error::<Test>::EscrowNotFound);
 		open(1);
 		assert_noop!(Escrow::top_up(RuntimeOrigin::signed(OTHER), AGREEMENT, 1), Error::<Test>::NotEscrowClient);
@@ -263,7 +263,7 @@ fn try_state_detects_a_hold_that_differs_from_the_escrows() {
 fn a_token_error_is_not_mistaken_for_success() {
 	// Guards the assumption behind `OwnerCannotReceive`: pallet-balances refuses
 	// to create an account with less than the existential deposit.
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		use frame_support::traits::{fungible::Mutate, tokens::Preservation};
 		assert_noop!(
 			Balances::transfer(&CLIENT, &NOBODY, EXISTENTIAL_DEPOSIT - 1, Preservation::Preserve),
@@ -274,7 +274,7 @@ fn a_token_error_is_not_mistaken_for_success() {
 
 #[test]
 fn burn_fee_burns_from_the_clients_free_balance_only() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let issuance = Balances::total_issuance();
 		open(2);
 		let (free_before, held_before) = (free(CLIENT), held_by(CLIENT));
@@ -292,7 +292,7 @@ fn burn_fee_burns_from_the_clients_free_balance_only() {
 
 #[test]
 fn burn_fee_the_client_cannot_pay_burns_nothing() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let issuance = Balances::total_issuance();
 		// The whole free balance would reap the account: refused.
 		let all = free(CLIENT);
@@ -325,8 +325,16 @@ mod property {
 			(0u64..4, 0u32..=1_000_000_000).prop_map(|(agreement, owner_share)| Op::Settle { agreement, owner_share }),
 			(0u64..4, 0u32..4).prop_map(|(agreement, periods)| Op::Refund { agreement, periods }),
 			(0u64..4).prop_map(|agreement| Op::Close { agreement }),
-			(0u64..4, account.clone(), 0u128..3_000).prop_map(|(agreement, who, amount)| Op::TopUp { agreement, who, amount }),
-			(0u64..4, account, 0u128..3_000).prop_map(|(agreement, who, amount)| Op::BurnFee { agreement, who, amount }),
+			(0u64..4, account.clone(), 0u128..3_000).prop_map(|(agreement, who, amount)| Op::TopUp {
+				agreement,
+				who,
+				amount
+			}),
+			(0u64..4, account, 0u128..3_000).prop_map(|(agreement, who, amount)| Op::BurnFee {
+				agreement,
+				who,
+				amount
+			}),
 		]
 	}
 

@@ -76,7 +76,9 @@ fn valid_submission<T: Config>(n: u32) -> Result<Call<T>, BenchmarkError> {
 		to_record.period,
 		PartialBlock {
 			accounting_node: first,
-			report_hashes: BoundedVec::truncate_from(reports.iter().map(|r| (r.instance, r.hash())).collect::<Vec<_>>()),
+			report_hashes: BoundedVec::truncate_from(
+				reports.iter().map(|r| (r.instance, r.hash())).collect::<Vec<_>>(),
+			),
 			missing: BoundedVec::new(),
 			recorded_at_ms: 0,
 		},

@@ -26,7 +26,8 @@ impl<T: Config> Pallet<T> {
 		missing: MissingInstances,
 		accounting_node: AccountingKey,
 	) {
-		let report_hashes = BoundedVec::truncate_from(reports.iter().map(|r| (r.instance, r.hash())).collect::<Vec<_>>());
+		let report_hashes =
+			BoundedVec::truncate_from(reports.iter().map(|r| (r.instance, r.hash())).collect::<Vec<_>>());
 		PartialBlocks::<T>::insert(
 			to_record.agreement,
 			to_record.period,
@@ -178,8 +179,8 @@ impl<T: Config> Pallet<T> {
 			}
 			ensure!(expected_prev == tip.last_hash, TryRuntimeError::Other("tip does not end the chain"));
 			ensure!(
-				ChainPeriods::<T>::iter_prefix(agreement).count() as u32 ==
-					tip.length.saturating_sub(tip.first_retained),
+				ChainPeriods::<T>::iter_prefix(agreement).count() as u32
+					== tip.length.saturating_sub(tip.first_retained),
 				TryRuntimeError::Other("stale chain positions")
 			);
 		}

@@ -52,7 +52,7 @@
 //! are pruned and the hash of the last pruned block is kept as the anchor of the
 //! chain, so the retained chain stays checkable ([`ChainTip`]). When SLA
 //! verification prunes a finished agreement, its blocks go too
-//! ([`MetricsArchive`]).
+//! ([`MetricsArchive`](qos_primitives::traits::MetricsArchive)).
 //!
 //! ### Transactions: authorized, not signed
 //!
@@ -426,7 +426,9 @@ pub mod pallet {
 					Self::record_partial(checked.to_record, &reports, missing, accounting_node);
 					Ok(())
 				},
-				first_pull => Self::record(checked.to_record, reports, missing, otp_commitment, accounting_node, first_pull),
+				first_pull => {
+					Self::record(checked.to_record, reports, missing, otp_commitment, accounting_node, first_pull)
+				},
 			}
 		}
 

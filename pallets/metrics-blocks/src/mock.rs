@@ -497,6 +497,15 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	ext
 }
 
+/// Runs `test` on a fresh chain and checks the pallet's invariants
+/// afterwards, as pallet-balances' tests do.
+pub fn build_and_execute(test: impl FnOnce()) {
+	new_test_ext().execute_with(|| {
+		test();
+		MetricsBlocks::do_try_state().expect("metrics-blocks invariants hold");
+	});
+}
+
 /// Test externalities of the node `node`: its `acct` key (and, with
 /// `with_aura`, its Aura key) in the keystore, `offchain` as its off-chain
 /// externalities, a pool recording transactions.

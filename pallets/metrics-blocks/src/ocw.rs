@@ -130,13 +130,13 @@ impl MonitorFault {
 			MonitorFault::Timeout => MissingReason::Timeout,
 			MonitorFault::BadUrl | MonitorFault::Http(_) => MissingReason::Unreachable,
 			MonitorFault::Status(code, _) => MissingReason::HttpStatus(*code),
-			MonitorFault::TooLarge |
-			MonitorFault::Schema(_) |
-			MonitorFault::Hex(_) |
-			MonitorFault::Undecodable |
-			MonitorFault::HashMismatch |
-			MonitorFault::Mismatch(_) |
-			MonitorFault::OutOfBounds(_) => MissingReason::InvalidAnswer,
+			MonitorFault::TooLarge
+			| MonitorFault::Schema(_)
+			| MonitorFault::Hex(_)
+			| MonitorFault::Undecodable
+			| MonitorFault::HashMismatch
+			| MonitorFault::Mismatch(_)
+			| MonitorFault::OutOfBounds(_) => MissingReason::InvalidAnswer,
 		}
 	}
 }
@@ -258,7 +258,7 @@ pub fn fetch_reports(
 				Ok(request) => {
 					pending.push(request);
 					slots.push((i, j));
-				}
+				},
 				Err(fault) => results[i][j] = Err(fault),
 			}
 		}
@@ -310,7 +310,8 @@ impl<T: Config> Pallet<T> {
 			if first.accounting_node == my_key {
 				continue;
 			}
-			let after = Self::authority_index_of(&authorities, &first.accounting_node).map_or(my_index, |i| (i + 1) % n);
+			let after =
+				Self::authority_index_of(&authorities, &first.accounting_node).map_or(my_index, |i| (i + 1) % n);
 			let distance = (my_index + n - after) % n.max(1);
 			let from_ms = first.recorded_at_ms.saturating_add(Self::grace_ms().saturating_mul(distance as u64));
 			if now_ms >= from_ms {

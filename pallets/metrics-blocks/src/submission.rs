@@ -116,10 +116,7 @@ impl<T: Config> Pallet<T> {
 		accounting_node: &AccountingKey,
 		signature: &AccountingSignature,
 	) -> Result<Checked, Error<T>> {
-		ensure!(
-			Self::covered_in(reports, missing) <= MAX_INSTANCES_PER_SERVICE,
-			Error::<T>::TooManyReports
-		);
+		ensure!(Self::covered_in(reports, missing) <= MAX_INSTANCES_PER_SERVICE, Error::<T>::TooManyReports);
 		let authorities = T::Authorities::get();
 		let signer_index =
 			Self::authority_index_of(&authorities, accounting_node).ok_or(Error::<T>::NotAccountingNode)?;
@@ -167,9 +164,9 @@ impl<T: Config> Pallet<T> {
 		for report in reports {
 			ensure!(pulled(report.instance), Error::<T>::UnknownInstance);
 			ensure!(
-				report.agreement == to_record.agreement &&
-					report.period == to_record.period &&
-					report.window == to_record.window,
+				report.agreement == to_record.agreement
+					&& report.period == to_record.period
+					&& report.window == to_record.window,
 				Error::<T>::ReportDoesNotMatchPeriod
 			);
 			crate::report_within_bounds(report).map_err(|_| Error::<T>::ReportOutOfBounds)?;
@@ -211,6 +208,8 @@ impl<T: Config> Pallet<T> {
 		Ok(authorities)
 	}
 
+	// `#[pallet::authorize]` hands over a reference to each call parameter.
+	#[allow(clippy::ptr_arg)]
 	pub(crate) fn authorize_submit_metrics_block(
 		_source: TransactionSource,
 		agreement: &AgreementId,

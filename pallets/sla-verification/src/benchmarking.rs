@@ -57,7 +57,7 @@ fn full_offer<T: Config>() -> OfferTerms<T::AccountId> {
 	OfferTerms { sla: full_terms(), arbiters: (0..T::MaxArbiters::get()).map(arbiter::<T>).collect() }
 }
 
-fn monitor_url<T: Config>(len: u32) -> Vec<u8> {
+fn monitor_url(len: u32) -> Vec<u8> {
 	let mut url = b"http://".to_vec();
 	url.resize(len.max(8) as usize, b'a');
 	url
@@ -78,7 +78,7 @@ fn service<T: Config>(owner: &T::AccountId, instances: u32) -> ServiceId {
 	let offers = (0..T::MaxOffers::get()).map(|_| full_offer::<T>()).collect();
 	Pallet::<T>::set_offers(signed(), id, offers).expect("offers");
 	for _ in 0..instances {
-		Pallet::<T>::add_instance(signed(), id, monitor_url::<T>(T::MaxUrlLen::get())).expect("adds");
+		Pallet::<T>::add_instance(signed(), id, monitor_url(T::MaxUrlLen::get())).expect("adds");
 	}
 	id
 }
@@ -180,7 +180,7 @@ mod benchmarks {
 	fn add_instance(u: Linear<8, { T::MaxUrlLen::get() }>) {
 		let owner = funded::<T>("owner");
 		let id = service::<T>(&owner, MAX_INSTANCES_PER_SERVICE - 1);
-		let url = monitor_url::<T>(u);
+		let url = monitor_url(u);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner), id, url);
 		assert_eq!(ActiveInstances::<T>::get(id).len() as u32, MAX_INSTANCES_PER_SERVICE);
@@ -193,14 +193,14 @@ mod benchmarks {
 		let id = service::<T>(&owner, 1);
 		// A full history: the oldest URL is dropped.
 		for _ in 1..types::URL_HISTORY {
-			Pallet::<T>::replace_instance(RawOrigin::Signed(owner.clone()).into(), id, 0, monitor_url::<T>(u))
+			Pallet::<T>::replace_instance(RawOrigin::Signed(owner.clone()).into(), id, 0, monitor_url(u))
 				.expect("replaces");
 		}
 		T::BenchmarkHelper::set_time(
 			1 + qos_primitives::MAX_REPORT_WINDOW_MS + REPORT_SETTLE_MS + T::RecordDeadlineMs::get(),
 		);
 		#[extrinsic_call]
-		_(RawOrigin::Signed(owner), id, 0, monitor_url::<T>(u));
+		_(RawOrigin::Signed(owner), id, 0, monitor_url(u));
 		assert_eq!(Instances::<T>::get(id, 0).map(|i| i.monitor_urls.len() as u32), Some(types::URL_HISTORY));
 	}
 

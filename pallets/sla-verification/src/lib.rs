@@ -150,11 +150,13 @@ pub use weights::WeightInfo;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+mod errors;
 #[cfg(any(feature = "try-runtime", test))]
 mod invariants;
 #[cfg(test)]
 mod mock;
 mod registry;
+mod support;
 #[cfg(test)]
 mod tests;
 pub mod types;
@@ -163,12 +165,7 @@ pub mod weights;
 use alloc::vec::Vec;
 use frame_support::traits::{Consideration, Footprint};
 use pallet_escrow_release::EscrowSettlement;
-use qos_primitives::{
-	sla::{Sla, SlaError},
-	traits::MetricsArchive,
-	url::UrlError,
-	AgreementId, InstanceId, PeriodIndex, ServiceId, Window,
-};
+use qos_primitives::{sla::Sla, traits::MetricsArchive, AgreementId, InstanceId, PeriodIndex, ServiceId, Window};
 use sp_runtime::Perbill;
 
 const LOG_TARGET: &str = "runtime::sla-verification";
@@ -673,7 +670,11 @@ pub mod pallet {
 		/// their terms. The service's deposit grows or shrinks with the offers.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::set_offers(offers.len() as u32))]
-		pub fn set_offers(origin: OriginFor<T>, service: ServiceId, offers: Vec<OfferTerms<T::AccountId>>) -> DispatchResult {
+		pub fn set_offers(
+			origin: OriginFor<T>,
+			service: ServiceId,
+			offers: Vec<OfferTerms<T::AccountId>>,
+		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let mut info = Self::owned_service(&who, service)?;
 			ensure!(offers.len() as u32 <= T::MaxOffers::get(), Error::<T>::TooManyOffers);
@@ -714,7 +715,10 @@ pub mod pallet {
 			info.instance_count = instance.saturating_add(1);
 			info.deposit = info
 				.deposit
-				.update(&who, Self::service_footprint(Offers::<T>::decode_len(service).unwrap_or(0) as u32, info.instance_count))
+				.update(
+					&who,
+					Self::service_footprint(Offers::<T>::decode_len(service).unwrap_or(0) as u32, info.instance_count),
+				)
 				.map_err(|_| Error::<T>::DepositUnavailable)?;
 			let first = MonitorUrl { since_ms: T::Time::now(), url: url.clone() };
 			Instances::<T>::insert(
@@ -846,8 +850,8 @@ pub mod pallet {
 			}
 			let qos = &sla.qos;
 			ensure!(
-				qos.min_vcpus_milli.is_none_or(|v| v <= info.capacity.vcpus_milli) &&
-					qos.min_memory_mib.is_none_or(|m| m <= info.capacity.memory_mib),
+				qos.min_vcpus_milli.is_none_or(|v| v <= info.capacity.vcpus_milli)
+					&& qos.min_memory_mib.is_none_or(|m| m <= info.capacity.memory_mib),
 				Error::<T>::QosExceedsCapacity
 			);
 			let instances = ActiveInstances::<T>::get(service);
@@ -972,8 +976,7 @@ pub mod pallet {
 			reason: Vec<u8>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let reason: BoundedVec<u8, T::MaxReasonLen> =
-				reason.try_into().map_err(|_| Error::<T>::ReasonTooLong)?;
+			let reason: BoundedVec<u8, T::MaxReasonLen> = reason.try_into().map_err(|_| Error::<T>::ReasonTooLong)?;
 			let info = Agreements::<T>::get(agreement).ok_or(Error::<T>::AgreementNotFound)?;
 			let by = Self::party(&info, &who)?;
 			let mut record = Self::recorded_period(&info, agreement, period)?;
@@ -1005,7 +1008,10 @@ pub mod pallet {
 			let info = Agreements::<T>::get(agreement).ok_or(Error::<T>::AgreementNotFound)?;
 			ensure!(info.owner == who, Error::<T>::NotServiceOwner);
 			let mut record = Self::recorded_period(&info, agreement, period)?;
-			ensure!(matches!(record.state, PeriodState::Recorded | PeriodState::Confirmed), Self::state_error(&record.state));
+			ensure!(
+				matches!(record.state, PeriodState::Recorded | PeriodState::Confirmed),
+				Self::state_error(&record.state)
+			);
 			ensure!(record.breached(), Error::<T>::NoCreditToContest);
 			ensure!(!record.owner_accepted, Error::<T>::VerdictAccepted);
 			record.owner_accepted = true;
@@ -1158,186 +1164,6 @@ pub mod pallet {
 			Agreements::<T>::remove(agreement);
 			info.deposit.drop(&info.client)?;
 			Self::deposit_event(Event::AgreementPruned { agreement });
-			Ok(())
-		}
-	}
-
-	impl<T: Config> From<SlaError> for Error<T> {
-		fn from(e: SlaError) -> Self {
-			match e {
-				SlaError::PermilleOutOfRange => Error::<T>::SlaPermilleOutOfRange,
-				SlaError::PercentOutOfRange => Error::<T>::SlaPercentOutOfRange,
-				SlaError::TiersNotOrdered => Error::<T>::SlaTiersNotOrdered,
-				SlaError::HealthyInstancesOutOfRange => Error::<T>::SlaHealthyInstancesOutOfRange,
-				SlaError::TooManyCreditTiers => Error::<T>::TooManyCreditTiers,
-			}
-		}
-	}
-
-	impl<T: Config> From<UrlError> for Error<T> {
-		fn from(e: UrlError) -> Self {
-			match e {
-				UrlError::Empty => Error::<T>::UrlEmpty,
-				UrlError::BadCharacter => Error::<T>::UrlBadCharacter,
-				UrlError::NotHttp => Error::<T>::UrlNotHttp,
-				UrlError::NoHost => Error::<T>::UrlNoHost,
-				UrlError::HasCredentials => Error::<T>::UrlHasCredentials,
-				UrlError::BadPort => Error::<T>::UrlBadPort,
-				UrlError::HasQueryOrFragment => Error::<T>::UrlHasQueryOrFragment,
-			}
-		}
-	}
-
-	impl<T: Config> Pallet<T> {
-		fn ensure_terms(price_per_period: BalanceOf<T>, period_ms: u64) -> DispatchResult {
-			ensure!(price_per_period >= T::MinPricePerPeriod::get() && !price_per_period.is_zero(), Error::<T>::PriceBelowMinimum);
-			ensure!(
-				period_ms >= T::MinPeriodMs::get() && period_ms <= qos_primitives::MAX_REPORT_WINDOW_MS,
-				Error::<T>::PeriodLengthOutOfRange
-			);
-			Ok(())
-		}
-
-		fn checked_url(url: Vec<u8>) -> Result<BoundedVec<u8, T::MaxUrlLen>, DispatchError> {
-			let url: BoundedVec<u8, T::MaxUrlLen> = url.try_into().map_err(|_| Error::<T>::UrlTooLong)?;
-			qos_primitives::url::check_base_url(&url).map_err(Error::<T>::from)?;
-			Ok(url)
-		}
-
-		/// The storage a service with `offers` offers and `instances` instances
-		/// takes, counted at its bound.
-		pub fn service_footprint(offers: u32, instances: u32) -> Footprint {
-			let bytes = ServiceOf::<T>::max_encoded_len()
-				.saturating_add(OfferOf::<T>::max_encoded_len().saturating_mul(offers as usize))
-				.saturating_add(InstanceOf::<T>::max_encoded_len().saturating_mul(instances as usize));
-			Footprint::from_parts(1, bytes)
-		}
-
-		/// The storage an agreement of `periods` periods takes, its period
-		/// records included, counted at its bound.
-		pub fn agreement_footprint(periods: u32) -> Footprint {
-			let bytes = AgreementOf::<T>::max_encoded_len()
-				.saturating_add(PeriodRecordOf::<T>::max_encoded_len().saturating_mul(periods as usize));
-			Footprint::from_parts(1, bytes)
-		}
-
-		pub(crate) fn owned_service(who: &T::AccountId, service: ServiceId) -> Result<ServiceOf<T>, DispatchError> {
-			let info = Services::<T>::get(service).ok_or(Error::<T>::ServiceNotFound)?;
-			ensure!(&info.owner == who, Error::<T>::NotServiceOwner);
-			Ok(info)
-		}
-
-		fn party(info: &AgreementOf<T>, who: &T::AccountId) -> Result<Party, Error<T>> {
-			if who == &info.client {
-				Ok(Party::Client)
-			} else if who == &info.owner {
-				Ok(Party::Owner)
-			} else {
-				Err(Error::<T>::NotParty)
-			}
-		}
-
-		/// The record of `period`, or the error naming why it has none.
-		fn recorded_period(
-			info: &AgreementOf<T>,
-			agreement: AgreementId,
-			period: PeriodIndex,
-		) -> Result<PeriodRecordOf<T>, DispatchError> {
-			ensure!(period < info.periods, Error::<T>::PeriodNotInTerm);
-			Periods::<T>::get(agreement, period).ok_or_else(|| Error::<T>::PeriodAwaitingMetrics.into())
-		}
-
-		fn state_error(state: &PeriodState<BlockNumberFor<T>>) -> Error<T> {
-			match state {
-				PeriodState::Confirmed => Error::<T>::PeriodAlreadyConfirmed,
-				PeriodState::Disputed { .. } => Error::<T>::PeriodDisputed,
-				// `Recorded` is never passed here.
-				_ => Error::<T>::PeriodClosed,
-			}
-		}
-
-		/// Whether the contest window of a recorded period has closed.
-		pub(crate) fn contest_window_closed(record: &PeriodRecordOf<T>) -> bool {
-			frame_system::Pallet::<T>::block_number() >= record.recorded_at.saturating_add(T::ContestWindow::get())
-		}
-
-		fn dispute(agreement: AgreementId, period: PeriodIndex, record: &mut PeriodRecordOf<T>, cause: DisputeCause) {
-			record.state = PeriodState::Disputed { cause, since: frame_system::Pallet::<T>::block_number() };
-			Self::deposit_event(Event::PeriodDisputed { agreement, period, cause });
-		}
-
-		/// Pays a period: per its verdict, or by `share` when given.
-		fn settle(
-			agreement: AgreementId,
-			period: PeriodIndex,
-			info: AgreementOf<T>,
-			mut record: PeriodRecordOf<T>,
-			share: Option<Perbill>,
-			closure: Closure,
-		) -> DispatchResult {
-			let credit_percent = record.credit_percent();
-			let share = share.unwrap_or_else(|| owner_share_after_credit(credit_percent));
-			let (to_owner, to_client) = T::Escrow::settle_period(agreement, period, share)?;
-			record.state = PeriodState::Closed(closure);
-			Periods::<T>::insert(agreement, period, record);
-			Self::deposit_event(Event::PeriodSettled { agreement, period, closure, credit_percent, to_owner, to_client });
-			Self::close_period(agreement, info)
-		}
-
-		/// Lapses the period awaiting its metrics block once its record
-		/// deadline passed: its price goes back to the client.
-		fn lapse(agreement: AgreementId, period: PeriodIndex, mut info: AgreementOf<T>) -> DispatchResult {
-			ensure!(period == info.next_to_record && !info.is_finished(), Error::<T>::EarlierPeriodOpen);
-			let window = info.window(period).ok_or(ArithmeticError::Overflow)?;
-			let deadline_ms = window
-				.to_ms
-				.saturating_add(qos_primitives::REPORT_SETTLE_MS)
-				.saturating_add(T::RecordDeadlineMs::get());
-			ensure!(T::Time::now() >= deadline_ms, Error::<T>::DeadlineNotReached);
-			let refunded = T::Escrow::refund_periods(agreement, 1)?;
-			T::Metrics::discard_unfinished(agreement, period);
-			Periods::<T>::insert(
-				agreement,
-				period,
-				PeriodRecord {
-					verdict: None,
-					otp_commitment: [0; 32],
-					recorded_at: frame_system::Pallet::<T>::block_number(),
-					failed_otp_attempts: 0,
-					owner_accepted: false,
-					state: PeriodState::Closed(Closure::Lapsed),
-				},
-			);
-			info.next_to_record = period.saturating_add(1);
-			if info.next_to_record >= info.periods {
-				AwaitingMetrics::<T>::remove(agreement);
-			}
-			Self::deposit_event(Event::PeriodLapsed { agreement, period, refunded });
-			Self::close_period(agreement, info)
-		}
-
-		/// Counts a closed period and finishes the agreement after its last one.
-		fn close_period(agreement: AgreementId, mut info: AgreementOf<T>) -> DispatchResult {
-			info.closed_periods = info.closed_periods.saturating_add(1);
-			if info.closed_periods >= info.periods {
-				Self::finish(agreement, info)
-			} else {
-				Agreements::<T>::insert(agreement, info);
-				Ok(())
-			}
-		}
-
-		fn finish(agreement: AgreementId, mut info: AgreementOf<T>) -> DispatchResult {
-			let released = T::Escrow::close(agreement)?;
-			info.status = AgreementStatus::Finished { at: frame_system::Pallet::<T>::block_number() };
-			Services::<T>::mutate(info.service, |service| {
-				if let Some(service) = service {
-					service.open_agreements = service.open_agreements.saturating_sub(1);
-				}
-			});
-			Agreements::<T>::insert(agreement, info);
-			AwaitingMetrics::<T>::remove(agreement);
-			Self::deposit_event(Event::AgreementFinished { agreement, released });
 			Ok(())
 		}
 	}

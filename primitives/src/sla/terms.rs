@@ -13,9 +13,7 @@ use crate::{BoundedVec, ConstU32};
 pub const MAX_CREDIT_TIERS: u32 = 4;
 
 /// Optional thresholds of an agreement; `None` is not checked.
-#[derive(
-	Clone, PartialEq, Eq, Debug, Default, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
-)]
+#[derive(Clone, PartialEq, Eq, Debug, Default, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct QosIndicators {
 	/// Least availability over the window, permille, as the mean over all the
@@ -35,9 +33,7 @@ pub struct QosIndicators {
 
 /// "If availability is below `below_permille`, refund `credit_percent` of the
 /// period's price."
-#[derive(
-	Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
-)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreditTier {
 	/// Availability (permille) below which this tier applies.
@@ -47,9 +43,7 @@ pub struct CreditTier {
 }
 
 /// How a breach turns into a refund, like public clouds' service credits.
-#[derive(
-	Clone, PartialEq, Eq, Debug, Default, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
-)]
+#[derive(Clone, PartialEq, Eq, Debug, Default, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CreditSchedule {
 	/// Tiers by availability, ordered from the mildest (highest threshold,
@@ -60,9 +54,7 @@ pub struct CreditSchedule {
 }
 
 /// An agreement's service level: what is promised and what a miss costs.
-#[derive(
-	Clone, PartialEq, Eq, Debug, Default, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
-)]
+#[derive(Clone, PartialEq, Eq, Debug, Default, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Sla {
 	/// The thresholds checked each period.
@@ -90,15 +82,10 @@ impl Sla {
 	/// Checks ranges and the order of the credit tiers.
 	pub fn validate(&self) -> Result<(), SlaError> {
 		let q = &self.qos;
-		if q.min_availability_permille.is_some_and(|v| v > 1000) ||
-			q.max_cpu_steal_permille.is_some_and(|v| v > 1000)
-		{
+		if q.min_availability_permille.is_some_and(|v| v > 1000) || q.max_cpu_steal_permille.is_some_and(|v| v > 1000) {
 			return Err(SlaError::PermilleOutOfRange);
 		}
-		if q
-			.min_healthy_instances
-			.is_some_and(|v| v == 0 || v > crate::MAX_INSTANCES_PER_SERVICE)
-		{
+		if q.min_healthy_instances.is_some_and(|v| v == 0 || v > crate::MAX_INSTANCES_PER_SERVICE) {
 			return Err(SlaError::HealthyInstancesOutOfRange);
 		}
 		if self.credits.other_breach_credit_percent > 100 {
@@ -114,9 +101,7 @@ impl Sla {
 			}
 		}
 		for pair in tiers.windows(2) {
-			if pair[1].below_permille >= pair[0].below_permille ||
-				pair[1].credit_percent <= pair[0].credit_percent
-			{
+			if pair[1].below_permille >= pair[0].below_permille || pair[1].credit_percent <= pair[0].credit_percent {
 				return Err(SlaError::TiersNotOrdered);
 			}
 		}
@@ -251,7 +236,10 @@ impl TryFrom<SlaTerms> for Sla {
 			BoundedVec::try_from(terms.availability_tiers).map_err(|_| SlaError::TooManyCreditTiers)?;
 		let sla = Sla {
 			qos: terms.qos,
-			credits: CreditSchedule { availability_tiers, other_breach_credit_percent: terms.other_breach_credit_percent },
+			credits: CreditSchedule {
+				availability_tiers,
+				other_breach_credit_percent: terms.other_breach_credit_percent,
+			},
 		};
 		sla.validate()?;
 		Ok(sla)

@@ -107,11 +107,7 @@ fn latency_at_above_and_below_threshold() {
 
 #[test]
 fn vcpus_and_memory_at_above_and_below_threshold() {
-	let s = sla(QosIndicators {
-		min_vcpus_milli: Some(2000),
-		min_memory_mib: Some(4096),
-		..Default::default()
-	});
+	let s = sla(QosIndicators { min_vcpus_milli: Some(2000), min_memory_mib: Some(4096), ..Default::default() });
 	let mut r = report(0);
 	assert_eq!(evaluate(&s, &WINDOW, &running(&[0]), &[r.clone()]), Verdict::Met);
 	r.min_vcpus_milli = 2001;
@@ -148,11 +144,8 @@ fn healthy_instances_at_above_and_below_threshold() {
 
 #[test]
 fn missing_instance_is_down_for_the_whole_window() {
-	let s = sla(QosIndicators {
-		min_availability_permille: Some(999),
-		min_vcpus_milli: Some(1000),
-		..Default::default()
-	});
+	let s =
+		sla(QosIndicators { min_availability_permille: Some(999), min_vcpus_milli: Some(1000), ..Default::default() });
 	let v = evaluate(&s, &WINDOW, &running(&[0, 1]), &[report(0)]);
 	assert_eq!(violated(&v), [Indicator::Availability, Indicator::Vcpus]);
 	assert_eq!(failing(&v), [1]);
@@ -214,7 +207,6 @@ fn validation_names_the_problem() {
 	assert_eq!(s.validate(), Err(SlaError::PermilleOutOfRange));
 }
 
-
 #[test]
 fn instance_retired_before_the_window_is_down_for_all_of_it() {
 	let s = sla(QosIndicators { min_availability_permille: Some(999), ..Default::default() });
@@ -243,7 +235,8 @@ fn instance_retired_during_the_window_is_down_from_its_retirement() {
 #[test]
 fn terms_with_too_many_tiers_or_bad_values_are_refused_by_name() {
 	let tiers = |n: u16| (0..n).map(|i| CreditTier { below_permille: 1000 - i, credit_percent: i as u8 + 1 }).collect();
-	let terms = |n| SlaTerms { qos: QosIndicators::default(), availability_tiers: tiers(n), other_breach_credit_percent: 0 };
+	let terms =
+		|n| SlaTerms { qos: QosIndicators::default(), availability_tiers: tiers(n), other_breach_credit_percent: 0 };
 	assert_eq!(Sla::try_from(terms(MAX_CREDIT_TIERS as u16)).map(|s| s.credits.availability_tiers.len()), Ok(4));
 	assert_eq!(Sla::try_from(terms(MAX_CREDIT_TIERS as u16 + 1)), Err(SlaError::TooManyCreditTiers));
 	let mut bad = terms(1);
@@ -293,7 +286,10 @@ fn terms_harsher_on_the_owner_are_refused_naming_the_term() {
 		s.within_offer(&offer)
 	};
 	use HarsherTerm::*;
-	assert_eq!(harsher(&|s| s.qos.min_availability_permille = Some(1000)), Err(Indicator(super::Indicator::Availability)));
+	assert_eq!(
+		harsher(&|s| s.qos.min_availability_permille = Some(1000)),
+		Err(Indicator(super::Indicator::Availability))
+	);
 	assert_eq!(harsher(&|s| s.qos.max_latency_p95_ms = Some(0)), Err(Indicator(super::Indicator::LatencyP95)));
 	assert_eq!(harsher(&|s| s.qos.min_vcpus_milli = Some(2001)), Err(Indicator(super::Indicator::Vcpus)));
 	assert_eq!(harsher(&|s| s.qos.min_memory_mib = Some(4097)), Err(Indicator(super::Indicator::Memory)));
@@ -341,7 +337,7 @@ mod property {
 			});
 		let tiers = proptest::collection::vec((0u16..=1000, 0u8..=100), 0..=4).prop_map(|mut raw| {
 			// Strictly decreasing thresholds, strictly increasing credits.
-			raw.sort_by(|a, b| b.0.cmp(&a.0));
+			raw.sort_by_key(|step| core::cmp::Reverse(step.0));
 			raw.dedup_by_key(|t| t.0);
 			let mut credits: Vec<u8> = raw.iter().map(|t| t.1).collect();
 			credits.sort();
@@ -395,7 +391,8 @@ mod property {
 		q.max_latency_p95_ms = loosen_max(q.max_latency_p95_ms, step(1));
 		q.min_vcpus_milli = loosen_min(q.min_vcpus_milli, step(2));
 		q.min_memory_mib = loosen_min(q.min_memory_mib, step(3));
-		q.max_cpu_steal_permille = loosen_max(q.max_cpu_steal_permille.map(u32::from), step(4)).map(|v| v.min(1000) as u16);
+		q.max_cpu_steal_permille =
+			loosen_max(q.max_cpu_steal_permille.map(u32::from), step(4)).map(|v| v.min(1000) as u16);
 		q.min_healthy_instances = loosen_min(q.min_healthy_instances, step(5)).filter(|h| *h >= 1);
 		let mut tiers: Vec<CreditTier> = s
 			.credits

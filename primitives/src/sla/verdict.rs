@@ -10,9 +10,7 @@ use super::{QosIndicators, Sla};
 use crate::{BoundedVec, ConstU32, InstanceId, MaxInstancesPerService, Report, Window};
 
 /// A QoS indicator, as named in a breached verdict.
-#[derive(
-	Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
-)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Indicator {
 	/// [`QosIndicators::min_availability_permille`]
@@ -33,9 +31,7 @@ pub enum Indicator {
 pub type MaxIndicators = ConstU32<6>;
 
 /// The outcome of one period.
-#[derive(
-	Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
-)]
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Verdict {
 	/// Every indicator held.
@@ -91,10 +87,14 @@ struct InstanceOutcome {
 	failed: [bool; 4],
 }
 
-const PER_INSTANCE: [Indicator; 4] =
-	[Indicator::LatencyP95, Indicator::Vcpus, Indicator::Memory, Indicator::CpuSteal];
+const PER_INSTANCE: [Indicator; 4] = [Indicator::LatencyP95, Indicator::Vcpus, Indicator::Memory, Indicator::CpuSteal];
 
-fn instance_outcome(qos: &QosIndicators, window: &Window, covered: &CoveredInstance, report: Option<&Report>) -> InstanceOutcome {
+fn instance_outcome(
+	qos: &QosIndicators,
+	window: &Window,
+	covered: &CoveredInstance,
+	report: Option<&Report>,
+) -> InstanceOutcome {
 	let Some(r) = report else {
 		// A missing instance was down for the whole window: it fails every
 		// per-instance indicator that is checked.
@@ -108,8 +108,7 @@ fn instance_outcome(qos: &QosIndicators, window: &Window, covered: &CoveredInsta
 	};
 	// Latency is only defined when a probe got through; an instance with no
 	// successful probe is already counted by availability.
-	let latency_failed = r.probe_successes > 0 &&
-		qos.max_latency_p95_ms.is_some_and(|max| r.latency_p95_ms > max);
+	let latency_failed = r.probe_successes > 0 && qos.max_latency_p95_ms.is_some_and(|max| r.latency_p95_ms > max);
 	InstanceOutcome {
 		availability_permille: availability_until_retired(r.availability_permille(), window, covered.retired_at_ms),
 		failed: [

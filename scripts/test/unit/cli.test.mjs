@@ -27,9 +27,11 @@ async function qos(...args) {
 /** `fn` over `items`, at most 8 CLI processes at a time. */
 async function eachConcurrently(items, fn) {
   const queue = [...items];
-  await Promise.all(Array.from({ length: 8 }, async () => {
-    while (queue.length) await fn(queue.shift());
-  }));
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (queue.length) await fn(queue.shift());
+    }),
+  );
 }
 
 const tiers = (n) => Array.from({ length: n }, (_, i) => ['--credit-tier', `${999 - i}:${i + 1}`]).flat();
@@ -46,24 +48,50 @@ test('bad input is refused with one line and exit 1, before connecting', async (
     [['add-instance', '--suri', '//Dave', '--service', '0', '--monitor-url', 'http://10.0.0.5:9616/?x='], /carries a query \(\?\) or a fragment/],
     [['add-instance', '--suri', '//Dave', '--service', '0', '--monitor-url', 'http://user:pw@10.0.0.5'], /carries credentials/],
     [['replace-instance', '--suri', '//Dave', '--service', '0', '--instance', '0', '--monitor-url', 'ftp://10.0.0.5'], /does not start with http/],
-    [['replace-instance', '--suri', '//Dave', '--service', '0', '--instance', '0', '--monitor-url', 'http://10.0.0.5:65536'], /port that is not a number from 1 to 65535/],
+    [
+      ['replace-instance', '--suri', '//Dave', '--service', '0', '--instance', '0', '--monitor-url', 'http://10.0.0.5:65536'],
+      /port that is not a number from 1 to 65535/,
+    ],
     // SLA terms, as terms.rs validates them.
     [['create-agreement', '--suri', '//Eve', '--service', '0', '--periods', '1', ...tiers(5)], /too many --credit-tier: at most 4/],
     [['set-offers', '--suri', '//Dave', '--service', '0', '--min-availability', '999', ...tiers(5)], /too many --credit-tier: at most 4/],
-    [['create-agreement', '--suri', '//Eve', '--service', '0', '--periods', '1', '--min-availability', '1001'], /--min-availability must be between 0 and 1000/],
-    [['create-agreement', '--suri', '//Eve', '--service', '0', '--periods', '1', '--credit-tier', '900:50', '--credit-tier', '990:10'], /strictly decreasing thresholds/],
+    [
+      ['create-agreement', '--suri', '//Eve', '--service', '0', '--periods', '1', '--min-availability', '1001'],
+      /--min-availability must be between 0 and 1000/,
+    ],
+    [
+      ['create-agreement', '--suri', '//Eve', '--service', '0', '--periods', '1', '--credit-tier', '900:50', '--credit-tier', '990:10'],
+      /strictly decreasing thresholds/,
+    ],
     [['create-agreement', '--suri', '//Eve', '--service', '0', '--periods', '1', '--min-healthy', '0'], /min_healthy_instances must be from 1 to 16/],
     [['create-agreement', '--suri', '//Eve', '--service', '0', '--periods', '1', '--other-credit', '101'], /--other-credit must be between 0 and 100/],
     [['create-agreement', '--suri', '//Eve', '--service', '0', '--periods', '1', '--arbiter', 'nobody'], /--arbiter must be an SS58 address/],
     [['create-agreement', '--suri', '//Eve', '--service', '0', '--periods', '1', '--max-price', '0'], /--max-price must be more than 0/],
     [['create-agreement', '--suri', '//Eve', '--service', '0', '--periods', '0'], /--periods must be between 1/],
     [['set-offers', '--suri', '//Dave', '--service', '0'], /missing the offer/],
-    [['set-offers', '--suri', '//Dave', '--service', '0', '--offers-file', write('bad-tiers.json', [{ sla: { ...SLA, availability_tiers: [{ below_permille: 1001, credit_percent: 10 }] } }])], /offer 0: a permille value is above 1000/],
-    [['set-offers', '--suri', '//Dave', '--service', '0', '--offers-file', write('bad-arbiter.json', [{ sla: SLA, arbiters: ['nobody'] }])], /offer 0's arbiter must be an SS58 address/],
+    [
+      [
+        'set-offers',
+        '--suri',
+        '//Dave',
+        '--service',
+        '0',
+        '--offers-file',
+        write('bad-tiers.json', [{ sla: { ...SLA, availability_tiers: [{ below_permille: 1001, credit_percent: 10 }] } }]),
+      ],
+      /offer 0: a permille value is above 1000/,
+    ],
+    [
+      ['set-offers', '--suri', '//Dave', '--service', '0', '--offers-file', write('bad-arbiter.json', [{ sla: SLA, arbiters: ['nobody'] }])],
+      /offer 0's arbiter must be an SS58 address/,
+    ],
     [['set-offers', '--suri', '//Dave', '--service', '0', '--offers-file', write('not-json.json', '{')], /cannot read --offers-file/],
     [['set-offers', '--suri', '//Dave', '--service', '0', '--offers-file', write('ok.json', [{ sla: SLA }]), '--arbiter', '//Ferdie'], /not both/],
     // Shares and reasons.
-    [['resolve', '--suri', '//Alice', '--agreement', '0', '--period', '0', '--owner-permille', '1001'], /--owner-permille must be between 0 and 1000, got 1001/],
+    [
+      ['resolve', '--suri', '//Alice', '--agreement', '0', '--period', '0', '--owner-permille', '1001'],
+      /--owner-permille must be between 0 and 1000, got 1001/,
+    ],
     [['resolve', '--suri', '//Alice', '--agreement', '0', '--period', '0', '--owner-percent', '100.5'], /--owner-percent must be between 0 and 100/],
     [['resolve', '--suri', '//Alice', '--agreement', '0', '--period', '0', '--owner-percent', '50', '--owner-permille', '500'], /not both/],
     [['resolve', '--suri', '//Alice', '--agreement', '0', '--period', '0'], /missing --owner-permille/],
@@ -85,7 +113,15 @@ test('well-formed input gets as far as connecting', async () => {
   const cases = [
     ['add-instance', '--suri', '//Dave', '--service', '0', '--monitor-url', 'http://[fd00::1]:9616/tenant-7'],
     ['create-agreement', '--suri', '//Eve', '--service', '0', '--periods', '1', '--arbiter', '//Ferdie', ...tiers(4), '--min-availability', '999'],
-    ['set-offers', '--suri', '//Dave', '--service', '0', '--offers-file', write('good.json', { offers: [{ sla: SLA, arbiters: ['//Ferdie'] }, { sla: { qos: {}, availability_tiers: [] } }] })],
+    [
+      'set-offers',
+      '--suri',
+      '//Dave',
+      '--service',
+      '0',
+      '--offers-file',
+      write('good.json', { offers: [{ sla: SLA, arbiters: ['//Ferdie'] }, { sla: { qos: {}, availability_tiers: [] } }] }),
+    ],
     ['resolve', '--suri', '//Alice', '--agreement', '0', '--period', '0', '--owner-percent', '12.5', '--as-arbiter'],
     ['contest', '--suri', '//Eve', '--agreement', '0', '--period', '0', '--reason', 'the monitor of instance 1 was down, not the VM'],
   ];

@@ -66,15 +66,44 @@ test('terms harsher on the owner are refused naming the term (tests.rs terms_har
     change(s);
     return withinOffer(s, o);
   };
-  assert.equal(harsher((s) => (s.qos.min_availability_permille = 1000)), 'Availability');
-  assert.equal(harsher((s) => (s.qos.max_latency_p95_ms = 0)), 'LatencyP95');
-  assert.equal(harsher((s) => (s.qos.min_vcpus_milli = 2001)), 'Vcpus');
-  assert.equal(harsher((s) => (s.qos.min_memory_mib = 4097)), 'Memory');
-  assert.equal(harsher((s) => (s.qos.max_cpu_steal_permille = 9)), 'CpuSteal');
-  assert.equal(harsher((s) => (s.qos.min_healthy_instances = 3)), 'HealthyInstances');
-  assert.equal(harsher((s) => (s.availability_tiers[0].credit_percent = 11)), 'AvailabilityCredit', 'a larger credit in a tier');
-  assert.equal(harsher((s) => (s.availability_tiers[1].below_permille = 995)), 'AvailabilityCredit', 'a tier that starts earlier');
-  assert.equal(harsher((s) => (s.other_breach_credit_percent = 26)), 'OtherBreachCredit');
+  assert.equal(
+    harsher((s) => (s.qos.min_availability_permille = 1000)),
+    'Availability',
+  );
+  assert.equal(
+    harsher((s) => (s.qos.max_latency_p95_ms = 0)),
+    'LatencyP95',
+  );
+  assert.equal(
+    harsher((s) => (s.qos.min_vcpus_milli = 2001)),
+    'Vcpus',
+  );
+  assert.equal(
+    harsher((s) => (s.qos.min_memory_mib = 4097)),
+    'Memory',
+  );
+  assert.equal(
+    harsher((s) => (s.qos.max_cpu_steal_permille = 9)),
+    'CpuSteal',
+  );
+  assert.equal(
+    harsher((s) => (s.qos.min_healthy_instances = 3)),
+    'HealthyInstances',
+  );
+  assert.equal(
+    harsher((s) => (s.availability_tiers[0].credit_percent = 11)),
+    'AvailabilityCredit',
+    'a larger credit in a tier',
+  );
+  assert.equal(
+    harsher((s) => (s.availability_tiers[1].below_permille = 995)),
+    'AvailabilityCredit',
+    'a tier that starts earlier',
+  );
+  assert.equal(
+    harsher((s) => (s.other_breach_credit_percent = 26)),
+    'OtherBreachCredit',
+  );
   // The client's example of a bought refund: 100 % credit on a 0 ms latency.
   const bought = clone(DEFAULT_SLA);
   bought.qos.max_latency_p95_ms = 0;
@@ -154,7 +183,10 @@ test('the stored shape and polkadot.js JSON read as the same terms', () => {
   const stored = { qos: flat.qos, credits: { availability_tiers: flat.availability_tiers, other_breach_credit_percent: 25 } };
   const json = {
     qos: { minAvailabilityPermille: 990, maxLatencyP95Ms: null, minVcpusMilli: null, minMemoryMib: null, maxCpuStealPermille: null, minHealthyInstances: null },
-    credits: { availabilityTiers: cloudTiers().map((t) => ({ belowPermille: t.below_permille, creditPercent: t.credit_percent })), otherBreachCreditPercent: 25 },
+    credits: {
+      availabilityTiers: cloudTiers().map((t) => ({ belowPermille: t.below_permille, creditPercent: t.credit_percent })),
+      otherBreachCreditPercent: 25,
+    },
   };
   assert.deepEqual(toSlaTerms(stored), flat);
   assert.deepEqual(toSlaTerms(json), flat);
@@ -210,7 +242,13 @@ test('a harsher term is described by its field, option and both values', () => {
   assert.match(describeHarsherTerm('AvailabilityCredit', o, o), /999:10 990:30 950:100/);
   const unchecked = clone(o);
   unchecked.qos.max_latency_p95_ms = null;
-  assert.equal(describeHarsherTerm('LatencyP95', o, unchecked), 'max_latency_p95_ms (--max-latency-p95) 20 is not checked by the offer, so it may not be added: leave it out');
+  assert.equal(
+    describeHarsherTerm('LatencyP95', o, unchecked),
+    'max_latency_p95_ms (--max-latency-p95) 20 is not checked by the offer, so it may not be added: leave it out',
+  );
   const healthyOnly = sla({ min_healthy_instances: 2 });
-  assert.match(describeHarsherTerm('Availability', healthyOnly, sla({ min_availability_permille: 0, min_healthy_instances: 2 })), /left out is harsher than the offer's 0/);
+  assert.match(
+    describeHarsherTerm('Availability', healthyOnly, sla({ min_availability_permille: 0, min_healthy_instances: 2 })),
+    /left out is harsher than the offer's 0/,
+  );
 });

@@ -31,7 +31,12 @@ test('the blocked node gets 503 for the blocked period; the rest is forwarded wi
   const blocked = await ask(1, KEY);
   assert.equal(blocked.status, 503);
   await blocked.text();
-  for (const [period, key] of [[1, OTHER], [0, KEY], [2, KEY], [1, null]]) {
+  for (const [period, key] of [
+    [1, OTHER],
+    [0, KEY],
+    [2, KEY],
+    [1, null],
+  ]) {
     const res = await ask(period, key);
     assert.equal(res.status, 200, `period ${period} key ${key}`);
     const body = await res.json();

@@ -14,7 +14,7 @@ fn bind_call(authority: &str, key_owner: &str, aura_signer: &str) -> RuntimeCall
 
 #[test]
 fn new_authority_binds_its_key_and_drops_those_that_left() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		set_authorities(&["Alice", "Bob", "Dave"]);
 		assert_ok!(authorize_and_dispatch(bind_call("Dave", "Dave", "Dave")));
 		System::assert_has_event(
@@ -32,7 +32,7 @@ fn new_authority_binds_its_key_and_drops_those_that_left() {
 
 #[test]
 fn binding_refusals() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		// Not in the authority set.
 		assert_refused(bind_call("Dave", "Dave", "Dave"), Error::NotAuthority, custom(Error::NotAuthority));
 		// Already bound to exactly this key.
@@ -57,7 +57,7 @@ fn binding_refusals() {
 
 #[test]
 fn a_replayed_binding_cannot_rebind_a_rotated_out_key() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		set_authorities(&["Alice", "Bob", "Charlie", "Dave"]);
 		// Alice rotates to the key "Dave//acct"... and an attacker kept the
 		// signatures of an earlier binding of Alice to "Eve//acct".
@@ -74,7 +74,7 @@ fn a_replayed_binding_cannot_rebind_a_rotated_out_key() {
 
 #[test]
 fn binding_refused_when_the_key_map_is_full() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		set_authorities(&["Alice", "Bob", "Charlie", "Dave", "Eve"]);
 		assert_ok!(authorize_and_dispatch(bind_call("Dave", "Dave", "Dave")));
 		assert_eq!(AccountingKeys::<Test>::get().len() as u32, MaxAuthorities::get());

@@ -86,10 +86,10 @@ fn set_time_after_settle(to_record: &PeriodToRecord) {
 	set_now(to_record.window.to_ms + REPORT_SETTLE_MS);
 }
 
-mod recording;
-mod refusals;
-mod partial_blocks;
-mod pruning;
+mod answers;
 mod binding;
 mod off_chain_worker;
-mod answers;
+mod partial_blocks;
+mod pruning;
+mod recording;
+mod refusals;

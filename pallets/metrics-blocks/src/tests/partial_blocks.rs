@@ -4,7 +4,7 @@ use super::*;
 
 #[test]
 fn a_partial_block_waits_for_a_second_pull_which_completes_it() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let p = await_period(A, 0, 3);
 		set_time_after_settle(&p);
 		let first = designated(A, 0);
@@ -36,7 +36,7 @@ fn a_partial_block_waits_for_a_second_pull_which_completes_it() {
 
 #[test]
 fn instances_missing_from_both_pulls_stay_missing() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let p = await_period(A, 0, 3);
 		set_time_after_settle(&p);
 		let first = designated(A, 0);
@@ -52,7 +52,7 @@ fn instances_missing_from_both_pulls_stay_missing() {
 
 #[test]
 fn a_second_pull_must_be_another_nodes_and_report_every_instance_the_first_did() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let p = await_period(A, 0, 3);
 		set_time_after_settle(&p);
 		let first = designated(A, 0);
@@ -77,7 +77,7 @@ fn a_second_pull_must_be_another_nodes_and_report_every_instance_the_first_did()
 
 #[test]
 fn a_lone_accounting_node_records_missing_instances_at_once() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		set_authorities(&["Alice"]);
 		let p = await_period(A, 0, 2);
 		set_time_after_settle(&p);
@@ -90,7 +90,7 @@ fn a_lone_accounting_node_records_missing_instances_at_once() {
 
 #[test]
 fn retired_instances_are_missing_as_retired_without_a_second_pull() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let p = await_period_with_retired(A, 0, 2, &[2]);
 		set_time_after_settle(&p);
 		let signer = designated(A, 0);
@@ -98,16 +98,30 @@ fn retired_instances_are_missing_as_retired_without_a_second_pull() {
 		// A retired instance must be missing as retired, and only it.
 		let wrong = submit_call_with(signer, A, 0, all.clone(), vec![(2, MissingReason::Timeout)]);
 		assert_refused(wrong, Error::WrongMissingReason, custom(Error::WrongMissingReason));
-		let wrong = submit_call_with(signer, A, 0, reports_of(&p, &[0]), vec![(1, MissingReason::Retired), (2, MissingReason::Retired)]);
+		let wrong = submit_call_with(
+			signer,
+			A,
+			0,
+			reports_of(&p, &[0]),
+			vec![(1, MissingReason::Retired), (2, MissingReason::Retired)],
+		);
 		assert_refused(wrong, Error::WrongMissingReason, custom(Error::WrongMissingReason));
 		// Every covered instance must be accounted for, once.
 		let silent = submit_call_with(signer, A, 0, all.clone(), vec![]);
 		assert_refused(silent, Error::InstancesNotAccountedFor, custom(Error::InstancesNotAccountedFor));
-		let twice = submit_call_with(signer, A, 0, all.clone(), vec![(1, MissingReason::Timeout), (2, MissingReason::Retired)]);
+		let twice =
+			submit_call_with(signer, A, 0, all.clone(), vec![(1, MissingReason::Timeout), (2, MissingReason::Retired)]);
 		assert_refused(twice, Error::InstancesNotAccountedFor, custom(Error::InstancesNotAccountedFor));
-		let unsorted = submit_call_with(signer, A, 0, reports_of(&p, &[0]), vec![(2, MissingReason::Retired), (1, MissingReason::Timeout)]);
+		let unsorted = submit_call_with(
+			signer,
+			A,
+			0,
+			reports_of(&p, &[0]),
+			vec![(2, MissingReason::Retired), (1, MissingReason::Timeout)],
+		);
 		assert_refused(unsorted, Error::ReportsNotSorted, custom(Error::ReportsNotSorted));
-		let unknown = submit_call_with(signer, A, 0, all.clone(), vec![(2, MissingReason::Retired), (7, MissingReason::Timeout)]);
+		let unknown =
+			submit_call_with(signer, A, 0, all.clone(), vec![(2, MissingReason::Retired), (7, MissingReason::Timeout)]);
 		assert_refused(unknown, Error::UnknownInstance, custom(Error::UnknownInstance));
 		assert_ok!(authorize_and_dispatch(submit_call(signer, A, 0, all)));
 		let block = MetricsBlocks::metrics_block(A, 0).unwrap();
@@ -117,7 +131,7 @@ fn retired_instances_are_missing_as_retired_without_a_second_pull() {
 
 #[test]
 fn the_archive_discards_partial_blocks_and_prunes_chains() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let p0 = await_period(A, 0, 2);
 		set_time_after_settle(&p0);
 		assert_ok!(authorize_and_dispatch(submit_call(designated(A, 0), A, 0, reports_of(&p0, &[0]))));

@@ -4,7 +4,7 @@ use super::*;
 
 #[test]
 fn designated_node_records_block_linked_to_previous_and_hands_it_over() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let p0 = await_period(A, 0, 3);
 		let p1 = await_period(A, 1, 3);
 		set_time_after_settle(&p1);
@@ -53,7 +53,7 @@ fn designated_node_records_block_linked_to_previous_and_hands_it_over() {
 
 #[test]
 fn inclusion_proof_lets_a_client_check_one_report_against_the_root() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let p = await_period(A, 0, 5);
 		set_time_after_settle(&p);
 		let reports = reports_of(&p, &[0, 1, 3, 4]);
@@ -76,7 +76,7 @@ fn inclusion_proof_lets_a_client_check_one_report_against_the_root() {
 
 #[test]
 fn only_authorized_origin_may_submit() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let p = await_period(A, 0, 1);
 		set_time_after_settle(&p);
 		let reports = reports_of(&p, &[0]);
@@ -103,7 +103,7 @@ fn only_authorized_origin_may_submit() {
 
 #[test]
 fn valid_submission_provides_its_period_once_in_the_pool() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		use frame_support::traits::Authorize;
 		let p = await_period(A, 0, 2);
 		set_time_after_settle(&p);

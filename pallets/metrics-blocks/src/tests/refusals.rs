@@ -4,7 +4,7 @@ use super::*;
 
 #[test]
 fn refuses_unknown_agreement_or_period() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let p = await_period(A, 0, 1);
 		set_time_after_settle(&p);
 		let call = submit_call(designated(A + 1, 0), A + 1, 0, vec![]);
@@ -14,7 +14,7 @@ fn refuses_unknown_agreement_or_period() {
 
 #[test]
 fn refuses_a_period_already_recorded() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let p = await_period(A, 0, 2);
 		set_time_after_settle(&p);
 		assert_ok!(authorize_and_dispatch(submit_call(designated(A, 0), A, 0, reports_of(&p, &[0, 1]))));
@@ -28,7 +28,7 @@ fn refuses_a_period_already_recorded() {
 
 #[test]
 fn a_designated_node_cannot_record_an_early_empty_block() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		// Threat 6a: the window has closed but the monitors' reports have not
 		// settled; a block with every instance missing is refused.
 		let p = await_period(A, 0, 1);
@@ -42,7 +42,7 @@ fn a_designated_node_cannot_record_an_early_empty_block() {
 
 #[test]
 fn refuses_anyone_but_accounting_nodes() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let p = await_period(A, 0, 1);
 		set_now(MetricsBlocks::grace_ends_ms(&p.window));
 		let call = submit_call("Dave", A, 0, reports_of(&p, &[0]));
@@ -52,7 +52,7 @@ fn refuses_anyone_but_accounting_nodes() {
 
 #[test]
 fn mapping_follows_the_authority_set() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let p = await_period(A, 0, 1);
 		set_now(MetricsBlocks::grace_ends_ms(&p.window));
 		// Charlie leaves the authority set: its accounting key no longer counts.
@@ -65,7 +65,7 @@ fn mapping_follows_the_authority_set() {
 
 #[test]
 fn only_the_designated_node_before_grace_then_any_accounting_node() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let p = await_period(A, 0, 1);
 		let other = not_designated(A, 0);
 		let grace_ends = MetricsBlocks::grace_ends_ms(&p.window);
@@ -81,7 +81,7 @@ fn only_the_designated_node_before_grace_then_any_accounting_node() {
 
 #[test]
 fn designated_node_api_names_the_only_node_that_may_record_before_grace() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		for period in 0..6 {
 			let p = await_period(A, period, 1);
 			set_time_after_settle(&p);
@@ -102,7 +102,8 @@ fn designated_node_api_names_the_only_node_that_may_record_before_grace() {
 		// it has no key, i.e. the period will wait for the grace.
 		set_authorities(&["Alice", "Bob", "Charlie", "Dave"]);
 		let dave_period = (0..64).find(|&p| MetricsBlocks::designated_node(A, p).unwrap().authority == aura("Dave"));
-		let named = MetricsBlocks::designated_node(A, dave_period.expect("Dave is designated for some period")).unwrap();
+		let named =
+			MetricsBlocks::designated_node(A, dave_period.expect("Dave is designated for some period")).unwrap();
 		assert_eq!(named.authority_index, 3);
 		assert_eq!(named.accounting_key, None);
 
@@ -113,7 +114,7 @@ fn designated_node_api_names_the_only_node_that_may_record_before_grace() {
 
 #[test]
 fn refuses_a_bad_signature() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let p = await_period(A, 0, 2);
 		set_time_after_settle(&p);
 		let signer = designated(A, 0);
@@ -149,7 +150,7 @@ fn refuses_a_bad_signature() {
 
 #[test]
 fn refuses_unsorted_or_duplicate_reports() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let p = await_period(A, 0, 3);
 		set_time_after_settle(&p);
 		let signer = designated(A, 0);
@@ -162,7 +163,7 @@ fn refuses_unsorted_or_duplicate_reports() {
 
 #[test]
 fn refuses_reports_of_unlisted_instances() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let p = await_period(A, 0, 2);
 		set_time_after_settle(&p);
 		let call = submit_call(designated(A, 0), A, 0, reports_of(&p, &[0, 5]));
@@ -172,7 +173,7 @@ fn refuses_reports_of_unlisted_instances() {
 
 #[test]
 fn refuses_reports_for_another_window_period_or_agreement() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let p = await_period(A, 1, 1);
 		set_time_after_settle(&p);
 		let signer = designated(A, 1);
@@ -191,7 +192,7 @@ fn refuses_reports_for_another_window_period_or_agreement() {
 
 #[test]
 fn refuses_reports_out_of_bounds() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let p = await_period(A, 0, 1);
 		set_time_after_settle(&p);
 		let signer = designated(A, 0);
@@ -208,7 +209,7 @@ fn refuses_reports_out_of_bounds() {
 
 #[test]
 fn refuses_a_service_with_more_instances_than_a_block_holds() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let p = await_period(A, 0, qos_primitives::MAX_INSTANCES_PER_SERVICE + 1);
 		set_time_after_settle(&p);
 		let call = submit_call_with(designated(A, 0), A, 0, reports_of(&p, &[0]), vec![]);

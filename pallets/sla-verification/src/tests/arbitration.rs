@@ -55,7 +55,10 @@ fn nobody_else_arbitrates_not_even_a_party() {
 		settle_window(b, 0);
 		record(b, 0);
 		assert_ok!(Sla::contest_period(RuntimeOrigin::signed(CLIENT_2), b, 0, vec![]));
-		assert_eq!(state(b, 0), Some(PeriodState::Disputed { cause: DisputeCause::Contested(Party::Client), since: 1 }));
+		assert_eq!(
+			state(b, 0),
+			Some(PeriodState::Disputed { cause: DisputeCause::Contested(Party::Client), since: 1 })
+		);
 		assert_noop!(Sla::resolve_dispute(RuntimeOrigin::signed(ARBITER), b, 0, 1000), Error::<Test>::NotArbiter);
 		assert_noop!(Sla::resolve_dispute(RuntimeOrigin::none(), b, 0, 1000), DispatchError::BadOrigin);
 	});

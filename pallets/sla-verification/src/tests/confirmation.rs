@@ -104,7 +104,10 @@ fn wrong_otp_is_counted_and_disputes_the_period_after_max_attempts() {
 				Event::PeriodDisputed { agreement, period: 0, cause: DisputeCause::OtpAttemptsExhausted },
 			]
 		);
-		assert_eq!(state(agreement, 0), Some(PeriodState::Disputed { cause: DisputeCause::OtpAttemptsExhausted, since: 1 }));
+		assert_eq!(
+			state(agreement, 0),
+			Some(PeriodState::Disputed { cause: DisputeCause::OtpAttemptsExhausted, since: 1 })
+		);
 		// Even the right OTP no longer settles it.
 		assert_noop!(
 			Sla::confirm_period(RuntimeOrigin::signed(CLIENT), agreement, 0, otp),
@@ -216,7 +219,13 @@ fn reproduces_every_otp_reference_vector() {
 				record(agreement, earlier);
 			}
 			let window = Sla::period_to_record(agreement, stored_period).unwrap().window;
-			Sla::on_metrics_block(agreement, stored_period, window, &[report(agreement, stored_period, 0, 1000)], commitment);
+			Sla::on_metrics_block(
+				agreement,
+				stored_period,
+				window,
+				&[report(agreement, stored_period, 0, 1000)],
+				commitment,
+			);
 			assert_eq!(Periods::<Test>::get(agreement, stored_period).unwrap().otp_commitment, commitment);
 
 			let mut wrong = otp;

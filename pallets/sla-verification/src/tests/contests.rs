@@ -31,7 +31,10 @@ fn owner_contests_a_breach_the_client_confirmed() {
 			by: Party::Owner,
 			reason: b"reports disagree with our logs".to_vec().try_into().unwrap()
 		}));
-		assert_eq!(last_event(), Event::PeriodDisputed { agreement, period: 0, cause: DisputeCause::Contested(Party::Owner) });
+		assert_eq!(
+			last_event(),
+			Event::PeriodDisputed { agreement, period: 0, cause: DisputeCause::Contested(Party::Owner) }
+		);
 		assert_eq!(held(CLIENT), PRICE, "the period's price waits for the arbiter");
 		assert_ok!(Sla::resolve_dispute(RuntimeOrigin::signed(ARBITER), agreement, 0, 1000));
 		assert_eq!(settlement(agreement, 0), Some((Closure::Arbitrated, PRICE, 0)));

@@ -39,7 +39,10 @@ fn an_arbiter_who_never_acts_leaves_the_default_split() {
 		for _ in 0..MAX_OTP_ATTEMPTS {
 			assert_ok!(Sla::confirm_period(RuntimeOrigin::signed(CLIENT), agreement, 0, wrong));
 		}
-		assert_eq!(state(agreement, 0), Some(PeriodState::Disputed { cause: DisputeCause::OtpAttemptsExhausted, since: 1 }));
+		assert_eq!(
+			state(agreement, 0),
+			Some(PeriodState::Disputed { cause: DisputeCause::OtpAttemptsExhausted, since: 1 })
+		);
 		advance_blocks(ARBITRATION_WINDOW - 1);
 		assert_noop!(settle_overdue(agreement, 0), Error::<Test>::DeadlineNotReached);
 		advance_blocks(1);
@@ -106,9 +109,6 @@ fn settle_overdue_errors() {
 		let agreement = agreement_for(2);
 		assert_noop!(settle_overdue(agreement, 2), Error::<Test>::PeriodNotInTerm);
 		assert_noop!(settle_overdue(agreement, 0), Error::<Test>::DeadlineNotReached);
-		assert_noop!(
-			Sla::settle_overdue(RuntimeOrigin::none(), agreement, 0),
-			sp_runtime::DispatchError::BadOrigin
-		);
+		assert_noop!(Sla::settle_overdue(RuntimeOrigin::none(), agreement, 0), sp_runtime::DispatchError::BadOrigin);
 	});
 }

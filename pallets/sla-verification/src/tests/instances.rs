@@ -27,11 +27,18 @@ fn add_instance_stores_its_monitor_and_grows_the_deposit() {
 		assert_ok!(add(service, "https://b.example:9615/vm-1"));
 		assert_eq!(
 			last_event(),
-			Event::InstanceAdded { service, instance: 0, monitor_url: url("https://b.example:9615/vm-1").try_into().unwrap() }
+			Event::InstanceAdded {
+				service,
+				instance: 0,
+				monitor_url: url("https://b.example:9615/vm-1").try_into().unwrap()
+			}
 		);
 		assert!(deposits(OWNER) > before);
 		assert_eq!(ActiveInstances::<Test>::get(service).to_vec(), vec![0]);
-		assert_eq!(Instances::<Test>::get(service, 0).unwrap().url_for(0).unwrap().to_vec(), url("https://b.example:9615/vm-1"));
+		assert_eq!(
+			Instances::<Test>::get(service, 0).unwrap().url_for(0).unwrap().to_vec(),
+			url("https://b.example:9615/vm-1")
+		);
 	});
 }
 
@@ -201,9 +208,7 @@ fn replace_instance_errors() {
 			assert_ok!(replace(OWNER, 0, &format!("http://r{i}")));
 		}
 		assert_noop!(replace(OWNER, 0, "http://r3"), Error::<Test>::ReplacedTooRecently);
-		NowMs::set(
-			NowMs::get() + qos_primitives::MAX_REPORT_WINDOW_MS + REPORT_SETTLE_MS + RECORD_DEADLINE_MS,
-		);
+		NowMs::set(NowMs::get() + qos_primitives::MAX_REPORT_WINDOW_MS + REPORT_SETTLE_MS + RECORD_DEADLINE_MS);
 		assert_ok!(replace(OWNER, 0, "http://r3"));
 		let urls: Vec<Vec<u8>> =
 			Instances::<Test>::get(0, 0).unwrap().monitor_urls.iter().map(|u| u.url.to_vec()).collect();

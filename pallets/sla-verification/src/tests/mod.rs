@@ -159,8 +159,8 @@ pub fn held(who: AccountId) -> Balance {
 
 /// What `who` holds as storage deposits of this pallet.
 pub fn deposits(who: AccountId) -> Balance {
-	Balances::balance_on_hold(&crate::HoldReason::ServiceDeposit.into(), &who) +
-		Balances::balance_on_hold(&crate::HoldReason::AgreementDeposit.into(), &who)
+	Balances::balance_on_hold(&crate::HoldReason::ServiceDeposit.into(), &who)
+		+ Balances::balance_on_hold(&crate::HoldReason::AgreementDeposit.into(), &who)
 }
 
 pub fn free(who: AccountId) -> Balance {
@@ -190,7 +190,9 @@ pub fn settlement(agreement: AgreementId, period: PeriodIndex) -> Option<(Closur
 	sla_events().into_iter().find_map(|e| match e {
 		Event::PeriodSettled { agreement: a, period: p, closure, to_owner, to_client, .. }
 			if a == agreement && p == period =>
-			Some((closure, to_owner, to_client)),
+		{
+			Some((closure, to_owner, to_client))
+		},
 		_ => None,
 	})
 }

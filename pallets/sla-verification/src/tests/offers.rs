@@ -47,7 +47,8 @@ fn set_offers_errors_name_the_bound() {
 		assert_noop!(set(vec![offer]), Error::<Test>::TooManyArbiters);
 		// Five credit tiers: a named error, not a decoding failure.
 		let mut offer = cloud_offer();
-		offer.sla.availability_tiers = (0..5).map(|i| CreditTier { below_permille: 999 - i, credit_percent: 10 + i as u8 }).collect();
+		offer.sla.availability_tiers =
+			(0..5).map(|i| CreditTier { below_permille: 999 - i, credit_percent: 10 + i as u8 }).collect();
 		assert_noop!(set(vec![offer]), Error::<Test>::TooManyCreditTiers);
 		let mut offer = cloud_offer();
 		offer.sla.qos.min_availability_permille = Some(1001);

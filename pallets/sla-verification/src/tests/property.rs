@@ -13,22 +13,69 @@ const OWNERS: [AccountId; 2] = [OWNER, OWNER_2];
 
 #[derive(Clone, Debug)]
 enum Op {
-	Create { client: usize, service: u64, periods: u32, harsher: bool },
-	AddInstance { owner: usize, service: u64 },
-	Retire { owner: usize, service: u64, instance: InstanceId },
-	Replace { owner: usize, service: u64, instance: InstanceId },
-	Advance { ms: u64, blocks: u64 },
-	Record { availability: u32, limit: u32 },
+	Create {
+		client: usize,
+		service: u64,
+		periods: u32,
+		harsher: bool,
+	},
+	AddInstance {
+		owner: usize,
+		service: u64,
+	},
+	Retire {
+		owner: usize,
+		service: u64,
+		instance: InstanceId,
+	},
+	Replace {
+		owner: usize,
+		service: u64,
+		instance: InstanceId,
+	},
+	Advance {
+		ms: u64,
+		blocks: u64,
+	},
+	Record {
+		availability: u32,
+		limit: u32,
+	},
 	/// `pick` selects a period with a record (in any state, so repeats happen).
-	Confirm { pick: usize, as_client: bool, right: bool },
-	Contest { pick: usize, by_owner: bool },
-	Accept { pick: usize },
-	Resolve { pick: usize, by: usize, share: u16 },
+	Confirm {
+		pick: usize,
+		as_client: bool,
+		right: bool,
+	},
+	Contest {
+		pick: usize,
+		by_owner: bool,
+	},
+	Accept {
+		pick: usize,
+	},
+	Resolve {
+		pick: usize,
+		by: usize,
+		share: u16,
+	},
 	/// `pick` selects an agreement and a period of its term.
-	SettleOverdue { pick: usize, period: u32 },
-	Cancel { pick: usize, as_client: bool },
-	TopUp { pick: usize, as_client: bool, amount: Balance },
-	Prune { pick: usize },
+	SettleOverdue {
+		pick: usize,
+		period: u32,
+	},
+	Cancel {
+		pick: usize,
+		as_client: bool,
+	},
+	TopUp {
+		pick: usize,
+		as_client: bool,
+		amount: Balance,
+	},
+	Prune {
+		pick: usize,
+	},
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -71,7 +118,8 @@ fn pick_period(pick: usize) -> Option<(AgreementId, PeriodIndex)> {
 
 /// An agreement and, when `as_party`, its client, else someone else.
 fn pick_agreement(pick: usize, as_party: bool) -> Option<(AgreementId, AccountId)> {
-	let all: Vec<_> = Agreements::<Test>::iter().map(|(id, a)| (id, a.client)).collect::<BTreeSet<_>>().into_iter().collect();
+	let all: Vec<_> =
+		Agreements::<Test>::iter().map(|(id, a)| (id, a.client)).collect::<BTreeSet<_>>().into_iter().collect();
 	let (id, client) = *all.get(pick % all.len().max(1))?;
 	Some((id, if as_party { client } else { CLIENTS[(CLIENTS.iter().position(|c| *c == client).unwrap() + 1) % 3] }))
 }
@@ -84,14 +132,25 @@ fn apply(op: &Op, otps: &mut BTreeMap<(AgreementId, PeriodIndex), Otp>) {
 				if harsher {
 					terms.qos.max_latency_p95_ms = Some(10);
 				}
-				Sla::create_agreement(RuntimeOrigin::signed(CLIENTS[client]), service, 0, terms, periods, PRICE + 2, Some(ARBITER))
+				Sla::create_agreement(
+					RuntimeOrigin::signed(CLIENTS[client]),
+					service,
+					0,
+					terms,
+					periods,
+					PRICE + 2,
+					Some(ARBITER),
+				)
 			},
-			Op::AddInstance { owner, service } =>
-				Sla::add_instance(RuntimeOrigin::signed(OWNERS[owner]), service, url("http://n:2")),
-			Op::Retire { owner, service, instance } =>
-				Sla::retire_instance(RuntimeOrigin::signed(OWNERS[owner]), service, instance),
-			Op::Replace { owner, service, instance } =>
-				Sla::replace_instance(RuntimeOrigin::signed(OWNERS[owner]), service, instance, url("http://r:3")),
+			Op::AddInstance { owner, service } => {
+				Sla::add_instance(RuntimeOrigin::signed(OWNERS[owner]), service, url("http://n:2"))
+			},
+			Op::Retire { owner, service, instance } => {
+				Sla::retire_instance(RuntimeOrigin::signed(OWNERS[owner]), service, instance)
+			},
+			Op::Replace { owner, service, instance } => {
+				Sla::replace_instance(RuntimeOrigin::signed(OWNERS[owner]), service, instance, url("http://r:3"))
+			},
 			Op::Advance { ms, blocks } => {
 				NowMs::set(NowMs::get() + ms);
 				advance_blocks(blocks);
@@ -100,8 +159,11 @@ fn apply(op: &Op, otps: &mut BTreeMap<(AgreementId, PeriodIndex), Otp>) {
 			Op::Record { availability, limit } => {
 				// What the metrics-blocks pallet does with the periods due.
 				for due in Sla::periods_awaiting_metrics(NowMs::get().saturating_sub(REPORT_SETTLE_MS), limit) {
-					let reports: Vec<Report> =
-						due.monitors.iter().map(|m| report(due.agreement, due.period, m.instance, availability)).collect();
+					let reports: Vec<Report> = due
+						.monitors
+						.iter()
+						.map(|m| report(due.agreement, due.period, m.instance, availability))
+						.collect();
 					let (otp, commitment) = otp_of(due.agreement, due.period, &reports);
 					otps.insert((due.agreement, due.period), otp);
 					Sla::on_metrics_block(due.agreement, due.period, due.window, &reports, commitment);
@@ -173,7 +235,7 @@ fn check_funds() -> Result<(), TestCaseError> {
 	assert_supply_less_fees(fees_burned());
 	let escrowed: Balance = ACCOUNTS.iter().map(|a| held(*a)).sum();
 	prop_assert_eq!(escrowed, pallet_escrow_release::TotalEscrowed::<Test>::get());
-	let all_holds: Balance = ACCOUNTS.iter().map(|a| Balances::total_balance_on_hold(a)).sum();
+	let all_holds: Balance = ACCOUNTS.iter().map(Balances::total_balance_on_hold).sum();
 	let deposits_held: Balance = ACCOUNTS.iter().map(|a| deposits(*a)).sum();
 	prop_assert_eq!(all_holds, escrowed + deposits_held, "holds are escrows plus deposits");
 	Ok(())

@@ -78,15 +78,7 @@ fn update_service_applies_to_future_agreements_only() {
 				capacity: new_capacity
 			}
 		);
-		assert_ok!(Sla::create_agreement(
-			RuntimeOrigin::signed(CLIENT_2),
-			0,
-			0,
-			cloud_terms(),
-			2,
-			2 * PRICE,
-			None
-		));
+		assert_ok!(Sla::create_agreement(RuntimeOrigin::signed(CLIENT_2), 0, 0, cloud_terms(), 2, 2 * PRICE, None));
 		assert_eq!((info(first).price_per_period, info(first).period_ms), (PRICE, PERIOD_MS));
 		assert_eq!((info(1).price_per_period, info(1).period_ms), (2 * PRICE, 2 * PERIOD_MS));
 		assert_eq!(pallet_escrow_release::Pallet::<Test>::held(first), Some(2 * PRICE));
@@ -140,10 +132,7 @@ fn deregister_service_errors() {
 		let agreement = agreement_for(1);
 		assert_noop!(Sla::deregister_service(RuntimeOrigin::signed(OTHER), 0), Error::<Test>::NotServiceOwner);
 		// An owner cannot walk away from an agreement it still owes.
-		assert_noop!(
-			Sla::deregister_service(RuntimeOrigin::signed(OWNER), 0),
-			Error::<Test>::ServiceHasOpenAgreements
-		);
+		assert_noop!(Sla::deregister_service(RuntimeOrigin::signed(OWNER), 0), Error::<Test>::ServiceHasOpenAgreements);
 		settle_window(agreement, 0);
 		let otp = record(agreement, 0);
 		assert_ok!(Sla::confirm_period(RuntimeOrigin::signed(CLIENT), agreement, 0, otp));

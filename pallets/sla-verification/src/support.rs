@@ -1,0 +1,183 @@
+//! What the calls share: validating terms and URLs, looking up services,
+//! agreements and periods, and moving a period to its end (settlement,
+//! lapse, the agreement's finish).
+
+use alloc::vec::Vec;
+use frame_support::{
+	ensure,
+	pallet_prelude::*,
+	traits::{Footprint, Time},
+};
+use frame_system::pallet_prelude::BlockNumberFor;
+use pallet_escrow_release::EscrowSettlement;
+use qos_primitives::{traits::MetricsArchive, AgreementId, PeriodIndex, ServiceId};
+use sp_runtime::{
+	traits::{Saturating, Zero},
+	ArithmeticError, Perbill,
+};
+
+use crate::{
+	owner_share_after_credit, AgreementOf, AgreementStatus, Agreements, AwaitingMetrics, BalanceOf, Closure, Config,
+	DisputeCause, Error, Event, InstanceOf, OfferOf, Pallet, Party, PeriodRecord, PeriodRecordOf, PeriodState, Periods,
+	ServiceOf, Services,
+};
+
+impl<T: Config> Pallet<T> {
+	pub(crate) fn ensure_terms(price_per_period: BalanceOf<T>, period_ms: u64) -> DispatchResult {
+		ensure!(
+			price_per_period >= T::MinPricePerPeriod::get() && !price_per_period.is_zero(),
+			Error::<T>::PriceBelowMinimum
+		);
+		ensure!(
+			period_ms >= T::MinPeriodMs::get() && period_ms <= qos_primitives::MAX_REPORT_WINDOW_MS,
+			Error::<T>::PeriodLengthOutOfRange
+		);
+		Ok(())
+	}
+
+	pub(crate) fn checked_url(url: Vec<u8>) -> Result<BoundedVec<u8, T::MaxUrlLen>, DispatchError> {
+		let url: BoundedVec<u8, T::MaxUrlLen> = url.try_into().map_err(|_| Error::<T>::UrlTooLong)?;
+		qos_primitives::url::check_base_url(&url).map_err(Error::<T>::from)?;
+		Ok(url)
+	}
+
+	/// The storage a service with `offers` offers and `instances` instances
+	/// takes, counted at its bound.
+	pub fn service_footprint(offers: u32, instances: u32) -> Footprint {
+		let bytes = ServiceOf::<T>::max_encoded_len()
+			.saturating_add(OfferOf::<T>::max_encoded_len().saturating_mul(offers as usize))
+			.saturating_add(InstanceOf::<T>::max_encoded_len().saturating_mul(instances as usize));
+		Footprint::from_parts(1, bytes)
+	}
+
+	/// The storage an agreement of `periods` periods takes, its period
+	/// records included, counted at its bound.
+	pub fn agreement_footprint(periods: u32) -> Footprint {
+		let bytes = AgreementOf::<T>::max_encoded_len()
+			.saturating_add(PeriodRecordOf::<T>::max_encoded_len().saturating_mul(periods as usize));
+		Footprint::from_parts(1, bytes)
+	}
+
+	pub(crate) fn owned_service(who: &T::AccountId, service: ServiceId) -> Result<ServiceOf<T>, DispatchError> {
+		let info = Services::<T>::get(service).ok_or(Error::<T>::ServiceNotFound)?;
+		ensure!(&info.owner == who, Error::<T>::NotServiceOwner);
+		Ok(info)
+	}
+
+	pub(crate) fn party(info: &AgreementOf<T>, who: &T::AccountId) -> Result<Party, Error<T>> {
+		if who == &info.client {
+			Ok(Party::Client)
+		} else if who == &info.owner {
+			Ok(Party::Owner)
+		} else {
+			Err(Error::<T>::NotParty)
+		}
+	}
+
+	/// The record of `period`, or the error naming why it has none.
+	pub(crate) fn recorded_period(
+		info: &AgreementOf<T>,
+		agreement: AgreementId,
+		period: PeriodIndex,
+	) -> Result<PeriodRecordOf<T>, DispatchError> {
+		ensure!(period < info.periods, Error::<T>::PeriodNotInTerm);
+		Periods::<T>::get(agreement, period).ok_or_else(|| Error::<T>::PeriodAwaitingMetrics.into())
+	}
+
+	pub(crate) fn state_error(state: &PeriodState<BlockNumberFor<T>>) -> Error<T> {
+		match state {
+			PeriodState::Confirmed => Error::<T>::PeriodAlreadyConfirmed,
+			PeriodState::Disputed { .. } => Error::<T>::PeriodDisputed,
+			// `Recorded` is never passed here.
+			_ => Error::<T>::PeriodClosed,
+		}
+	}
+
+	/// Whether the contest window of a recorded period has closed.
+	pub(crate) fn contest_window_closed(record: &PeriodRecordOf<T>) -> bool {
+		frame_system::Pallet::<T>::block_number() >= record.recorded_at.saturating_add(T::ContestWindow::get())
+	}
+
+	pub(crate) fn dispute(
+		agreement: AgreementId,
+		period: PeriodIndex,
+		record: &mut PeriodRecordOf<T>,
+		cause: DisputeCause,
+	) {
+		record.state = PeriodState::Disputed { cause, since: frame_system::Pallet::<T>::block_number() };
+		Self::deposit_event(Event::PeriodDisputed { agreement, period, cause });
+	}
+
+	/// Pays a period: per its verdict, or by `share` when given.
+	pub(crate) fn settle(
+		agreement: AgreementId,
+		period: PeriodIndex,
+		info: AgreementOf<T>,
+		mut record: PeriodRecordOf<T>,
+		share: Option<Perbill>,
+		closure: Closure,
+	) -> DispatchResult {
+		let credit_percent = record.credit_percent();
+		let share = share.unwrap_or_else(|| owner_share_after_credit(credit_percent));
+		let (to_owner, to_client) = T::Escrow::settle_period(agreement, period, share)?;
+		record.state = PeriodState::Closed(closure);
+		Periods::<T>::insert(agreement, period, record);
+		Self::deposit_event(Event::PeriodSettled { agreement, period, closure, credit_percent, to_owner, to_client });
+		Self::close_period(agreement, info)
+	}
+
+	/// Lapses the period awaiting its metrics block once its record
+	/// deadline passed: its price goes back to the client.
+	pub(crate) fn lapse(agreement: AgreementId, period: PeriodIndex, mut info: AgreementOf<T>) -> DispatchResult {
+		ensure!(period == info.next_to_record && !info.is_finished(), Error::<T>::EarlierPeriodOpen);
+		let window = info.window(period).ok_or(ArithmeticError::Overflow)?;
+		let deadline_ms =
+			window.to_ms.saturating_add(qos_primitives::REPORT_SETTLE_MS).saturating_add(T::RecordDeadlineMs::get());
+		ensure!(T::Time::now() >= deadline_ms, Error::<T>::DeadlineNotReached);
+		let refunded = T::Escrow::refund_periods(agreement, 1)?;
+		T::Metrics::discard_unfinished(agreement, period);
+		Periods::<T>::insert(
+			agreement,
+			period,
+			PeriodRecord {
+				verdict: None,
+				otp_commitment: [0; 32],
+				recorded_at: frame_system::Pallet::<T>::block_number(),
+				failed_otp_attempts: 0,
+				owner_accepted: false,
+				state: PeriodState::Closed(Closure::Lapsed),
+			},
+		);
+		info.next_to_record = period.saturating_add(1);
+		if info.next_to_record >= info.periods {
+			AwaitingMetrics::<T>::remove(agreement);
+		}
+		Self::deposit_event(Event::PeriodLapsed { agreement, period, refunded });
+		Self::close_period(agreement, info)
+	}
+
+	/// Counts a closed period and finishes the agreement after its last one.
+	pub(crate) fn close_period(agreement: AgreementId, mut info: AgreementOf<T>) -> DispatchResult {
+		info.closed_periods = info.closed_periods.saturating_add(1);
+		if info.closed_periods >= info.periods {
+			Self::finish(agreement, info)
+		} else {
+			Agreements::<T>::insert(agreement, info);
+			Ok(())
+		}
+	}
+
+	pub(crate) fn finish(agreement: AgreementId, mut info: AgreementOf<T>) -> DispatchResult {
+		let released = T::Escrow::close(agreement)?;
+		info.status = AgreementStatus::Finished { at: frame_system::Pallet::<T>::block_number() };
+		Services::<T>::mutate(info.service, |service| {
+			if let Some(service) = service {
+				service.open_agreements = service.open_agreements.saturating_sub(1);
+			}
+		});
+		Agreements::<T>::insert(agreement, info);
+		AwaitingMetrics::<T>::remove(agreement);
+		Self::deposit_event(Event::AgreementFinished { agreement, released });
+		Ok(())
+	}
+}
