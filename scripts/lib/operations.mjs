@@ -18,7 +18,7 @@ const sha256 = (...parts) => {
 /** Merkle root of report hashes, as qos-primitives' merkle.rs defines it. */
 export function merkleRoot(hashes) {
   if (hashes.length === 0) return sha256(Buffer.from([2]));
-  let level = hashes.map((h) => sha256(Buffer.from([0]), h));
+  let level = hashes.map((h) => sha256(Buffer.from([0]), toBuf(h)));
   while (level.length > 1) {
     const next = [];
     for (let i = 0; i < level.length; i += 2) {
@@ -31,7 +31,7 @@ export function merkleRoot(hashes) {
 
 /** Checks a Merkle inclusion proof (`[{ left: hex } | { right: hex }]` or SCALE enum JSON). */
 export function verifyProof(root, hash, proof) {
-  let acc = sha256(Buffer.from([0]), hash);
+  let acc = sha256(Buffer.from([0]), toBuf(hash));
   for (const step of proof) {
     const left = step.Left ?? step.left;
     const right = step.Right ?? step.right;

@@ -8,10 +8,14 @@
 // 1 one monitor refuses the designated accounting node, whose partial block a
 // second node's pull completes.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
 import { after, test } from 'node:test';
+import { promisify } from 'node:util';
 
 import { DEMO_SLA, resultTable, Scenario } from '../lib/scenario.mjs';
-import { tempDir } from '../lib/node.mjs';
+import { repoRoot, tempDir } from '../lib/node.mjs';
+import { toBuf, verifyProof } from '../lib/operations.mjs';
 import { availabilityCredit, toSlaTerms } from '../lib/sla.mjs';
 
 const PERIODS = 4;
@@ -23,6 +27,8 @@ const TAMPERED = 2;
 /** Period 3: the owner retires instance 1 20 s in, after its outage (5-15 s). */
 const RETIRED = { instance: 1, period: 3, atMs: 20_000 };
 const ARBITER_PERMILLE = 400;
+const toHex = (v) => `0x${toBuf(v).toString('hex')}`;
+const run = promisify(execFile);
 let scenario;
 after(() => scenario?.stop());
 
@@ -146,6 +152,35 @@ test('an agreement on an offer settles period by period; breaches are credited; 
     r.issuanceBefore - r.issuanceAfter,
     r.fees.owner + r.fees.client + r.fees.arbiter + r.burned,
     'only fees and the accounting fee left the supply',
+  );
+
+  // The node's qos_* RPC: a client proves one instance's report is in the
+  // recorded block, without downloading the others.
+  const agreementId = Number(r.agreement);
+  const served = await api.provider.send('qos_metricsBlock', [agreementId, TAMPERED]);
+  assert.equal(toHex(served.reports_root), tampered.block.reportsRoot.toHex(), 'qos_metricsBlock serves the stored block');
+  for (let instance = 0; instance < INSTANCES; instance += 1) {
+    const proof = await api.provider.send('qos_reportInclusionProof', [agreementId, TAMPERED, instance]);
+    assert.equal(proof.report.instance, instance);
+    assert.equal(toHex(proof.block.reports_root), tampered.block.reportsRoot.toHex());
+    assert.ok(verifyProof(toHex(proof.block.reports_root), toHex(proof.report_hash), proof.proof), `instance ${instance}'s proof leads to reports_root`);
+    const forged = Buffer.from(toBuf(toHex(proof.report_hash)));
+    forged[0] ^= 1;
+    assert.ok(!verifyProof(toHex(proof.block.reports_root), forged, proof.proof), "another report's hash does not");
+  }
+  assert.equal(await api.provider.send('qos_reportInclusionProof', [agreementId, TAMPERED, INSTANCES]), null, 'no instance, no proof');
+  assert.equal(await api.provider.send('qos_metricsBlock', [agreementId, PERIODS]), null, 'no period, no block');
+  await assert.rejects(api.provider.send('qos_metricsBlock', ['not a number', 0]), /invalid/i, 'ill-typed parameters are refused');
+  // The same check from the qos terminal.
+  const qos = (...args) => run(process.execPath, [path.join(repoRoot, 'scripts/qos.mjs'), ...args, '--url', api.provider.endpoint]);
+  const verified = JSON.parse(
+    (await qos('verify-report', '--agreement', String(agreementId), '--period', String(TAMPERED), '--instance', '1', '--json')).stdout,
+  );
+  assert.equal(verified.ok, true);
+  assert.equal(verified.root, tampered.block.reportsRoot.toHex());
+  await assert.rejects(
+    qos('verify-report', '--agreement', String(agreementId), '--period', String(TAMPERED), '--instance', String(INSTANCES)),
+    (e) => e.code !== 0 && /no report of instance 3/.test(e.stderr),
   );
 
   // polkadot.js with no custom types decodes every event of the run and every
