@@ -542,18 +542,21 @@ export const commands = {
       const period = integer(values, 'period', { max: 2 ** 32 - 1 });
       const instance = integer(values, 'instance', { max: 2 ** 32 - 1 });
       return withApi(values, async (api) => {
-        const proof = await api.provider.send('qos_reportInclusionProof', [agreement, period, instance]);
-        if (!proof) throw new UserError(`no report of instance ${instance} in agreement ${agreement} period ${period}`);
+        // The runtime API rather than the node's qos_* RPC: it answers on
+        // any node, a light client included, from the chain's own state.
+        const answer = await api.call.metricsBlocksApi.reportInclusionProof(agreement, period, instance);
+        if (answer.isNone) throw new UserError(`no report of instance ${instance} in agreement ${agreement} period ${period}`);
+        const proof = answer.unwrap();
         const stored = await ops.metricsBlock(api, agreement, period);
-        const root = toHex(proof.block.reports_root);
+        const root = toHex(proof.block.reportsRoot);
         if (!stored || toHex(stored.reportsRoot) !== root) throw new UserError('the proof is for a block that is not the one on chain');
-        const ok = ops.verifyProof(root, toHex(proof.report_hash), proof.proof);
+        const ok = ops.verifyProof(root, toHex(proof.reportHash), proof.proof.toJSON());
         if (!ok) throw new UserError(`the proof does not lead from the report's hash to reports_root ${root}`);
         return {
           text: `report of instance ${instance} is in the metrics block (root ${root}, ${proof.proof.length} proof steps)`,
           ok,
           root,
-          report: proof.report,
+          report: proof.report.toJSON(),
         };
       });
     },

@@ -328,6 +328,7 @@ async function runScenario(
   return {
     agreement,
     service,
+    rpcPort: alice.rpcPort,
     startMs,
     price,
     periods,

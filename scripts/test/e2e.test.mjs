@@ -14,7 +14,7 @@ import { after, test } from 'node:test';
 import { promisify } from 'node:util';
 
 import { DEMO_SLA, resultTable, Scenario } from '../lib/scenario.mjs';
-import { repoRoot, tempDir } from '../lib/node.mjs';
+import { repoRoot, rpc, tempDir } from '../lib/node.mjs';
 import { toBuf, verifyProof } from '../lib/operations.mjs';
 import { availabilityCredit, toSlaTerms } from '../lib/sla.mjs';
 
@@ -157,10 +157,10 @@ test('an agreement on an offer settles period by period; breaches are credited; 
   // The node's qos_* RPC: a client proves one instance's report is in the
   // recorded block, without downloading the others.
   const agreementId = Number(r.agreement);
-  const served = await api.provider.send('qos_metricsBlock', [agreementId, TAMPERED]);
+  const served = await rpc(r.rpcPort, 'qos_metricsBlock', [agreementId, TAMPERED]);
   assert.equal(toHex(served.reports_root), tampered.block.reportsRoot.toHex(), 'qos_metricsBlock serves the stored block');
   for (let instance = 0; instance < INSTANCES; instance += 1) {
-    const proof = await api.provider.send('qos_reportInclusionProof', [agreementId, TAMPERED, instance]);
+    const proof = await rpc(r.rpcPort, 'qos_reportInclusionProof', [agreementId, TAMPERED, instance]);
     assert.equal(proof.report.instance, instance);
     assert.equal(toHex(proof.block.reports_root), tampered.block.reportsRoot.toHex());
     assert.ok(verifyProof(toHex(proof.block.reports_root), toHex(proof.report_hash), proof.proof), `instance ${instance}'s proof leads to reports_root`);
@@ -168,11 +168,11 @@ test('an agreement on an offer settles period by period; breaches are credited; 
     forged[0] ^= 1;
     assert.ok(!verifyProof(toHex(proof.block.reports_root), forged, proof.proof), "another report's hash does not");
   }
-  assert.equal(await api.provider.send('qos_reportInclusionProof', [agreementId, TAMPERED, INSTANCES]), null, 'no instance, no proof');
-  assert.equal(await api.provider.send('qos_metricsBlock', [agreementId, PERIODS]), null, 'no period, no block');
-  await assert.rejects(api.provider.send('qos_metricsBlock', ['not a number', 0]), /invalid/i, 'ill-typed parameters are refused');
+  assert.equal(await rpc(r.rpcPort, 'qos_reportInclusionProof', [agreementId, TAMPERED, INSTANCES]), null, 'no instance, no proof');
+  assert.equal(await rpc(r.rpcPort, 'qos_metricsBlock', [agreementId, PERIODS]), null, 'no period, no block');
+  await assert.rejects(rpc(r.rpcPort, 'qos_metricsBlock', ['not a number', 0]), /invalid/i, 'ill-typed parameters are refused');
   // The same check from the qos terminal.
-  const qos = (...args) => run(process.execPath, [path.join(repoRoot, 'scripts/qos.mjs'), ...args, '--url', api.provider.endpoint]);
+  const qos = (...args) => run(process.execPath, [path.join(repoRoot, 'scripts/qos.mjs'), ...args, '--url', `ws://127.0.0.1:${r.rpcPort}`]);
   const verified = JSON.parse(
     (await qos('verify-report', '--agreement', String(agreementId), '--period', String(TAMPERED), '--instance', '1', '--json')).stdout,
   );
