@@ -57,6 +57,8 @@ async function main(argv) {
     return 0;
   }
   const result = await command.run(parsed.values, parsed.positionals);
+  // A command that printed as it went (watch) returns nothing more to print.
+  if (result === undefined) return 0;
   if (parsed.values.json) console.log(JSON.stringify(result ?? null, (_, v) => (typeof v === 'bigint' ? v.toString() : v), 2));
   else if (result?.text) console.log(result.text);
   return 0;

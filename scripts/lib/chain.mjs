@@ -25,7 +25,12 @@ export async function connect(url, { timeoutMs = 15_000 } = {}) {
     await provider.disconnect().catch(() => {});
     throw e;
   }
-  return ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: true });
+  try {
+    return await ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: true });
+  } catch (e) {
+    await provider.disconnect().catch(() => {});
+    throw new UserError(`cannot use ${url}: ${e.message}`);
+  }
 }
 
 /** An sr25519 key pair from a secret URI such as `//Alice` or a mnemonic. */

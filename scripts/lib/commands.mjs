@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import { decodeAddress, encodeAddress } from '@polkadot/util-crypto';
 
 import { connect, signer, UserError } from './chain.mjs';
+import { describeLine, watch } from './agent.mjs';
 import * as ops from './operations.mjs';
 import { describeHarsherTerm, describeSlaError, INDICATORS, MAX_CREDIT_TIERS, toSlaTerms, validateSla, withinOffer } from './sla.mjs';
 import { checkMonitorUrl, describeUrlError } from './url.mjs';
@@ -530,6 +531,64 @@ export const commands = {
           : `accepted the verdict of period ${period}; it is paid as soon as the client confirms`;
         return { text, agreement, period, ...result };
       });
+    },
+  },
+
+  watch: {
+    summary: 'client or owner: an agent that follows finalised blocks and acts on every period (confirm with the OTP, contest, settle overdue)',
+    usage: '--suri <account> (--key <client.key> | --owner) [--agreement <id> ...] [--top-up-periods N] [--accept-breaches]',
+    options: {
+      ...suriOption,
+      key: { type: 'string', help: "the client's OTP key file (the client's agent)" },
+      owner: { type: 'boolean', help: "run the owner's agent for the signer's services" },
+      agreement: { type: 'string', multiple: true, help: 'only these agreements (default: every agreement of the signer)' },
+      'top-up-periods': { type: 'string', help: 'client: keep the escrow able to pay this many periods' },
+      'accept-breaches': { type: 'boolean', help: 'owner: accept every breached verdict at once' },
+    },
+    async run(values) {
+      const role = values.owner ? 'owner' : 'client';
+      if (values.owner && values.key) throw new UserError('give --key (the client) or --owner, not both');
+      if (role === 'client' && !values.key) throw new UserError("missing --key: the client's agent checks every period with the OTP key (or pass --owner)");
+      if (role === 'client' && values['accept-breaches']) throw new UserError('--accept-breaches is for the owner (--owner)');
+      if (role === 'owner' && values['top-up-periods'] !== undefined) throw new UserError('--top-up-periods is for the client');
+      const key = role === 'client' ? readKeyFile(values.key) : null;
+      const agreements = (values.agreement ?? []).map((text) => {
+        if (!/^\d+$/.test(text)) throw new UserError(`--agreement must be a whole number, got '${text}'`);
+        return text;
+      });
+      const topUpPeriods = optionalInteger(values, 'top-up-periods', { max: 2 ** 32 - 1 }) ?? 0;
+      const pair = signer(values.suri);
+      const controller = new AbortController();
+      const stop = () => controller.abort();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      // stdout carries the agent's lines only (one JSON object each with
+      // --json); whatever a library prints goes to stderr.
+      const print = (text) => process.stdout.write(`${text}\n`);
+      console.log = (...args) => console.error(...args);
+      const emit = (line) => {
+        if (values.json) print(JSON.stringify({ at: new Date().toISOString(), ...line }, (_, v) => (typeof v === 'bigint' ? v.toString() : v)));
+        else print(`${new Date().toISOString()} ${describeLine(line, formatAmount)}`);
+      };
+      try {
+        await watch({
+          url: values.url,
+          connect,
+          signal: controller.signal,
+          emit,
+          pair,
+          role,
+          key,
+          agreements: agreements.length ? agreements : null,
+          topUpPeriods,
+          acceptBreaches: Boolean(values['accept-breaches']),
+        });
+      } finally {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+      }
+      emit({ event: 'stopped' });
+      return undefined;
     },
   },
 

@@ -374,6 +374,12 @@ export async function settleOverdue(api, who, agreement, period) {
   return periodOutcome(events);
 }
 
+/** Client: puts `amount` more on hold for an agreement's escrow. */
+export async function topUp(api, client, agreement, amount) {
+  const { events } = await sendAndWait(api, api.tx.escrowRelease.topUp(agreement, amount), client);
+  return { toppedUp: eventData(events, 'escrowRelease', 'ToppedUp'), fee: feesPaid(events) };
+}
+
 /** Anyone: prunes a finished agreement after its retention; `pruned` once it is gone, else call again. */
 export async function pruneAgreement(api, who, agreement) {
   const { events } = await sendAndWait(api, api.tx.slaVerification.pruneAgreement(agreement), who);

@@ -1,9 +1,10 @@
 // One whole qos-ledger run on real binaries, as docs/protocol.md describes
 // it: a three-validator local chain, real workloads and qos-monitors, an
 // owner who registers a service and publishes an offer, a client who rents it
-// on that offer, accounting nodes that record every period, a client who
-// confirms each one with the OTP, an owner who accepts the breaches, and an
-// arbiter for what the OTP cannot settle.
+// on that offer, accounting nodes that record every period, the client's
+// agent (`qos watch`) that checks each one and confirms it with the OTP or
+// contests it, the owner's agent that accepts the breaches, and an arbiter
+// for what the OTP cannot settle.
 // Used by the demo (scripts/demo.sh) and the end-to-end test.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -11,6 +12,8 @@ import path from 'node:path';
 
 import { encodeAddress } from '@polkadot/util-crypto';
 
+import { describeLine } from './agent.mjs';
+import { AgentProcess } from './agent-process.mjs';
 import { connect, signer } from './chain.mjs';
 import { formatAmount, UNIT } from './amounts.mjs';
 import { Monitor, stopAllMonitors } from './monitor.mjs';
@@ -51,6 +54,7 @@ export const DEMO_SLA = {
  *   arbiterOwnerPermille  the arbiter's split of a disputed period, permille to the owner
  *   blockDesignated       { period, instance }: that instance's monitor refuses (503) the node designated for that period
  *   retireDownInstance    { instance, period, atMs }: the owner retires that instance `atMs` into that period
+ *   agentNodeOutage       { period, atMs, forMs }: the agents' node is killed `atMs` into that period and restarted `forMs` later
  *   dir                   where logs and data go
  *   log                   progress lines
  */
@@ -77,16 +81,6 @@ export class Scenario {
   }
 }
 
-/** `fn`s run one after another: one account's transactions never race for a nonce. */
-function serialized() {
-  let tail = Promise.resolve();
-  return (fn) => {
-    const run = tail.then(fn);
-    tail = run.catch(() => {});
-    return run;
-  };
-}
-
 async function runScenario(
   {
     periods = 4,
@@ -98,13 +92,13 @@ async function runScenario(
     arbiterOwnerPermille = 500,
     blockDesignated = null,
     retireDownInstance = null,
+    agentNodeOutage = null,
     dir,
     log = () => {},
     rpcPort,
   },
   cleanup,
 ) {
-  const fees = { client: 0n, owner: 0n, arbiter: 0n };
   // -- the chain: Alice, Bob and Charlie validate and account.
   log(`starting a three-validator local chain (${VALIDATORS.join(', ')})`);
   const common = ['--chain', 'local', '--validator', '--tmp', '--rpc-cors', 'all'];
@@ -130,7 +124,6 @@ async function runScenario(
   const owner = signer('//Dave');
   const client = signer('//Eve');
   const arbiter = signer('//Ferdie');
-  const ownerTx = serialized();
   // A dev validator's accounting key is the sr25519 key of its name.
   const validatorOf = new Map(VALIDATORS.map((n) => [signer(`//${n}`).address, n]));
   const nameOf = (address) => validatorOf.get(address) ?? `${address.slice(0, 8)}…`;
@@ -145,7 +138,7 @@ async function runScenario(
   const events = [];
   const scanTo = async (block) => {
     if (block <= scanned) return;
-    events.push(...(await ops.chainEvents(api, scanned + 1, block)));
+    events.push(...(await ops.chainEvents(api, scanned + 1, block, ['slaVerification', 'metricsBlocks', 'escrowRelease', 'transactionPayment'])));
     scanned = block;
   };
 
@@ -186,20 +179,44 @@ async function runScenario(
   // -- the owner registers the service and offers the demo SLA with Ferdie as
   // arbiter; the client rents it on that offer, with that arbiter.
   const reg = await ops.registerService(api, owner, { price, periodMs });
-  fees.owner += reg.fee;
   const { service } = reg;
-  fees.owner += (await ops.setOffers(api, owner, service, [{ sla: DEMO_SLA, arbiters: [arbiter.address] }])).fee;
-  for (const url of urls) fees.owner += (await ops.addInstance(api, owner, service, url)).fee;
+  await ops.setOffers(api, owner, service, [{ sla: DEMO_SLA, arbiters: [arbiter.address] }]);
+  for (const url of urls) await ops.addInstance(api, owner, service, url);
   log(
     `owner Dave registered service ${service}: ${formatAmount(price)} per ${periodMs / 1000} s period, 3 instances, offer 0 = the demo SLA with arbiter Ferdie`,
   );
   const created = await ops.createAgreement(api, client, { service, offer: 0, sla: DEMO_SLA, periods, maxPrice: price, arbiter: arbiter.address });
-  fees.client += created.fee;
   const { agreement, startMs } = created;
   if (agreement !== agreementId) throw new Error(`agreement id ${agreement}, expected ${agreementId}`);
   log(
     `client Eve created agreement ${agreement} on offer ${created.offer}: ${periods} periods, ${formatAmount(price * BigInt(periods))} on hold, accounting fee ${formatAmount(created.burned)} burned`,
   );
+
+  // -- the client's and the owner's agents, as each would run them, on a
+  // full node of their own (not a validator), which keeps its database.
+  const agentNode = await Node.start(
+    'agent-node',
+    ['--chain', 'local', '--base-path', path.join(dir, 'agent-node'), '--rpc-cors', 'all', '--node-key', nodeKey(), '--bootnodes', bootnode],
+    { logDir: dir },
+  );
+  cleanup.push(() => agentNode.stop('SIGKILL'));
+  const agentArgs = {
+    client: ['--suri', '//Eve', '--key', keyFile, '--agreement', String(agreement)],
+    owner: ['--suri', '//Dave', '--owner', '--accept-breaches', '--agreement', String(agreement)],
+  };
+  const agents = {};
+  for (const [role, args] of Object.entries(agentArgs)) {
+    agents[role] = AgentProcess.start({
+      name: `${role}-agent`,
+      url: `ws://127.0.0.1:${agentNode.rpcPort}`,
+      args,
+      dir,
+      onLine: (line) => log(`${role}'s agent: ${describeLine(line, formatAmount)}`),
+    });
+    cleanup.push(() => agents[role].stop());
+  }
+  const clientAgent = agents.client;
+  log("the client's agent (qos watch --key) and the owner's (qos watch --owner --accept-breaches) follow the finalised chain");
 
   let blocked = null;
   if (blockDesignated) {
@@ -232,14 +249,27 @@ async function runScenario(
     );
   }
   // Settled (never rejected) so that a failure surfaces at the end of the run.
+  let outage = Promise.resolve(null);
+  if (agentNodeOutage) {
+    const { period, atMs, forMs } = agentNodeOutage;
+    outage = sleep(Math.max(0, at(period, atMs) - Date.now()))
+      .then(async () => {
+        await agentNode.stop('SIGKILL');
+        log(`the agents' node is KILLED ${atMs / 1000} s into period ${period}`);
+        await sleep(forMs);
+        await agentNode.spawn();
+        log(`the agents' node is back after ${forMs / 1000} s`);
+        return { period, atMs, forMs };
+      })
+      .catch((error) => ({ error }));
+  }
   let retirement = Promise.resolve(null);
   if (retireDownInstance) {
     const { instance, period, atMs } = retireDownInstance;
     retirement = sleep(Math.max(0, at(period, atMs) - Date.now()))
-      .then(() => ownerTx(() => ops.retireInstance(api, owner, service, instance)))
+      .then(() => ops.retireInstance(api, owner, service, instance))
       .then(
         (r) => {
-          fees.owner += r.fee;
           log(`owner retired instance ${instance} ${((r.atMs - at(period, 0)) / 1000).toFixed(1)} s into period ${period}`);
           return { instance, period, atMs: r.atMs };
         },
@@ -278,49 +308,64 @@ async function runScenario(
       state: '',
       closure: '',
     };
-    let settled;
-    if (check.ok) {
-      const r = await ops.confirmPeriod(api, client, agreement, p, check.otp);
-      fees.client += r.fee;
-      settled = r.settled;
-      if (!settled && r.confirmed) {
-        // A confirmed breach waits for the owner, whose contest window is an
-        // hour: the owner accepts the verdict and the period is paid at once.
-        log(`period ${p}: OTP matched the breach; the owner accepts the verdict`);
-        const accepted = await ownerTx(() => ops.acceptVerdict(api, owner, agreement, p));
-        fees.owner += accepted.fee;
-        settled = accepted.settled;
-      }
-      if (!settled) throw new Error(`period ${p}: the client's OTP matched but the period was not settled`);
-    } else {
-      log(`period ${p}: the client's OTP does not open the commitment — a report was altered; the payment stays in escrow`);
+    // The agents act on the finalised period: the client's confirms it with
+    // the OTP or contests it, the owner's accepts a breach. A contested period
+    // waits for the arbiter.
+    const state = await waitFor(
+      `period ${p} closed or disputed`,
+      async () => {
+        const rec = await ops.periodRecord(api, agreement, p);
+        return rec && (rec.state.isClosed || rec.state.isDisputed) ? rec.state : null;
+      },
+      120_000,
+      500,
+    );
+    if (state.isDisputed) {
+      const contest = await clientAgent.waitForLine(`contest of period ${p}`, (l) => l.event === 'contested' && l.period === p, 30_000);
+      log(`period ${p}: the client's agent refused it (${contest.problems.join('; ')}); the arbiter Ferdie gives ${arbiterOwnerPermille} ‰ to the owner`);
       row.heldWhileDisputed = (await api.query.escrowRelease.escrows(agreement)).unwrap().held.toBigInt();
-      const attempts = ops.limits(api).maxOtpAttempts;
-      let r;
-      for (let i = 0; i < attempts; i += 1) {
-        r = await ops.confirmPeriod(api, client, agreement, p, check.otp);
-        fees.client += r.fee;
-      }
-      if (!r.disputed) throw new Error(`period ${p} not disputed after ${attempts} wrong OTPs`);
-      log(`period ${p}: disputed after ${attempts} wrong OTPs; the arbiter Ferdie gives ${arbiterOwnerPermille} ‰ to the owner`);
+      row.otp = 'mismatch: contested by the agent';
       const resolved = await ops.resolveDispute(api, arbiter, agreement, p, arbiterOwnerPermille);
-      fees.arbiter += resolved.fee;
-      settled = resolved.settled;
-      if (!settled) throw new Error(`period ${p}: the arbiter's split did not settle it`);
-      row.otp = `mismatch x${attempts}`;
+      if (!resolved.settled) throw new Error(`period ${p}: the arbiter's split did not settle it`);
+    }
+    await scanTo((await api.rpc.chain.getHeader()).number.toNumber());
+    const settled = events.find((e) => e.method === 'PeriodSettled' && BigInt(e.data.agreement) === agreement && Number(e.data.period) === p)?.data;
+    if (!settled) throw new Error(`period ${p}: closed without a PeriodSettled event`);
+    // From the block that recorded the period to the client's agent having
+    // its confirmation (or contest) in a block.
+    const recordedIn = events.find((e) => e.method === 'PeriodRecorded' && BigInt(e.data.agreement) === agreement && Number(e.data.period) === p);
+    const acted = clientAgent.lines.find((l) => (l.event === 'confirmed' || l.event === 'contested') && l.period === p);
+    if (recordedIn && acted) {
+      const recordedMs = (await (await api.at(await api.rpc.chain.getBlockHash(recordedIn.block))).query.timestamp.now()).toNumber();
+      row.agentLatencyMs = Date.parse(acted.at) - recordedMs;
     }
     row.toOwner = BigInt(settled.to_owner);
     row.toClient = BigInt(settled.to_client);
     row.closure = settled.closure;
     row.state = `Closed(${settled.closure})`;
     log(`period ${p}: ${row.state} — ${formatAmount(row.toOwner)} to owner, ${formatAmount(row.toClient)} back to client`);
+    if (row.agentLatencyMs !== undefined) log(`period ${p}: the client's agent acted ${(row.agentLatencyMs / 1000).toFixed(1)} s after the recording block`);
     results.push(row);
   }
 
   const retired = await retirement;
   if (retired?.error) throw retired.error;
+  const nodeOutage = await outage;
+  if (nodeOutage?.error) throw nodeOutage.error;
+  // The agents follow finalised blocks: let them see the last settlements.
+  for (let p = 0; p < periods; p += 1) {
+    await clientAgent.waitForLine(`settlement of period ${p}`, (l) => l.event === 'settled' && l.period === p, 60_000);
+  }
+  const agentExit = { client: await agents.client.stop(), owner: await agents.owner.stop() };
   await sleep(3_000);
   await scanTo((await api.rpc.chain.getHeader()).number.toNumber());
+  // Fees from the chain's own record, whoever sent the transaction (the
+  // scenario or an agent).
+  const feeOf = (address) =>
+    events
+      .filter((e) => e.method === 'TransactionFeePaid' && encodeAddress(e.data.who, 42) === address)
+      .reduce((sum, e) => sum + BigInt(e.data.actual_fee), 0n);
+  const fees = { owner: feeOf(owner.address), client: feeOf(client.address), arbiter: feeOf(arbiter.address) };
   const after = await balances();
   const issuanceAfter = (await api.query.balances.totalIssuance()).toBigInt();
   const escrow = await api.query.escrowRelease.escrows(agreement);
@@ -341,6 +386,9 @@ async function runScenario(
     before,
     after,
     fees,
+    agentLines: { client: agents.client.lines, owner: agents.owner.lines },
+    agentExit,
+    nodeOutage,
     issuanceBefore,
     issuanceAfter,
     escrowLeft: escrow.isSome ? escrow.unwrap().held.toBigInt() : 0n,

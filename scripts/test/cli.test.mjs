@@ -229,6 +229,11 @@ describe('qos terminal', { timeout: 240_000 }, () => {
         [['nosuch'], /unknown command 'nosuch'/],
         [['escalate', '--suri', '//Eve', '--agreement', '0', '--period', '0'], /unknown command 'escalate'/],
         [['confirm', '--suri', '//Eve', '--agreement', '0', '--period', '0', '--key', path.join(dir, 'absent.key')], /key file .* not found/],
+        [['watch', '--suri', '//Eve'], /missing --key: the client's agent checks every period/],
+        [['watch', '--suri', '//Eve', '--key', path.join(dir, 'absent.key')], /key file .* not found/],
+        [['watch', '--suri', '//Dave', '--owner', '--key', path.join(dir, 'absent.key')], /give --key \(the client\) or --owner, not both/],
+        [['watch', '--suri', '//Dave', '--owner', '--agreement', 'seven'], /--agreement must be a whole number/],
+        [['watch', '--suri', '//Dave', '--owner', '--top-up-periods', '2'], /--top-up-periods is for the client/],
       ]) {
         const r = await qos(...args);
         assert.equal(r.code, 1, `${args.join(' ')} exits 1`);

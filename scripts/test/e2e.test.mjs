@@ -6,7 +6,9 @@
 // way to the accounting node (the OTP catches it, the arbiter splits); in the
 // last period the owner retires the instance after its outage. And in period
 // 1 one monitor refuses the designated accounting node, whose partial block a
-// second node's pull completes.
+// second node's pull completes. The client's and the owner's agents
+// (`qos watch`) do their work; in period 1 the node they talk to is killed
+// and restarted.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
@@ -24,6 +26,11 @@ const INSTANCES = 3;
 /** Period 1: instance 0's monitor answers 503 to the node designated for it. */
 const BLOCKED = { period: 1, instance: 0 };
 const TAMPERED = 2;
+/**
+ * Period 1: the node the agents talk to is killed 2 s in and restarted 15 s
+ * later, while period 0 is being recorded: the agents reconnect and act on it.
+ */
+const AGENT_NODE_OUTAGE = { period: 1, atMs: 2_000, forMs: 15_000 };
 /** Period 3: the owner retires instance 1 20 s in, after its outage (5-15 s). */
 const RETIRED = { instance: 1, period: 3, atMs: 20_000 };
 const ARBITER_PERMILLE = 400;
@@ -52,6 +59,7 @@ test('an agreement on an offer settles period by period; breaches are credited; 
     arbiterOwnerPermille: ARBITER_PERMILLE,
     blockDesignated: BLOCKED,
     retireDownInstance: RETIRED,
+    agentNodeOutage: AGENT_NODE_OUTAGE,
     log: (l) => console.log(`# ${l}`),
   });
   const r = await scenario.run();
@@ -106,6 +114,42 @@ test('an agreement on an offer settles period by period; breaches are credited; 
   assert.ok(down.block.firstPull.isSome, 'the final block names the first pull');
   assert.equal(down.block.firstPull.unwrap().toHex(), r.blocked.accountingKey);
   assert.notEqual(down.block.accountingNode.toHex(), r.blocked.accountingKey, "the final block is another node's pull");
+
+  // The agents did the client's and the owner's work, each period once: the
+  // client's confirmed every period whose reports hold with the OTP and
+  // contested the tampered one, naming the failed check; the owner's accepted
+  // the breaches. Both stopped cleanly on SIGTERM.
+  const periodsOf = (lines, event) => lines.filter((l) => l.event === event).map((l) => l.period);
+  const { client: clientLines, owner: ownerLines } = r.agentLines;
+  const untampered = r.results.filter((x) => x.period !== TAMPERED).map((x) => x.period);
+  assert.deepEqual(periodsOf(clientLines, 'confirmed').sort(), untampered, "the client's agent confirmed each untampered period once");
+  assert.deepEqual(periodsOf(clientLines, 'contested'), [TAMPERED], "the client's agent contested the tampered period once");
+  assert.match(clientLines.find((l) => l.event === 'contested').problems.join(' '), /OTP derived with your key does not open the commitment/);
+  const breached = r.results.filter((x) => x.verdict === 'Breached').map((x) => x.period);
+  assert.deepEqual(periodsOf(ownerLines, 'accepted').sort(), breached, "the owner's agent accepted each breach once");
+  assert.deepEqual(
+    clientLines.filter((l) => l.event === 'failed'),
+    [],
+    "none of the client's agent's transactions failed",
+  );
+  for (const row of r.results) {
+    const seen = clientLines.filter((l) => l.event === 'settled' && l.period === row.period);
+    assert.equal(seen.length, 1, `the client's agent reported period ${row.period}'s settlement once`);
+    assert.equal(BigInt(seen[0].toOwner), row.toOwner);
+    assert.equal(BigInt(seen[0].toClient), row.toClient);
+  }
+  assert.deepEqual(r.agentExit, { client: 0, owner: 0 }, 'both agents exit 0 on SIGTERM');
+  // Their node was killed and restarted: each agent lost it, reconnected, and
+  // still acted on every period exactly once (asserted above).
+  assert.deepEqual(r.nodeOutage, AGENT_NODE_OUTAGE);
+  for (const [role, lines] of Object.entries(r.agentLines)) {
+    const drop = lines.findIndex((l) => l.event === 'disconnected');
+    assert.ok(drop > 0, `the ${role}'s agent saw its node go away`);
+    assert.ok(
+      lines.slice(drop).some((l) => l.event === 'connected'),
+      `the ${role}'s agent reconnected`,
+    );
+  }
 
   // Undisturbed, the first period pays the owner in full.
   assert.equal(r.results[0].verdict, 'Met');
@@ -204,7 +248,7 @@ test('an agreement on an offer settles period by period; breaches are credited; 
     'slaVerification.PeriodConfirmed',
     'slaVerification.VerdictAccepted',
     'slaVerification.PeriodSettled',
-    'slaVerification.OtpMismatch',
+    'slaVerification.PeriodContested',
     'slaVerification.PeriodDisputed',
     'slaVerification.AgreementFinished',
     'metricsBlocks.MetricsBlockRecorded',
