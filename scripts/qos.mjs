@@ -8,6 +8,8 @@ import { commands } from './lib/commands.mjs';
 
 const GLOBAL_OPTIONS = {
   url: { type: 'string', default: process.env.QOS_URL || 'ws://127.0.0.1:9944' },
+  'chain-spec': { type: 'string' },
+  bootnode: { type: 'string', multiple: true },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 };
@@ -16,6 +18,8 @@ function usage() {
   const lines = ['usage: node scripts/qos.mjs <command> [options]', '', 'commands:'];
   for (const [name, c] of Object.entries(commands)) lines.push(`  ${name.padEnd(19)} ${c.summary}`);
   lines.push('', 'global options:', '  --url <ws-url>      node to talk to (default ws://127.0.0.1:9944, or $QOS_URL)');
+  lines.push('  --chain-spec <file> verify the chain with an embedded light client instead (a raw chain spec)');
+  lines.push('  --bootnode <addr>   a peer for the light client, /ip4/…/tcp/…/p2p/<id> (repeatable)');
   lines.push('  --json              machine-readable output', '  -h, --help          help (also after a command)');
   return lines.join('\n');
 }

@@ -12,17 +12,19 @@ const live = new Set();
 
 export class AgentProcess {
   /**
-   * Starts `qos watch <args> --url <url> --json`; each line it prints is
-   * parsed into `lines` and handed to `onLine`. Its output is also kept in
+   * Starts `qos watch <args> --json` (`args` name the chain too: `--url`, or
+   * `--chain-spec` and `--bootnode`); each line it prints is parsed into
+   * `lines` and handed to `onLine`. Its output is also kept in
    * `<dir>/<name>.log`.
    */
-  static start({ name, url, args, dir, onLine = () => {} }) {
+  static start({ name, args, dir, onLine = () => {} }) {
     const agent = new AgentProcess();
     agent.name = name;
     agent.lines = [];
+    agent.startedAt = Date.now();
     agent.logFile = path.join(dir, `${name}.log`);
     const log = fs.openSync(agent.logFile, 'a');
-    agent.child = spawn(process.execPath, [path.join(repoRoot, 'scripts', 'qos.mjs'), 'watch', ...args, '--url', url, '--json'], {
+    agent.child = spawn(process.execPath, [path.join(repoRoot, 'scripts', 'qos.mjs'), 'watch', ...args, '--json'], {
       stdio: ['ignore', 'pipe', log],
     });
     fs.closeSync(log);
@@ -63,10 +65,27 @@ export class AgentProcess {
     );
   }
 
-  /** Stops it as a user would (SIGTERM) and returns its exit code. */
+  /** Peak resident memory so far, in KiB (Linux), or null. */
+  peakRssKib() {
+    try {
+      const status = fs.readFileSync(`/proc/${this.child.pid}/status`, 'utf8');
+      return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN) || null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Milliseconds from the start to its first connection (a light client's sync included), or null. */
+  startupMs() {
+    const first = this.lines.find((l) => l.event === 'connected');
+    return first ? Date.parse(first.at) - this.startedAt : null;
+  }
+
+  /** Stops it as a user would (SIGTERM) and returns its exit code; `peakRss` keeps its peak memory. */
   async stop() {
     live.delete(this);
     if (this.child.exitCode !== null || this.child.signalCode !== null) return this.child.exitCode;
+    this.peakRss = this.peakRssKib();
     this.child.kill('SIGTERM');
     const killer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
     const [code] = await this.exited.catch(() => [null]);

@@ -114,7 +114,7 @@ export class Agent {
     const nowMs = (await at.query.timestamp.now()).toBigInt();
     let sent = 0;
     const agreements = await this.agreementsAt(at);
-    await this.emitSettlements(number, new Set(agreements.map(([id]) => id)));
+    await this.emitSettlements(hash, number, new Set(agreements.map(([id]) => id)));
     for (const [agreement, info] of agreements) {
       const records = await at.query.slaVerification.periods.entries(agreement);
       for (const [k, value] of records.sort((a, b) => a[0].args[1].toNumber() - b[0].args[1].toNumber())) {
@@ -133,13 +133,19 @@ export class Agent {
    * it moved, whoever settled it. A block that cannot be read stops the
    * walk there; the next scan resumes from it.
    */
-  async emitSettlements(number, mine) {
+  async emitSettlements(hash, number, mine) {
     const last = this.memory.lastEventsBlock;
     if (last !== null && number <= last) return;
     const from = last === null ? number : Math.max(last + 1, number - MAX_EVENT_BACKLOG);
-    for (let n = from; n <= number; n += 1) {
-      const hash = await this.api.rpc.chain.getBlockHash(n);
-      const records = await (await this.api.at(hash)).query.system.events();
+    // Walked back by parent hash: a light client answers chain_getBlockHash
+    // for the best block only.
+    const blocks = [[number, hash]];
+    while (blocks.at(-1)[0] > from) {
+      const [n, h] = blocks.at(-1);
+      blocks.push([n - 1, (await this.api.rpc.chain.getHeader(h)).parentHash]);
+    }
+    for (const [n, blockHash] of blocks.reverse()) {
+      const records = await (await this.api.at(blockHash)).query.system.events();
       for (const { method, data } of eventsOf(records, 'slaVerification')) {
         if (method !== 'PeriodSettled' || !mine.has(BigInt(data.agreement))) continue;
         this.emit({
@@ -404,18 +410,20 @@ function followFinalized(api, agent, signal, emit) {
 }
 
 /**
- * Runs the agent `options` describe against the node at `url` until
+ * Runs the agent `options` describe against `target` (an RPC node's URL,
+ * or `{ chainSpec }` for an embedded light client) until
  * `signal` aborts. A lost connection is retried with backoff (1 s doubling
  * to 30 s); what the agent remembers (the transactions in flight, what it
  * already reported) carries over to the next connection.
  */
-export async function watch({ url, connect, signal, emit, ...options }) {
+export async function watch({ target, connect, signal, emit, ...options }) {
+  const url = typeof target === 'object' ? `light client (${target.chainSpec.name})` : target;
   let backoff = FIRST_BACKOFF_MS;
   const memory = agentMemory();
   while (!signal.aborted) {
     let api = null;
     try {
-      api = await connect(url);
+      api = await connect(target);
     } catch (e) {
       emit({ event: 'disconnected', url, error: e.message, retryInMs: backoff });
     }

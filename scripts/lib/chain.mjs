@@ -6,12 +6,18 @@ import { cryptoWaitReady } from '@polkadot/util-crypto';
 /** An error whose message is meant for the user as it is. */
 export class UserError extends Error {}
 
-/** Connects to `url`, failing fast with a readable message. */
-export async function connect(url, { timeoutMs = 15_000 } = {}) {
+/**
+ * Connects to the RPC node at `target` (a ws:// URL), or starts an embedded
+ * light client when `target` is `{ chainSpec }` (see light-client.mjs),
+ * failing fast with a readable message.
+ */
+export async function connect(target, { timeoutMs = 15_000, lightClientTimeoutMs = 180_000 } = {}) {
   // Loaded on first use: the CLI's help and its refusals of bad input need
   // no @polkadot/api, which takes most of a second to load.
   const { ApiPromise, WsProvider } = await import('@polkadot/api');
   await cryptoWaitReady();
+  if (typeof target === 'object') return connectLightClient(ApiPromise, target.chainSpec, lightClientTimeoutMs);
+  const url = target;
   const provider = new WsProvider(url, false);
   const connected = new Promise((resolve, reject) => {
     provider.on('connected', resolve);
@@ -30,6 +36,32 @@ export async function connect(url, { timeoutMs = 15_000 } = {}) {
   } catch (e) {
     await provider.disconnect().catch(() => {});
     throw new UserError(`cannot use ${url}: ${e.message}`);
+  }
+}
+
+/** A light client on `chainSpec`, once it has synced and found a peer. */
+async function connectLightClient(ApiPromise, chainSpec, timeoutMs) {
+  const { lightClientProvider } = await import('./light-client.mjs');
+  const provider = await lightClientProvider(chainSpec);
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new UserError(`the light client did not sync ${chainSpec.name} within ${timeoutMs / 1000} s`)), timeoutMs);
+  });
+  try {
+    await Promise.race([provider.connect(), timeout]);
+    const api = await Promise.race([ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: true }), timeout]);
+    const disconnect = api.disconnect.bind(api);
+    api.disconnect = async () => {
+      await disconnect().catch(() => {});
+      provider.terminate();
+    };
+    return api;
+  } catch (e) {
+    await provider.disconnect().catch(() => {});
+    provider.terminate();
+    throw e instanceof UserError ? e : new UserError(`light client: ${e.message}`);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -12,6 +12,7 @@ import { decodeAddress, encodeAddress } from '@polkadot/util-crypto';
 
 import { connect, signer, UserError } from './chain.mjs';
 import { describeLine, watch } from './agent.mjs';
+import { readChainSpec } from './light-client.mjs';
 import * as ops from './operations.mjs';
 import { describeHarsherTerm, describeSlaError, INDICATORS, MAX_CREDIT_TIERS, toSlaTerms, validateSla, withinOffer } from './sla.mjs';
 import { checkMonitorUrl, describeUrlError } from './url.mjs';
@@ -180,9 +181,19 @@ function slaText(sla) {
   return `${checked.join(' ') || 'nothing checked'}; tiers ${tiers || 'none'}; other ${s.other_breach_credit_percent}%`;
 }
 
+/**
+ * Where the chain is read: the RPC node of --url, or an embedded light
+ * client on the chain spec of --chain-spec (with --bootnode peers).
+ */
+function chainTarget(values) {
+  if (values['chain-spec']) return { chainSpec: readChainSpec(values['chain-spec'], values.bootnode ?? []) };
+  if (values.bootnode?.length) throw new UserError('--bootnode is for the light client: give --chain-spec too');
+  return values.url;
+}
+
 /** Runs `fn(api)` on a connection that is always closed. */
 async function withApi(values, fn) {
-  const api = await connect(values.url);
+  const api = await connect(chainTarget(values));
   try {
     return await fn(api);
   } finally {
@@ -572,7 +583,7 @@ export const commands = {
       };
       try {
         await watch({
-          url: values.url,
+          target: chainTarget(values),
           connect,
           signal: controller.signal,
           emit,

@@ -6,9 +6,11 @@
 // contests it, the owner's agent that accepts the breaches, and an arbiter
 // for what the OTP cannot settle.
 // Used by the demo (scripts/demo.sh) and the end-to-end test.
+import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 
 import { encodeAddress } from '@polkadot/util-crypto';
 
@@ -17,9 +19,11 @@ import { AgentProcess } from './agent-process.mjs';
 import { connect, signer } from './chain.mjs';
 import { formatAmount, UNIT } from './amounts.mjs';
 import { Monitor, stopAllMonitors } from './monitor.mjs';
-import { freePort, Node, sleep, stopAll, waitFor } from './node.mjs';
+import { freePort, Node, nodeBinary, sleep, stopAll, waitFor } from './node.mjs';
 import * as ops from './operations.mjs';
 import { BlockingProxy, TamperingProxy, Workload } from './workload.mjs';
+
+const run = promisify(execFile);
 
 /** The validators (and accounting nodes) of the scenario's chain, in authority order. */
 export const VALIDATORS = ['Alice', 'Bob', 'Charlie'];
@@ -55,6 +59,7 @@ export const DEMO_SLA = {
  *   blockDesignated       { period, instance }: that instance's monitor refuses (503) the node designated for that period
  *   retireDownInstance    { instance, period, atMs }: the owner retires that instance `atMs` into that period
  *   agentNodeOutage       { period, atMs, forMs }: the agents' node is killed `atMs` into that period and restarted `forMs` later
+ *   clientAgentOnLightClient  the client's agent runs on an embedded light client (the chain spec and a boot node), not on an RPC node
  *   dir                   where logs and data go
  *   log                   progress lines
  */
@@ -93,6 +98,7 @@ async function runScenario(
     blockDesignated = null,
     retireDownInstance = null,
     agentNodeOutage = null,
+    clientAgentOnLightClient = false,
     dir,
     log = () => {},
     rpcPort,
@@ -200,15 +206,22 @@ async function runScenario(
     { logDir: dir },
   );
   cleanup.push(() => agentNode.stop('SIGKILL'));
+  const agentRpc = ['--url', `ws://127.0.0.1:${agentNode.rpcPort}`];
+  let clientChain = agentRpc;
+  if (clientAgentOnLightClient) {
+    const specFile = path.join(dir, 'chain-spec.json');
+    const { stdout } = await run(nodeBinary(), ['build-spec', '--chain', 'local', '--raw', '--disable-default-bootnode'], { maxBuffer: 64 << 20 });
+    fs.writeFileSync(specFile, stdout);
+    clientChain = ['--chain-spec', specFile, '--bootnode', bootnode];
+  }
   const agentArgs = {
-    client: ['--suri', '//Eve', '--key', keyFile, '--agreement', String(agreement)],
-    owner: ['--suri', '//Dave', '--owner', '--accept-breaches', '--agreement', String(agreement)],
+    client: ['--suri', '//Eve', '--key', keyFile, '--agreement', String(agreement), ...clientChain],
+    owner: ['--suri', '//Dave', '--owner', '--accept-breaches', '--agreement', String(agreement), ...agentRpc],
   };
   const agents = {};
   for (const [role, args] of Object.entries(agentArgs)) {
     agents[role] = AgentProcess.start({
       name: `${role}-agent`,
-      url: `ws://127.0.0.1:${agentNode.rpcPort}`,
       args,
       dir,
       onLine: (line) => log(`${role}'s agent: ${describeLine(line, formatAmount)}`),
@@ -357,6 +370,17 @@ async function runScenario(
     await clientAgent.waitForLine(`settlement of period ${p}`, (l) => l.event === 'settled' && l.period === p, 60_000);
   }
   const agentExit = { client: await agents.client.stop(), owner: await agents.owner.stop() };
+  const agentStats = Object.fromEntries(
+    Object.entries(agents).map(([role, a]) => [
+      role,
+      { startupMs: a.startupMs(), peakRssKib: a.peakRss, lightClient: role === 'client' && clientAgentOnLightClient },
+    ]),
+  );
+  for (const [role, st] of Object.entries(agentStats)) {
+    log(
+      `${role}'s agent${st.lightClient ? ' (light client)' : ''}: connected ${(st.startupMs / 1000).toFixed(1)} s after its start, peak memory ${(st.peakRssKib / 1024).toFixed(0)} MiB`,
+    );
+  }
   await sleep(3_000);
   await scanTo((await api.rpc.chain.getHeader()).number.toNumber());
   // Fees from the chain's own record, whoever sent the transaction (the
@@ -388,6 +412,7 @@ async function runScenario(
     fees,
     agentLines: { client: agents.client.lines, owner: agents.owner.lines },
     agentExit,
+    agentStats,
     nodeOutage,
     issuanceBefore,
     issuanceAfter,
