@@ -6,10 +6,12 @@
 // line learns (the agreement, the outage) for the lines after it.
 import fs from 'node:fs';
 
+import { describeLine } from '../scripts/lib/agent.mjs';
+import { AgentProcess } from '../scripts/lib/agent-process.mjs';
 import { connect, signer } from '../scripts/lib/chain.mjs';
 import { bestNumber, finalizedNumber, rpc, sleep, waitFor } from '../scripts/lib/node.mjs';
 import * as ops from '../scripts/lib/operations.mjs';
-import { UNIT } from '../scripts/lib/amounts.mjs';
+import { formatAmount, UNIT } from '../scripts/lib/amounts.mjs';
 import { DEMO_SLA } from '../scripts/lib/scenario.mjs';
 
 /** The validators of four-validators.toml, in authority order. */
@@ -164,9 +166,9 @@ const checks = {
   /**
    * Ferdie offers three monitored instances with the demo SLA; Eve rents
    * them on that offer for 60 periods of the shortest length the runtime
-   * allows.
+   * allows, and starts her agent (`qos watch`) on `agentNode`'s RPC.
    */
-  async 'open-agreement'({ networkInfo }) {
+  async 'open-agreement'({ networkInfo, args: [agentNode] }) {
     const runFile = process.env.QOS_ZOMBIENET_RUN;
     if (!runFile) throw new Error('QOS_ZOMBIENET_RUN is not set: run the tests with `npm run test:zombienet` in scripts/');
     const run = JSON.parse(fs.readFileSync(runFile, 'utf8'));
@@ -187,6 +189,14 @@ const checks = {
     });
     if (agreement !== BigInt(run.agreement)) throw new Error(`agreement ${agreement} created, but the monitors serve agreement ${run.agreement}`);
     state.agreement = { id: agreement, startMs, periodMs };
+    if (!networkInfo.nodesByName[agentNode]) throw new Error(`open-agreement needs the node for the client's agent, e.g. "open-agreement,charlie"`);
+    state.agent = AgentProcess.start({
+      name: 'client-agent',
+      args: ['--suri', '//Eve', '--key', run.keyFile, '--agreement', String(agreement), '--url', networkInfo.nodesByName[agentNode].wsUri],
+      dir: run.dir,
+      onLine: (line) => log(`client's agent: ${describeLine(line, formatAmount)}`),
+    });
+    state.agentNode = agentNode;
     log(
       `agreement ${agreement} on offer 0: ${AGREEMENT_PERIODS} periods of ${periodMs / 1000} s from ${new Date(startMs).toISOString()}, ${run.monitorUrls.length} monitored instances`,
     );
@@ -352,6 +362,37 @@ const checks = {
     }
     record('turn', { victim, period, recordedAfterWindowS: seconds(got.atMs - windowOf(period).to), periodsRecorded: period + 1 });
     log(`every period 0..${period} of agreement ${state.agreement.id} is recorded`);
+    return 1;
+  },
+
+  /**
+   * The client's agent, whose node was the one killed, confirmed every period
+   * recorded so far exactly once, lost its node while it was down, and came
+   * back to it; then it stops cleanly.
+   */
+  async 'agent-confirmed'({ networkInfo, args: [victim] }) {
+    requireOutage(victim);
+    if (state.agentNode !== victim) throw new Error(`the client's agent runs on ${state.agentNode}, not on the victim ${victim}`);
+    const api = await apiOf(networkInfo, 'alice');
+    const agent = state.agent;
+    const last = state.measured.turn.period;
+    for (let period = 0; period <= last; period += 1) {
+      await agent.waitForLine(`confirmation of period ${period}`, (l) => l.event === 'confirmed' && l.period === period, 90_000);
+      const rec = await ops.periodRecord(api, state.agreement.id, period);
+      if (ops.periodStateText(rec.state) !== 'Closed(Confirmed)')
+        throw new Error(`period ${period} is ${ops.periodStateText(rec.state)}, not Closed(Confirmed)`);
+    }
+    const confirmations = agent.linesOf('confirmed').filter((l) => l.period <= last);
+    const twice = confirmations.filter((l, i) => confirmations.findIndex((m) => m.period === l.period) !== i);
+    if (twice.length) throw new Error(`periods confirmed more than once: ${twice.map((l) => l.period).join(', ')}`);
+    const drop = agent.lines.findIndex((l) => l.event === 'disconnected');
+    if (drop < 0) throw new Error(`the client's agent never lost ${victim}`);
+    if (!agent.lines.slice(drop).some((l) => l.event === 'connected')) throw new Error(`the client's agent never reconnected to ${victim}`);
+    const exit = await agent.stop();
+    if (exit !== 0) throw new Error(`the client's agent exited ${exit} on SIGTERM`);
+    const outages = agent.linesOf('disconnected').length;
+    log(`the client's agent on ${victim} confirmed periods 0..${last} once each, through ${outages} failed connection attempts while ${victim} was down`);
+    record('agent', { node: victim, periodsConfirmed: last + 1, failedConnectionAttempts: outages, failedTransactions: agent.linesOf('failed').length });
     return 1;
   },
 };

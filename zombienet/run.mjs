@@ -64,7 +64,7 @@ try {
     monitorUrls.push(m.url);
   }
   const runFile = path.join(dir, 'run.json');
-  fs.writeFileSync(runFile, JSON.stringify({ agreement: 0, monitorUrls }, null, 2));
+  fs.writeFileSync(runFile, JSON.stringify({ agreement: 0, monitorUrls, keyFile, dir }, null, 2));
   console.log(`[zombienet] 3 workloads and qos-monitors up; logs and data in ${dir}`);
 
   child = spawn(zombienet, ['--provider', 'native', '--logType', 'text', '--dir', path.join(dir, 'network'), 'test', test], {
