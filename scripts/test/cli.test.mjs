@@ -199,6 +199,10 @@ describe('qos terminal', { timeout: 240_000 }, () => {
   });
 
   test('bad input is refused before anything is sent', async () => {
+    const plainSpec = path.join(dir, 'plain-spec.json');
+    fs.writeFileSync(plainSpec, JSON.stringify({ name: 'Local Testnet', genesis: { runtimeGenesis: {} } }));
+    const rawSpec = path.join(dir, 'raw-spec.json');
+    fs.writeFileSync(rawSpec, JSON.stringify({ name: 'Local Testnet', bootNodes: [], genesis: { raw: { top: {}, childrenDefault: {} } } }));
     // Refused without the chain: the CLI never reaches the address.
     await against(NOWHERE, async () => {
       for (const [args, message] of [
@@ -229,6 +233,17 @@ describe('qos terminal', { timeout: 240_000 }, () => {
         [['nosuch'], /unknown command 'nosuch'/],
         [['escalate', '--suri', '//Eve', '--agreement', '0', '--period', '0'], /unknown command 'escalate'/],
         [['confirm', '--suri', '//Eve', '--agreement', '0', '--period', '0', '--key', path.join(dir, 'absent.key')], /key file .* not found/],
+        [['status', '--agreement', '0', '--chain-spec', path.join(dir, 'absent.json')], /cannot read the chain spec/],
+        [['status', '--agreement', '0', '--chain-spec', plainSpec], /is not a raw chain spec: export it with `qos-ledger-node build-spec/],
+        [['status', '--agreement', '0', '--chain-spec', rawSpec], /names no boot nodes: pass --bootnode/],
+        [
+          ['status', '--agreement', '0', '--chain-spec', rawSpec, '--bootnode', '/ip4/127.0.0.1/tcp/30333'],
+          /--bootnode must be a multiaddress ending in \/p2p\/<peer id>/,
+        ],
+        [
+          ['status', '--agreement', '0', '--bootnode', '/ip4/127.0.0.1/tcp/30333/p2p/12D3KooWEyoppNCUx8Yx66oV9fJnriXwCcXwDDUA2kj6vnc6iDEp'],
+          /--bootnode is for the light client/,
+        ],
         [['watch', '--suri', '//Eve'], /missing --key: the client's agent checks every period/],
         [['watch', '--suri', '//Eve', '--key', path.join(dir, 'absent.key')], /key file .* not found/],
         [['watch', '--suri', '//Dave', '--owner', '--key', path.join(dir, 'absent.key')], /give --key \(the client\) or --owner, not both/],
