@@ -383,6 +383,9 @@ const checks = {
         throw new Error(`period ${period} is ${ops.periodStateText(rec.state)}, not Closed(Confirmed)`);
     }
     const confirmations = agent.linesOf('confirmed').filter((l) => l.period <= last);
+    // From the block that recorded a period to the agent having its confirmation in a block.
+    const latenciesS = [];
+    for (const l of confirmations) latenciesS.push(seconds(Date.parse(l.at) - (await recorded(api, l.period, 1_000)).atMs));
     const twice = confirmations.filter((l, i) => confirmations.findIndex((m) => m.period === l.period) !== i);
     if (twice.length) throw new Error(`periods confirmed more than once: ${twice.map((l) => l.period).join(', ')}`);
     const drop = agent.lines.findIndex((l) => l.event === 'disconnected');
@@ -391,8 +394,16 @@ const checks = {
     const exit = await agent.stop();
     if (exit !== 0) throw new Error(`the client's agent exited ${exit} on SIGTERM`);
     const outages = agent.linesOf('disconnected').length;
-    log(`the client's agent on ${victim} confirmed periods 0..${last} once each, through ${outages} failed connection attempts while ${victim} was down`);
-    record('agent', { node: victim, periodsConfirmed: last + 1, failedConnectionAttempts: outages, failedTransactions: agent.linesOf('failed').length });
+    log(
+      `the client's agent on ${victim} confirmed periods 0..${last} once each, through ${outages} failed connection attempts while ${victim} was down; seconds from recording to confirmation: ${latenciesS.join(', ')}`,
+    );
+    record('agent', {
+      node: victim,
+      periodsConfirmed: last + 1,
+      failedConnectionAttempts: outages,
+      failedTransactions: agent.linesOf('failed').length,
+      recordingToConfirmationS: latenciesS,
+    });
     return 1;
   },
 };
