@@ -52,6 +52,8 @@ export function agentMemory() {
     lastEventsBlock: null,
     /** Whether the last scan found the node syncing. */
     syncing: false,
+    /** What the monitors said of a period whose block does not hold, by `agreement/period/state/diagnosis`. */
+    diagnoses: new Map(),
   };
 }
 
@@ -246,6 +248,13 @@ export class Agent {
       });
     }
     // Never confirm, and never settle per the verdict, what does not hold.
+    // Which instance's report fails is asked of the monitors once per state.
+    const diagnosed = `${id}/${state}/diagnosis`;
+    if (!this.memory.diagnoses.has(diagnosed)) {
+      const service = (await at.query.slaVerification.agreements(agreement)).unwrap().service.toNumber();
+      this.memory.diagnoses.set(diagnosed, await ops.findAlteredReports(at, block.unwrap(), this.key, agreement, period, service));
+    }
+    check.problems.unshift(...this.memory.diagnoses.get(diagnosed));
     if (number >= contestClosesAt) {
       const seen = `${id}/too-late`;
       if (!this.memory.reported.has(seen)) {

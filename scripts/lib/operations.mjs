@@ -291,13 +291,64 @@ export function checkMetricsBlock(block, key, agreement, period) {
   const otp = periodOtp(agreement, period, tags);
   const ok = otpMatches(otp, toBuf(block.otpCommitment));
   if (!ok) {
-    problems.push(
-      `the OTP derived with your key does not open the commitment: a report of instance(s) ${reports
-        .map((r) => r.instance)
-        .join(', ')} was altered or carries a tag not made with your key`,
-    );
+    problems.push('the OTP derived with your key does not open the commitment: a report was altered or carries a tag not made with your key');
   }
   return { otp, ok: ok && problems.length === 0, problems, commitment: commit(otp) };
+}
+
+/** How long the client waits for one monitor when it asks it directly. */
+const MONITOR_ASK_TIMEOUT_MS = 5_000;
+
+/**
+ * When a block does not hold, which instance's report does not: asks each
+ * instance's monitor (at the URL the chain had for it during the window) for
+ * the report of the window, checks the answer's tag with the client's key,
+ * and compares the report the monitor signed with the one on chain. The
+ * owner controls the network path, so an answer is believed only with a
+ * valid tag: one without is altered on the way, which names the instance
+ * just the same. Returns one line per instance that fails, or that could not
+ * be asked.
+ */
+export async function findAlteredReports(at, block, key, agreement, period, service) {
+  const problems = [];
+  for (const report of block.reports) {
+    const instance = report.instance.toNumber();
+    const fromMs = report.window.fromMs.toNumber();
+    const toMs = report.window.toMs.toNumber();
+    const record = await at.query.slaVerification.instances(service, instance);
+    const urls = record.isSome ? record.unwrap().monitorUrls.map((u) => ({ sinceMs: u.sinceMs.toNumber(), url: textOf(u.url) })) : [];
+    const base = urls.filter((u) => u.sinceMs <= fromMs).at(-1)?.url ?? urls[0]?.url;
+    if (!base) {
+      problems.push(`instance ${instance}: no monitor URL on chain to ask`);
+      continue;
+    }
+    let answer;
+    try {
+      const res = await fetch(`${base.replace(/\/+$/, '')}/v1/report?agreement=${agreement}&period=${period}&from_ms=${fromMs}&to_ms=${toMs}`, {
+        signal: AbortSignal.timeout(MONITOR_ASK_TIMEOUT_MS),
+      });
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      answer = await res.json();
+    } catch (e) {
+      problems.push(`instance ${instance}: its monitor could not be asked (${e.message})`);
+      continue;
+    }
+    let signed;
+    try {
+      signed = toBuf(answer.scale);
+    } catch {
+      problems.push(`instance ${instance}: its monitor's answer carries no report`);
+      continue;
+    }
+    const signedHash = reportHash(signed);
+    const expectedTag = instanceTag(key, agreement, period, instance, signedHash);
+    if (typeof answer.tag !== 'string' || !expectedTag.equals(toBuf(answer.tag))) {
+      problems.push(`instance ${instance}: the report its monitor URL serves is not signed with your key (altered on the way to the accounting nodes)`);
+    } else if (!signedHash.equals(reportHash(report.toU8a()))) {
+      problems.push(`instance ${instance}: the report on chain is not the one its monitor signed`);
+    }
+  }
+  return problems;
 }
 
 /** What a call did to a period, from its events. */

@@ -126,7 +126,17 @@ test('an agreement on an offer settles period by period; breaches are credited; 
   const untampered = r.results.filter((x) => x.period !== TAMPERED).map((x) => x.period);
   assert.deepEqual(periodsOf(clientLines, 'confirmed').sort(), untampered, "the client's agent confirmed each untampered period once");
   assert.deepEqual(periodsOf(clientLines, 'contested'), [TAMPERED], "the client's agent contested the tampered period once");
-  assert.match(clientLines.find((l) => l.event === 'contested').problems.join(' '), /OTP derived with your key does not open the commitment/);
+  // It named the failed check, and — having asked the monitors — the instance:
+  // the owner's proxy serves instance 1's altered report without a valid tag.
+  const contested = clientLines.find((l) => l.event === 'contested').problems;
+  assert.ok(
+    contested.some((p) => /OTP derived with your key does not open the commitment/.test(p)),
+    contested.join('; '),
+  );
+  assert.deepEqual(
+    contested.filter((p) => /^instance \d+:/.test(p)),
+    ['instance 1: the report its monitor URL serves is not signed with your key (altered on the way to the accounting nodes)'],
+  );
   const breached = r.results.filter((x) => x.verdict === 'Breached').map((x) => x.period);
   assert.deepEqual(periodsOf(ownerLines, 'accepted').sort(), breached, "the owner's agent accepted each breach once");
   assert.deepEqual(
