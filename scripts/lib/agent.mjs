@@ -217,6 +217,24 @@ export class Agent {
     };
     if (this.role === 'owner') {
       report();
+      if (breached && !record.ownerAccepted.isTrue && number < contestClosesAt) {
+        // A breach the monitors contradict is contested, never accepted.
+        const diagnosed = `${id}/${state}/refutation`;
+        if (!this.memory.diagnoses.has(diagnosed)) {
+          const block = await at.query.metricsBlocks.metricsBlocks(agreement, period);
+          const service = (await at.query.slaVerification.agreements(agreement)).unwrap().service.toNumber();
+          this.memory.diagnoses.set(diagnosed, block.isSome ? await ops.findRefutation(at, block.unwrap(), agreement, period, service) : []);
+        }
+        const refutation = this.memory.diagnoses.get(diagnosed);
+        if (refutation.length) {
+          const reason = truncate(`contested by the owner's agent: ${refutation.join('; ')}`, this.maxReasonLen);
+          return this.act(agreement, period, state, 'contested', () => ops.contestPeriod(this.api, this.pair, agreement, period, reason), {
+            period,
+            verdict: verdict.text,
+            problems: refutation,
+          });
+        }
+      }
       // Accept what the client confirmed, so the breach is paid at once.
       if (breached && record.state.isConfirmed && !record.ownerAccepted.isTrue && this.acceptBreaches) {
         return this.act(agreement, period, state, 'accepted', () => ops.acceptVerdict(this.api, this.pair, agreement, period), {

@@ -296,57 +296,74 @@ export function checkMetricsBlock(block, key, agreement, period) {
   return { otp, ok: ok && problems.length === 0, problems, commitment: commit(otp) };
 }
 
-/** How long the client waits for one monitor when it asks it directly. */
+/** How long a party waits for one monitor when it asks it directly. */
 const MONITOR_ASK_TIMEOUT_MS = 5_000;
 
 /**
- * When a block does not hold, which instance's report does not: asks each
- * instance's monitor (at the URL the chain had for it during the window) for
- * the report of the window, checks the answer's tag with the client's key,
- * and compares the report the monitor signed with the one on chain. The
- * owner controls the network path, so an answer is believed only with a
- * valid tag: one without is altered on the way, which names the instance
- * just the same. Returns one line per instance that fails, or that could not
- * be asked.
+ * Asks `instance`'s monitor (at the URL the chain had for it when the window
+ * began) for the report of `[fromMs, toMs)`, as a party to the agreement
+ * would: `{ scale, hash, tag }` of its answer, or `{ error }`.
+ */
+async function askMonitor(at, service, instance, agreement, period, fromMs, toMs) {
+  const record = await at.query.slaVerification.instances(service, instance);
+  const urls = record.isSome ? record.unwrap().monitorUrls.map((u) => ({ sinceMs: u.sinceMs.toNumber(), url: textOf(u.url) })) : [];
+  const base = urls.filter((u) => u.sinceMs <= fromMs).at(-1)?.url ?? urls[0]?.url;
+  if (!base) return { error: 'no monitor URL on chain' };
+  try {
+    const res = await fetch(`${base.replace(/\/+$/, '')}/v1/report?agreement=${agreement}&period=${period}&from_ms=${fromMs}&to_ms=${toMs}`, {
+      signal: AbortSignal.timeout(MONITOR_ASK_TIMEOUT_MS),
+    });
+    if (!res.ok) return { error: `HTTP ${res.status}` };
+    const answer = await res.json();
+    const scale = toBuf(answer.scale);
+    return { scale, hash: reportHash(scale), tag: typeof answer.tag === 'string' ? toBuf(answer.tag) : null };
+  } catch (e) {
+    return { error: e.message };
+  }
+}
+
+/**
+ * The client's side, when a block does not hold: which instance's report
+ * does not. The owner controls the network path, so a monitor's answer is
+ * believed only with a tag valid under the client's key; one without was
+ * altered on the way, which names the instance just the same. One line per
+ * instance that fails or could not be asked.
  */
 export async function findAlteredReports(at, block, key, agreement, period, service) {
   const problems = [];
   for (const report of block.reports) {
     const instance = report.instance.toNumber();
-    const fromMs = report.window.fromMs.toNumber();
-    const toMs = report.window.toMs.toNumber();
-    const record = await at.query.slaVerification.instances(service, instance);
-    const urls = record.isSome ? record.unwrap().monitorUrls.map((u) => ({ sinceMs: u.sinceMs.toNumber(), url: textOf(u.url) })) : [];
-    const base = urls.filter((u) => u.sinceMs <= fromMs).at(-1)?.url ?? urls[0]?.url;
-    if (!base) {
-      problems.push(`instance ${instance}: no monitor URL on chain to ask`);
-      continue;
-    }
-    let answer;
-    try {
-      const res = await fetch(`${base.replace(/\/+$/, '')}/v1/report?agreement=${agreement}&period=${period}&from_ms=${fromMs}&to_ms=${toMs}`, {
-        signal: AbortSignal.timeout(MONITOR_ASK_TIMEOUT_MS),
-      });
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      answer = await res.json();
-    } catch (e) {
-      problems.push(`instance ${instance}: its monitor could not be asked (${e.message})`);
-      continue;
-    }
-    let signed;
-    try {
-      signed = toBuf(answer.scale);
-    } catch {
-      problems.push(`instance ${instance}: its monitor's answer carries no report`);
-      continue;
-    }
-    const signedHash = reportHash(signed);
-    const expectedTag = instanceTag(key, agreement, period, instance, signedHash);
-    if (typeof answer.tag !== 'string' || !expectedTag.equals(toBuf(answer.tag))) {
+    const asked = await askMonitor(at, service, instance, agreement, period, report.window.fromMs.toNumber(), report.window.toMs.toNumber());
+    if (asked.error) problems.push(`instance ${instance}: its monitor could not be asked (${asked.error})`);
+    else if (!asked.tag || !instanceTag(key, agreement, period, instance, asked.hash).equals(asked.tag)) {
       problems.push(`instance ${instance}: the report its monitor URL serves is not signed with your key (altered on the way to the accounting nodes)`);
-    } else if (!signedHash.equals(reportHash(report.toU8a()))) {
-      problems.push(`instance ${instance}: the report on chain is not the one its monitor signed`);
-    }
+    } else if (!asked.hash.equals(reportHash(report.toU8a()))) problems.push(`instance ${instance}: the report on chain is not the one its monitor signed`);
+  }
+  return problems;
+}
+
+/**
+ * The owner's side, on a breach: what the monitors contradict. A report on
+ * chain that is not the one the instance's monitor serves, or an instance
+ * recorded as missing whose monitor serves the window's report (the owner
+ * trusts its own network path; the arbiter weighs it). Empty when the
+ * monitors bear the block out.
+ */
+export async function findRefutation(at, block, agreement, period, service) {
+  const problems = [];
+  const fromMs = block.window.fromMs.toNumber();
+  const toMs = block.window.toMs.toNumber();
+  for (const report of block.reports) {
+    const instance = report.instance.toNumber();
+    const asked = await askMonitor(at, service, instance, agreement, period, fromMs, toMs);
+    if (!asked.error && !asked.hash.equals(reportHash(report.toU8a())))
+      problems.push(`instance ${instance}: the report on chain is not the one its monitor serves`);
+  }
+  for (const [id, reason] of block.missing) {
+    if (reason.isRetired) continue;
+    const instance = id.toNumber();
+    const asked = await askMonitor(at, service, instance, agreement, period, fromMs, toMs);
+    if (!asked.error) problems.push(`instance ${instance}: recorded as missing (${reason.type}) but its monitor serves the window's report`);
   }
   return problems;
 }

@@ -57,6 +57,7 @@ export const DEMO_SLA = {
  *   tamperPeriods         periods in which the owner's proxy alters instance `tamperInstance`'s report
  *   arbiterOwnerPermille  the arbiter's split of a disputed period, permille to the owner
  *   blockDesignated       { period, instance }: that instance's monitor refuses (503) the node designated for that period
+ *   blockEveryNodePeriod  in this period the same monitor refuses every accounting node (but answers the parties)
  *   retireDownInstance    { instance, period, atMs }: the owner retires that instance `atMs` into that period
  *   agentNodeOutage       { period, atMs, forMs }: the agents' node is killed `atMs` into that period and restarted `forMs` later
  *   clientAgentOnLightClient  the client's agent runs on an embedded light client (the chain spec and a boot node), not on an RPC node
@@ -96,6 +97,7 @@ async function runScenario(
     tamperInstance = 2,
     arbiterOwnerPermille = 500,
     blockDesignated = null,
+    blockEveryNodePeriod = null,
     retireDownInstance = null,
     agentNodeOutage = null,
     clientAgentOnLightClient = false,
@@ -237,6 +239,10 @@ async function runScenario(
     if (!designated?.accountingKey) throw new Error(`no accounting key designated for period ${blockDesignated.period}`);
     blocker.block(blockDesignated.period, designated.accountingKey);
     blocked = { ...blockDesignated, accountingKey: designated.accountingKey, node: VALIDATORS[designated.authorityIndex] };
+    if (blockEveryNodePeriod !== null) {
+      blocker.block(blockEveryNodePeriod, '*');
+      log(`period ${blockEveryNodePeriod}: instance ${blockDesignated.instance}'s monitor will refuse every accounting node, not the parties`);
+    }
     log(`period ${blocked.period}: its designated node ${blocked.node} will get 503 from instance ${blocked.instance}'s monitor`);
   }
 
@@ -334,10 +340,14 @@ async function runScenario(
       500,
     );
     if (state.isDisputed) {
-      const contest = await clientAgent.waitForLine(`contest of period ${p}`, (l) => l.event === 'contested' && l.period === p, 30_000);
-      log(`period ${p}: the client's agent refused it (${contest.problems.join('; ')}); the arbiter Ferdie gives ${arbiterOwnerPermille} ‰ to the owner`);
+      const contestOf = (role) => agents[role].lines.find((l) => l.event === 'contested' && l.period === p);
+      const by = await waitFor(`the contest of period ${p}`, () => ['client', 'owner'].find(contestOf), 30_000, 200);
+      log(
+        `period ${p}: the ${by}'s agent contested it (${contestOf(by).problems.join('; ')}); the arbiter Ferdie gives ${arbiterOwnerPermille} ‰ to the owner`,
+      );
       row.heldWhileDisputed = (await api.query.escrowRelease.escrows(agreement)).unwrap().held.toBigInt();
-      row.otp = 'mismatch: contested by the agent';
+      row.contestedBy = by;
+      if (by === 'client') row.otp = 'mismatch: contested by the agent';
       const resolved = await ops.resolveDispute(api, arbiter, agreement, p, arbiterOwnerPermille);
       if (!resolved.settled) throw new Error(`period ${p}: the arbiter's split did not settle it`);
     }

@@ -79,7 +79,7 @@ export class BlockingProxy extends LoopbackServer {
     super(async (req, res) => {
       const key = String(req.headers[ACCOUNTING_KEY_HEADER] ?? '').toLowerCase();
       const blockedKey = this.blocked.get(periodOf(req));
-      if (blockedKey && key === blockedKey) {
+      if (blockedKey && key && (blockedKey === '*' || key === blockedKey)) {
         this.refused += 1;
         res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'proxy: this accounting node is blocked' }));
         return;
@@ -99,7 +99,11 @@ export class BlockingProxy extends LoopbackServer {
     this.forwarded = 0;
   }
 
-  /** Refuses the requests for `period` made with `accountingKey` (`0x`-hex) from now on. */
+  /**
+   * Refuses the requests for `period` made with `accountingKey` (`0x`-hex),
+   * or with any accounting key for `'*'`, from now on. Requests without one
+   * (a party's own) pass.
+   */
   block(period, accountingKey) {
     this.blocked.set(Number(period), String(accountingKey).toLowerCase());
   }

@@ -1,14 +1,16 @@
 // End to end on the real binaries: three validators, three qos-monitors, an
 // owner who offers the demo SLA with Ferdie as arbiter, and a client who
-// rents the service on that offer. Instance 1's workload goes down in three
-// periods: the first breach is confirmed by the client and accepted by the
-// owner; the owner hides the second by rewriting the monitor's report on its
-// way to the accounting node (the OTP catches it, the arbiter splits); in the
-// last period the owner retires the instance after its outage. And in period
-// 1 one monitor refuses the designated accounting node, whose partial block a
-// second node's pull completes. The client's and the owner's agents
-// (`qos watch`) do their work: the client's on an embedded light client, the
-// owner's on an RPC node that is killed and restarted in period 1.
+// rents the service on that offer for five periods. Instance 1's workload
+// goes down in three periods: the first breach is confirmed by the client
+// and accepted by the owner; the owner hides the second by rewriting the
+// monitor's report on its way to the accounting node (the client's agent
+// catches it and names the instance, the arbiter splits); in period 3 the
+// owner retires the instance after its outage. In period 1 one monitor
+// refuses the designated accounting node, whose partial block a second
+// node's pull completes; in period 4 it refuses every accounting node, and
+// the owner's agent refutes the breach that records. The agents (`qos
+// watch`) do the parties' work: the client's on an embedded light client,
+// the owner's on an RPC node that is killed and restarted in period 1.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
@@ -20,12 +22,17 @@ import { repoRoot, rpc, tempDir } from '../lib/node.mjs';
 import { toBuf, verifyProof } from '../lib/operations.mjs';
 import { availabilityCredit, toSlaTerms } from '../lib/sla.mjs';
 
-const PERIODS = 4;
+const PERIODS = 5;
 const PERIOD_MS = 40_000;
 const INSTANCES = 3;
 /** Period 1: instance 0's monitor answers 503 to the node designated for it. */
 const BLOCKED = { period: 1, instance: 0 };
 const TAMPERED = 2;
+/**
+ * Period 4: instance 0's monitor refuses every accounting node but answers
+ * the parties: the block records it missing, a breach its owner refutes.
+ */
+const HIDDEN = { period: 4, instance: 0 };
 /**
  * Period 1: the RPC node the owner's agent talks to is killed 2 s in and
  * restarted 15 s later, while period 0 is being recorded: the agent
@@ -59,6 +66,7 @@ test('an agreement on an offer settles period by period; breaches are credited; 
     tamperInstance: 1,
     arbiterOwnerPermille: ARBITER_PERMILLE,
     blockDesignated: BLOCKED,
+    blockEveryNodePeriod: HIDDEN.period,
     retireDownInstance: RETIRED,
     agentNodeOutage: AGENT_NODE_OUTAGE,
     clientAgentOnLightClient: true,
@@ -137,8 +145,23 @@ test('an agreement on an offer settles period by period; breaches are credited; 
     contested.filter((p) => /^instance \d+:/.test(p)),
     ['instance 1: the report its monitor URL serves is not signed with your key (altered on the way to the accounting nodes)'],
   );
-  const breached = r.results.filter((x) => x.verdict === 'Breached').map((x) => x.period);
-  assert.deepEqual(periodsOf(ownerLines, 'accepted').sort(), breached, "the owner's agent accepted each breach once");
+  const breached = r.results.filter((x) => x.verdict === 'Breached' && x.period !== HIDDEN.period).map((x) => x.period);
+  assert.deepEqual(periodsOf(ownerLines, 'accepted').sort(), breached, "the owner's agent accepted each breach the monitors bear out, once");
+  // The owner's agent refuted the breach of the hidden instance: the block
+  // says it is missing, its monitor serves the window's report.
+  assert.deepEqual(periodsOf(ownerLines, 'contested'), [HIDDEN.period], "the owner's agent contested the hidden instance's period once");
+  assert.deepEqual(ownerLines.find((l) => l.event === 'contested').problems, [
+    `instance ${HIDDEN.instance}: recorded as missing (HttpStatus) but its monitor serves the window's report`,
+  ]);
+  const hidden = r.results[HIDDEN.period];
+  assert.equal(hidden.verdict, 'Breached');
+  assert.ok(
+    hidden.block.missing.some(([instance]) => instance.toNumber() === HIDDEN.instance),
+    'the final block records the hidden instance missing',
+  );
+  assert.equal(hidden.contestedBy, 'owner');
+  assert.equal(hidden.closure, 'Arbitrated');
+  assert.equal(hidden.toOwner, (r.price * BigInt(ARBITER_PERMILLE)) / 1000n);
   assert.deepEqual(
     clientLines.filter((l) => l.event === 'failed'),
     [],
