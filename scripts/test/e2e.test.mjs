@@ -131,8 +131,12 @@ test('an agreement on an offer settles period by period; breaches are credited; 
   // the breaches. Both stopped cleanly on SIGTERM.
   const periodsOf = (lines, event) => lines.filter((l) => l.event === event).map((l) => l.period);
   const { client: clientLines, owner: ownerLines } = r.agentLines;
-  const untampered = r.results.filter((x) => x.period !== TAMPERED).map((x) => x.period);
-  assert.deepEqual(periodsOf(clientLines, 'confirmed').sort(), untampered, "the client's agent confirmed each untampered period once");
+  // The hidden instance's period races: the client's agent confirms it, or
+  // finds the owner's contest there first and its confirmation refused.
+  const untampered = r.results.filter((x) => x.period !== TAMPERED && x.period !== HIDDEN.period).map((x) => x.period);
+  const confirmed = periodsOf(clientLines, 'confirmed');
+  assert.deepEqual(confirmed.filter((p) => p !== HIDDEN.period).sort(), untampered, "the client's agent confirmed each period whose reports hold once");
+  assert.ok(confirmed.filter((p) => p === HIDDEN.period).length <= 1);
   assert.deepEqual(periodsOf(clientLines, 'contested'), [TAMPERED], "the client's agent contested the tampered period once");
   // It named the failed check, and — having asked the monitors — the instance:
   // the owner's proxy serves instance 1's altered report without a valid tag.
@@ -162,11 +166,10 @@ test('an agreement on an offer settles period by period; breaches are credited; 
   assert.equal(hidden.contestedBy, 'owner');
   assert.equal(hidden.closure, 'Arbitrated');
   assert.equal(hidden.toOwner, (r.price * BigInt(ARBITER_PERMILLE)) / 1000n);
-  assert.deepEqual(
-    clientLines.filter((l) => l.event === 'failed'),
-    [],
-    "none of the client's agent's transactions failed",
-  );
+  for (const failed of clientLines.filter((l) => l.event === 'failed')) {
+    assert.equal(failed.period, HIDDEN.period, `only the raced confirmation may fail: ${JSON.stringify(failed)}`);
+    assert.match(failed.error, /PeriodDisputed/);
+  }
   for (const row of r.results) {
     const seen = clientLines.filter((l) => l.event === 'settled' && l.period === row.period);
     assert.equal(seen.length, 1, `the client's agent reported period ${row.period}'s settlement once`);
