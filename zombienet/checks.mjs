@@ -11,18 +11,13 @@ import { AgentProcess } from '../scripts/lib/agent-process.mjs';
 import { connect, signer } from '../scripts/lib/chain.mjs';
 import { bestNumber, finalizedNumber, rpc, sleep, waitFor } from '../scripts/lib/node.mjs';
 import * as ops from '../scripts/lib/operations.mjs';
+import { REPORT_SETTLE_MS } from '../scripts/lib/operations.mjs';
 import { formatAmount, UNIT } from '../scripts/lib/amounts.mjs';
 import { DEMO_SLA } from '../scripts/lib/scenario.mjs';
 
 /** The validators of four-validators.toml, in authority order. */
 const VALIDATORS = ['alice', 'bob', 'charlie', 'dave'];
 const AGREEMENT_PERIODS = 60;
-/**
- * qos_primitives::REPORT_SETTLE_MS: how long after a window closes its
- * reports become final and the period may be recorded. A primitives
- * constant, not a pallet one, so it is not in the metadata.
- */
-const REPORT_SETTLE_MS = 5_000;
 
 const hex = (u8a) => Buffer.from(u8a).toString('hex');
 const capitalized = (name) => name[0].toUpperCase() + name.slice(1);

@@ -11,11 +11,6 @@
 import { eventsOf, UserError } from './chain.mjs';
 import * as ops from './operations.mjs';
 
-/**
- * How long after a window ends its reports are final (qos-primitives'
- * `REPORT_SETTLE_MS`); a period's record deadline counts from then.
- */
-export const REPORT_SETTLE_MS = 5_000n;
 /** Finalised blocks whose events an agent reads back after a gap. */
 const MAX_EVENT_BACKLOG = 600;
 
@@ -121,7 +116,7 @@ export class Agent {
       const records = await at.query.slaVerification.periods.entries(agreement);
       for (const [k, value] of records.sort((a, b) => a[0].args[1].toNumber() - b[0].args[1].toNumber())) {
         const period = k.args[1].toNumber();
-        if (await this.onPeriod(at, number, agreement, period, value.unwrap())) sent += 1;
+        if (await this.onPeriod(at, number, agreement, info.service.toNumber(), period, value.unwrap())) sent += 1;
       }
       if (this.role === 'client' && (await this.onUnrecorded(agreement, info, nowMs))) sent += 1;
       if (this.role === 'client' && (await this.onEscrow(at, agreement))) sent += 1;
@@ -193,7 +188,7 @@ export class Agent {
     return true;
   }
 
-  async onPeriod(at, number, agreement, period, record) {
+  async onPeriod(at, number, agreement, service, period, record) {
     const state = ops.periodStateText(record.state);
     const id = `${agreement}/${period}`;
     if (record.state.isClosed) {
@@ -222,7 +217,6 @@ export class Agent {
         const diagnosed = `${id}/${state}/refutation`;
         if (!this.memory.diagnoses.has(diagnosed)) {
           const block = await at.query.metricsBlocks.metricsBlocks(agreement, period);
-          const service = (await at.query.slaVerification.agreements(agreement)).unwrap().service.toNumber();
           this.memory.diagnoses.set(diagnosed, block.isSome ? await ops.findRefutation(at, block.unwrap(), agreement, period, service) : []);
         }
         const refutation = this.memory.diagnoses.get(diagnosed);
@@ -269,7 +263,6 @@ export class Agent {
     // Which instance's report fails is asked of the monitors once per state.
     const diagnosed = `${id}/${state}/diagnosis`;
     if (!this.memory.diagnoses.has(diagnosed)) {
-      const service = (await at.query.slaVerification.agreements(agreement)).unwrap().service.toNumber();
       this.memory.diagnoses.set(diagnosed, await ops.findAlteredReports(at, block.unwrap(), this.key, agreement, period, service));
     }
     check.problems.unshift(...this.memory.diagnoses.get(diagnosed));
@@ -297,7 +290,7 @@ export class Agent {
     const next = info.nextToRecord.toNumber();
     if (next >= info.periods.toNumber() || info.status.isFinished) return false;
     const windowEnd = info.startMs.toBigInt() + BigInt(next + 1) * info.periodMs.toBigInt();
-    if (nowMs < windowEnd + REPORT_SETTLE_MS + this.recordDeadlineMs) return false;
+    if (nowMs < windowEnd + BigInt(ops.REPORT_SETTLE_MS) + this.recordDeadlineMs) return false;
     return this.act(agreement, next, 'unrecorded', 'settled-overdue', () => ops.settleOverdue(this.api, this.pair, agreement, next), {
       period: next,
       rule: 'no metrics block by the record deadline: refunded',

@@ -167,7 +167,7 @@ function table(rows, columns) {
   return [line(columns), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(columns.map((c) => r[c])))].join('\n');
 }
 
-const toHex = (v) => `0x${ops.toBuf(v).toString('hex')}`;
+const { toHex } = ops;
 
 /** "X to the owner, Y back to the client" of a PeriodSettled event. */
 const settledText = (s) =>

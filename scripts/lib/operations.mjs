@@ -9,6 +9,13 @@ import { describeDispatchError, eventsOf, sendAndWait, UserError } from './chain
 import { commit, instanceTag, otpMatches, periodOtp, reportHash } from './otp.mjs';
 import { toSlaTerms } from './sla.mjs';
 
+/**
+ * How long after a window closes its reports are final and the period may
+ * be recorded (qos-primitives' `REPORT_SETTLE_MS`, a primitives constant,
+ * not in the metadata); a period's record deadline counts from then.
+ */
+export const REPORT_SETTLE_MS = 5_000;
+
 const sha256 = (...parts) => {
   const h = crypto.createHash('sha256');
   for (const p of parts) h.update(p);
@@ -40,6 +47,9 @@ export function verifyProof(root, hash, proof) {
   }
   return acc.equals(toBuf(root));
 }
+
+/** `0x`-hex of bytes in any form `toBuf` takes. */
+export const toHex = (v) => `0x${toBuf(v).toString('hex')}`;
 
 export function toBuf(v) {
   if (Buffer.isBuffer(v)) return v;

@@ -19,7 +19,7 @@ import { promisify } from 'node:util';
 
 import { DEMO_SLA, resultTable, Scenario } from '../lib/scenario.mjs';
 import { repoRoot, rpc, tempDir } from '../lib/node.mjs';
-import { toBuf, verifyProof } from '../lib/operations.mjs';
+import { toBuf, toHex, verifyProof } from '../lib/operations.mjs';
 import { availabilityCredit, toSlaTerms } from '../lib/sla.mjs';
 
 const PERIODS = 5;
@@ -42,7 +42,6 @@ const AGENT_NODE_OUTAGE = { period: 1, atMs: 2_000, forMs: 15_000 };
 /** Period 3: the owner retires instance 1 20 s in, after its outage (5-15 s). */
 const RETIRED = { instance: 1, period: 3, atMs: 20_000 };
 const ARBITER_PERMILLE = 400;
-const toHex = (v) => `0x${toBuf(v).toString('hex')}`;
 const run = promisify(execFile);
 let scenario;
 after(() => scenario?.stop());
