@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
+import { serveDashboard } from './lib/dashboard-server.mjs';
 import { freePort } from './lib/node.mjs';
 import { resultTable, Scenario } from './lib/scenario.mjs';
 
@@ -26,12 +27,23 @@ const rpcPort = await freePort().then(async (p) => {
 
 // 40-s periods: the shortest the runtime allows (monitors' settle time, the
 // designated node's grace and a second node's pull must fit in one).
-const scenario = new Scenario({ dir, log, rpcPort, periods: 4, periodMs: 40_000 });
+// The dashboard on 8080 when it is free, on the agreement the demo makes.
+let dashboard = null;
+const onReady = async ({ url, agreement }) => {
+  try {
+    dashboard = await serveDashboard({ port: 8080, config: { rpc: url } }).catch(() => serveDashboard({ port: 0, config: { rpc: url } }));
+    log(`watch it in the dashboard: ${dashboard.url}?account=Eve#/agreement/${agreement}`);
+  } catch (e) {
+    log(`no dashboard: ${e.message}`);
+  }
+};
+const scenario = new Scenario({ dir, log, rpcPort, periods: 4, periodMs: 40_000, onReady });
 let stopping = false;
 const stop = async (code) => {
   if (stopping) return;
   stopping = true;
   await scenario.stop();
+  await dashboard?.close();
   process.exit(code);
 };
 process.on('SIGINT', () => {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Idempotent set-up of everything qos-ledger needs beyond the Rust toolchain.
 # Safe to run again: each step checks before it installs.
+#   --browser   also Chromium, for the dashboard's browser tests (scripts/test.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,6 +29,9 @@ command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
 pkg-config --exists openssl 2>/dev/null || need_apt+=(libssl-dev)
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)
 command -v curl >/dev/null 2>&1 || need_apt+=(curl)
+# The dashboard's tests drive Debian's Chromium (npm packages' browser
+# downloads are not used).
+if [ "${1:-}" = "--browser" ] && [ ! -x /usr/bin/chromium ]; then need_apt+=(chromium); fi
 if [ ${#need_apt[@]} -gt 0 ]; then
 	log "installing Debian packages: ${need_apt[*]}"
 	export DEBIAN_FRONTEND=noninteractive

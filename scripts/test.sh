@@ -3,13 +3,14 @@
 #   1. Rust unit and property tests of primitives, pallets (with their
 #      benchmark tests), the monitor and the build's wasm-opt stand-in;
 #   2. tests on the real binaries (node's test runner): dev chain, local
-#      testnet, restart, polkadot.js compatibility, end to end;
+#      testnet, restart, polkadot.js compatibility, end to end, the
+#      dashboard in headless Chromium;
 #   3. zombienet fault tests: four validators, one killed and restarted.
 # Before them the formatting (cargo fmt, Biome) is checked, after them clippy
 # and rustdoc, each with warnings denied (broken intra-doc links included).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-bash "$here/setup.sh"
+bash "$here/setup.sh" --browser
 bash "$here/build.sh"
 source "$here/env.sh"
 cd "$QOS_REPO"

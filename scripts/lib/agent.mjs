@@ -251,7 +251,7 @@ export class Agent {
     }
     const block = await at.query.metricsBlocks.metricsBlocks(agreement, period);
     if (block.isNone) return false;
-    const check = ops.checkMetricsBlock(block.unwrap(), this.key, agreement, period);
+    const check = await ops.checkMetricsBlock(block.unwrap(), this.key, agreement, period);
     if (check.ok) {
       return this.act(agreement, period, state, 'confirmed', () => ops.confirmPeriod(this.api, this.pair, agreement, period, check.otp), {
         period,

@@ -87,11 +87,14 @@ export function describeDispatchError(api, dispatchError) {
 /**
  * Signs and sends `tx` from `pair`, waits until it is in a block, and returns
  * its events. A failed dispatch becomes a UserError naming the pallet error.
+ * `pair` is a keyring pair, or `{ address, signer }` for an account whose
+ * keys are elsewhere (a browser extension's injected signer).
  */
 export function sendAndWait(api, tx, pair, { finalized = false } = {}) {
+  const [account, options] = pair.signer ? [pair.address, { nonce: -1, signer: pair.signer }] : [pair, { nonce: -1 }];
   return new Promise((resolve, reject) => {
     let unsubscribe = () => {};
-    tx.signAndSend(pair, { nonce: -1 }, (result) => {
+    tx.signAndSend(account, options, (result) => {
       const { status, dispatchError, events } = result;
       if (result.isError) {
         unsubscribe();

@@ -12,8 +12,10 @@ import { decodeAddress, encodeAddress } from '@polkadot/util-crypto';
 
 import { connect, signer, UserError } from './chain.mjs';
 import { describeLine, watch } from './agent.mjs';
-import { readChainSpec } from './light-client.mjs';
+import { parseChainSpec } from './light-client.mjs';
+import { verifyProof } from './merkle.mjs';
 import * as ops from './operations.mjs';
+import { parseKeyText } from './otp.mjs';
 import { describeHarsherTerm, describeSlaError, INDICATORS, MAX_CREDIT_TIERS, toSlaTerms, validateSla, withinOffer } from './sla.mjs';
 import { checkMonitorUrl, describeUrlError } from './url.mjs';
 import { formatAmount, parseAmount } from './amounts.mjs';
@@ -61,9 +63,22 @@ export function readKeyFile(file) {
     throw new UserError(`key file ${file} not found`);
   }
   if (st.mode & 0o077) throw new UserError(`key file ${file} is accessible by group or others: chmod 600 ${file}`);
-  const text = fs.readFileSync(file, 'utf8').trim();
-  if (!/^[0-9a-fA-F]{64}$/.test(text)) throw new UserError(`key file ${file} must hold 64 hex digits (32 bytes)`);
-  return Buffer.from(text, 'hex');
+  try {
+    return parseKeyText(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new UserError(`key file ${file} ${e.message}`);
+  }
+}
+
+/** The chain spec in `file` with `bootnodes` added (see parseChainSpec). */
+function readChainSpec(file, bootnodes) {
+  let text;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UserError(`cannot read the chain spec ${file}: ${e.message}`);
+  }
+  return parseChainSpec(text, file, bootnodes);
 }
 
 function readJson(file, option) {
@@ -488,7 +503,7 @@ export const commands = {
       return withApi(values, async (api) => {
         const block = await ops.metricsBlock(api, agreement, period);
         if (!block) throw new UserError(`no metrics block for agreement ${agreement} period ${period} yet`);
-        const check = ops.checkMetricsBlock(block, key, agreement, period);
+        const check = await ops.checkMetricsBlock(block, key, agreement, period);
         if (!check.ok && !values.force) {
           throw new UserError(
             `not confirming period ${period}: ${check.problems.join('; ')}. The payment stays in escrow; contest it for the arbiter (qos contest --reason ...), or --force to spend an OTP attempt`,
@@ -620,7 +635,7 @@ export const commands = {
         const stored = await ops.metricsBlock(api, agreement, period);
         const root = toHex(proof.block.reportsRoot);
         if (!stored || toHex(stored.reportsRoot) !== root) throw new UserError('the proof is for a block that is not the one on chain');
-        const ok = ops.verifyProof(root, toHex(proof.reportHash), proof.proof.toJSON());
+        const ok = verifyProof(root, toHex(proof.reportHash), proof.proof.toJSON());
         if (!ok) throw new UserError(`the proof does not lead from the report's hash to reports_root ${root}`);
         return {
           text: `report of instance ${instance} is in the metrics block (root ${root}, ${proof.proof.length} proof steps)`,
@@ -701,6 +716,33 @@ export const commands = {
           : `removed ${result.removed} stored items of agreement ${agreement}; run prune again to finish`;
         return { text, agreement, ...result };
       });
+    },
+  },
+
+  serve: {
+    summary: 'anyone: serve the web dashboard (services, agreements, charts, evidence; confirm periods from the page)',
+    usage: '[--port 8080] [--host 127.0.0.1] [--url ws://node:9944 | --chain-spec raw.json [--bootnode <addr>]]',
+    options: {
+      port: { type: 'string', default: '8080', help: 'TCP port to listen on (default 8080)' },
+      host: { type: 'string', default: '127.0.0.1', help: 'address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)' },
+    },
+    async run(values) {
+      const port = integer(values, 'port', { max: 65_535 });
+      const target = chainTarget(values);
+      // The page connects from the reader's browser: --url must be an
+      // address the browser reaches; with --chain-spec the page runs its own
+      // light client (the validators need WebSocket listen addresses).
+      const config = typeof target === 'string' ? { rpc: target } : { chainSpec: target.chainSpec };
+      const { serveDashboard } = await import('./dashboard-server.mjs');
+      const server = await serveDashboard({ host: values.host, port, config });
+      const where = config.rpc ? `the node at ${config.rpc}` : `an in-page light client on ${config.chainSpec.name}`;
+      console.log(`dashboard on ${server.url} (reads ${where}); Ctrl-C stops it`);
+      await new Promise((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await server.close();
+      return undefined;
     },
   },
 

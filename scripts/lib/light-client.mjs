@@ -7,19 +7,20 @@
 // @substrate/connect interface; the adapter below gives it smoldot 3
 // directly. (@substrate/connect's own client forbids plain TCP and non-local
 // WebSocket peers in Node.js, which rules out a validator's usual address.)
-import fs from 'node:fs';
-
+//
+// The same code runs in the dashboard's page, where smoldot's browser build
+// dials the validators' WebSocket addresses.
 import { UserError } from './chain.mjs';
 
 /**
- * The chain spec in `file`, with `bootnodes` added (multiaddresses ending in
- * `/p2p/<peer id>`). Adding boot nodes does not change the chain: they are
- * not part of its genesis.
+ * The chain spec in `text` (read from `file`, named in messages),
+ * with `bootnodes` added (multiaddresses ending in `/p2p/<peer id>`). Adding
+ * boot nodes does not change the chain: they are not part of its genesis.
  */
-export function readChainSpec(file, bootnodes = []) {
+export function parseChainSpec(text, file, bootnodes = []) {
   let spec;
   try {
-    spec = JSON.parse(fs.readFileSync(file, 'utf8'));
+    spec = JSON.parse(text);
   } catch (e) {
     throw new UserError(`cannot read the chain spec ${file}: ${e.message}`);
   }

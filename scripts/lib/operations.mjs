@@ -3,10 +3,12 @@
 //
 // Struct arguments are given as snake_case JSON, as the runtime names the
 // fields (polkadot.js maps them). Balances are bigints in plancks.
-import crypto from 'node:crypto';
+import { stringToU8a, u8aEq, u8aToString } from '@polkadot/util';
 
+import { toBytes, toHex } from './bytes.mjs';
 import { describeDispatchError, eventsOf, sendAndWait, UserError } from './chain.mjs';
-import { commit, instanceTag, otpMatches, periodOtp, reportHash } from './otp.mjs';
+import { merkleRoot } from './merkle.mjs';
+import { commit, constantTimeEqual, instanceTag, otpMatches, periodOtp, reportHash } from './otp.mjs';
 import { toSlaTerms } from './sla.mjs';
 
 /**
@@ -16,59 +18,17 @@ import { toSlaTerms } from './sla.mjs';
  */
 export const REPORT_SETTLE_MS = 5_000;
 
-const sha256 = (...parts) => {
-  const h = crypto.createHash('sha256');
-  for (const p of parts) h.update(p);
-  return h.digest();
-};
-
-/** Merkle root of report hashes, as qos-primitives' merkle.rs defines it. */
-export function merkleRoot(hashes) {
-  if (hashes.length === 0) return sha256(Buffer.from([2]));
-  let level = hashes.map((h) => sha256(Buffer.from([0]), toBuf(h)));
-  while (level.length > 1) {
-    const next = [];
-    for (let i = 0; i < level.length; i += 2) {
-      next.push(i + 1 < level.length ? sha256(Buffer.from([1]), level[i], level[i + 1]) : level[i]);
-    }
-    level = next;
-  }
-  return level[0];
-}
-
-/** Checks a Merkle inclusion proof (`[{ left: hex } | { right: hex }]` or SCALE enum JSON). */
-export function verifyProof(root, hash, proof) {
-  let acc = sha256(Buffer.from([0]), toBuf(hash));
-  for (const step of proof) {
-    const left = step.Left ?? step.left;
-    const right = step.Right ?? step.right;
-    if (left !== undefined) acc = sha256(Buffer.from([1]), toBuf(left), acc);
-    else acc = sha256(Buffer.from([1]), acc, toBuf(right));
-  }
-  return acc.equals(toBuf(root));
-}
-
-/** `0x`-hex of bytes in any form `toBuf` takes. */
-export const toHex = (v) => `0x${toBuf(v).toString('hex')}`;
-
-export function toBuf(v) {
-  if (Buffer.isBuffer(v)) return v;
-  if (v instanceof Uint8Array) return Buffer.from(v);
-  if (Array.isArray(v)) return Buffer.from(v);
-  if (typeof v === 'string') return Buffer.from(v.replace(/^0x/, ''), 'hex');
-  if (v?.toU8a) return Buffer.from(v.toU8a());
-  throw new Error(`not bytes: ${v}`);
-}
+export { toBytes, toHex };
 
 /**
  * A `Vec<u8>` argument from text: a plain array of its UTF-8 bytes, which
  * polkadot.js takes as the bytes themselves (a string that looks like hex
  * would be decoded as hex, a Uint8Array as length-prefixed).
  */
-const bytesArg = (text) => [...Buffer.from(String(text), 'utf8')];
+const bytesArg = (text) => [...stringToU8a(String(text))];
 
 /** The text of a stored `BoundedVec<u8>` (polkadot.js Bytes). */
-const textOf = (bytes) => Buffer.from(bytes.toU8a(true)).toString('utf8');
+const textOf = (bytes) => u8aToString(bytes.toU8a(true));
 
 /** The data of the first `section.method` event in `events`, or null. */
 function eventData(events, section, method) {
@@ -290,16 +250,17 @@ export async function periodRecord(api, agreement, period) {
  * block's Merkle root, then the OTP from the key against the commitment.
  * Returns { otp, ok, problems[] }.
  */
-export function checkMetricsBlock(block, key, agreement, period) {
+export async function checkMetricsBlock(block, key, agreement, period) {
   const problems = [];
   const reports = block.reports.map((r) => ({ instance: r.instance.toNumber(), hash: reportHash(r.toU8a()) }));
   const root = merkleRoot(reports.map((r) => r.hash));
-  if (!root.equals(toBuf(block.reportsRoot))) {
+  if (!u8aEq(root, block.reportsRoot.toU8a())) {
     problems.push("the reports do not hash to the block's reports_root: the block is inconsistent");
   }
-  const tags = reports.map((r) => ({ instance: r.instance, tag: instanceTag(key, agreement, period, r.instance, r.hash) }));
+  const tags = [];
+  for (const r of reports) tags.push({ instance: r.instance, tag: await instanceTag(key, agreement, period, r.instance, r.hash) });
   const otp = periodOtp(agreement, period, tags);
-  const ok = otpMatches(otp, toBuf(block.otpCommitment));
+  const ok = otpMatches(otp, block.otpCommitment.toU8a());
   if (!ok) {
     problems.push('the OTP derived with your key does not open the commitment: a report was altered or carries a tag not made with your key');
   }
@@ -325,8 +286,8 @@ async function askMonitor(at, service, instance, agreement, period, fromMs, toMs
     });
     if (!res.ok) return { error: `HTTP ${res.status}` };
     const answer = await res.json();
-    const scale = toBuf(answer.scale);
-    return { scale, hash: reportHash(scale), tag: typeof answer.tag === 'string' ? toBuf(answer.tag) : null };
+    const scale = toBytes(answer.scale);
+    return { scale, hash: reportHash(scale), tag: typeof answer.tag === 'string' ? toBytes(answer.tag) : null };
   } catch (e) {
     return { error: e.message };
   }
@@ -345,9 +306,9 @@ export async function findAlteredReports(at, block, key, agreement, period, serv
     const instance = report.instance.toNumber();
     const asked = await askMonitor(at, service, instance, agreement, period, report.window.fromMs.toNumber(), report.window.toMs.toNumber());
     if (asked.error) problems.push(`instance ${instance}: its monitor could not be asked (${asked.error})`);
-    else if (!asked.tag || !instanceTag(key, agreement, period, instance, asked.hash).equals(asked.tag)) {
+    else if (!asked.tag || !constantTimeEqual(await instanceTag(key, agreement, period, instance, asked.hash), asked.tag)) {
       problems.push(`instance ${instance}: the report its monitor URL serves is not signed with your key (altered on the way to the accounting nodes)`);
-    } else if (!asked.hash.equals(reportHash(report.toU8a()))) problems.push(`instance ${instance}: the report on chain is not the one its monitor signed`);
+    } else if (!u8aEq(asked.hash, reportHash(report.toU8a()))) problems.push(`instance ${instance}: the report on chain is not the one its monitor signed`);
   }
   return problems;
 }
@@ -366,7 +327,7 @@ export async function findRefutation(at, block, agreement, period, service) {
   for (const report of block.reports) {
     const instance = report.instance.toNumber();
     const asked = await askMonitor(at, service, instance, agreement, period, fromMs, toMs);
-    if (!asked.error && !asked.hash.equals(reportHash(report.toU8a())))
+    if (!asked.error && !u8aEq(asked.hash, reportHash(report.toU8a())))
       problems.push(`instance ${instance}: the report on chain is not the one its monitor serves`);
   }
   for (const [id, reason] of block.missing) {

@@ -61,6 +61,9 @@ export const DEMO_SLA = {
  *   retireDownInstance    { instance, period, atMs }: the owner retires that instance `atMs` into that period
  *   agentNodeOutage       { period, atMs, forMs }: the agents' node is killed `atMs` into that period and restarted `forMs` later
  *   clientAgentOnLightClient  the client's agent runs on an embedded light client (the chain spec and a boot node), not on an RPC node
+ *   runClientAgent        false: no client's agent; someone else confirms each period (the dashboard's test, through the page)
+ *   onReady               called once the agreement exists and the agents run: `{ url, agreement, service, keyFile, startMs, periodMs,
+ *                         specFile, webSocketBootnode }` (the raw chain spec, and Alice's WebSocket address for a browser's light client)
  *   dir                   where logs and data go
  *   log                   progress lines
  */
@@ -101,6 +104,8 @@ async function runScenario(
     retireDownInstance = null,
     agentNodeOutage = null,
     clientAgentOnLightClient = false,
+    runClientAgent = true,
+    onReady = null,
     dir,
     log = () => {},
     rpcPort,
@@ -112,15 +117,20 @@ async function runScenario(
   const common = ['--chain', 'local', '--validator', '--tmp', '--rpc-cors', 'all'];
   const nodeKey = () => crypto.randomBytes(32).toString('hex');
   const [first, ...others] = VALIDATORS.map((n) => n.toLowerCase());
+  // Alice also listens for peers on a WebSocket address: a light client in
+  // a browser (the dashboard's) can dial only that.
+  const wsPort = await freePort();
   const alice = new Node(first, {
-    args: [...common, `--${first}`, '--node-key', nodeKey()],
+    args: [...common, `--${first}`, '--node-key', nodeKey(), '--listen-addr', `/ip4/127.0.0.1/tcp/${wsPort}/ws`],
     logDir: dir,
     p2pPort: await freePort(),
     rpcPort: rpcPort ?? (await freePort()),
   });
   await alice.spawn();
   cleanup.push(() => alice.stop('SIGKILL'));
-  const bootnode = `/ip4/127.0.0.1/tcp/${alice.p2pPort}/p2p/${await alice.rpc('system_localPeerId')}`;
+  const alicePeerId = await alice.rpc('system_localPeerId');
+  const bootnode = `/ip4/127.0.0.1/tcp/${alice.p2pPort}/p2p/${alicePeerId}`;
+  const webSocketBootnode = `/ip4/127.0.0.1/tcp/${wsPort}/ws/p2p/${alicePeerId}`;
   for (const name of others) {
     const n = await Node.start(name, [...common, `--${name}`, '--node-key', nodeKey(), '--bootnodes', bootnode], { logDir: dir });
     cleanup.push(() => n.stop('SIGKILL'));
@@ -209,17 +219,16 @@ async function runScenario(
   );
   cleanup.push(() => agentNode.stop('SIGKILL'));
   const agentRpc = ['--url', `ws://127.0.0.1:${agentNode.rpcPort}`];
-  let clientChain = agentRpc;
-  if (clientAgentOnLightClient) {
-    const specFile = path.join(dir, 'chain-spec.json');
-    const { stdout } = await run(nodeBinary(), ['build-spec', '--chain', 'local', '--raw', '--disable-default-bootnode'], { maxBuffer: 64 << 20 });
-    fs.writeFileSync(specFile, stdout);
-    clientChain = ['--chain-spec', specFile, '--bootnode', bootnode];
-  }
+  // The raw chain spec, for light clients (given a boot node).
+  const specFile = path.join(dir, 'chain-spec.json');
+  const { stdout: rawSpec } = await run(nodeBinary(), ['build-spec', '--chain', 'local', '--raw', '--disable-default-bootnode'], { maxBuffer: 64 << 20 });
+  fs.writeFileSync(specFile, rawSpec);
+  const clientChain = clientAgentOnLightClient ? ['--chain-spec', specFile, '--bootnode', bootnode] : agentRpc;
   const agentArgs = {
     client: ['--suri', '//Eve', '--key', keyFile, '--agreement', String(agreement), ...clientChain],
     owner: ['--suri', '//Dave', '--owner', '--accept-breaches', '--agreement', String(agreement), ...agentRpc],
   };
+  if (!runClientAgent) delete agentArgs.client;
   const agents = {};
   for (const [role, args] of Object.entries(agentArgs)) {
     agents[role] = AgentProcess.start({
@@ -230,8 +239,12 @@ async function runScenario(
     });
     cleanup.push(() => agents[role].stop());
   }
-  const clientAgent = agents.client;
-  log("the client's agent (qos watch --key) and the owner's (qos watch --owner --accept-breaches) follow the finalised chain");
+  const clientAgent = agents.client ?? null;
+  log(
+    clientAgent
+      ? "the client's agent (qos watch --key) and the owner's (qos watch --owner --accept-breaches) follow the finalised chain"
+      : "the owner's agent (qos watch --owner --accept-breaches) follows the finalised chain; the client confirms by other means",
+  );
 
   let blocked = null;
   if (blockDesignated) {
@@ -296,6 +309,8 @@ async function runScenario(
       );
   }
 
+  await onReady?.({ url: `ws://127.0.0.1:${alice.rpcPort}`, agreement, service, keyFile, startMs, periodMs, specFile, webSocketBootnode });
+
   // -- every period: wait for its metrics block, check it, confirm it.
   const results = [];
   const deadlineMs = startMs + periods * periodMs + 120_000;
@@ -310,7 +325,7 @@ async function runScenario(
       events.find((e) => e.method === 'PartialBlockRecorded' && BigInt(e.data.agreement) === agreement && Number(e.data.period) === p)?.data ?? null;
     if (partial) log(`period ${p}: ${firstPull ?? 'a node'} recorded a partial block (missing ${JSON.stringify(partial.missing)}); a second pull completed it`);
     log(`period ${p}: metrics block #${block.sequence} recorded by ${node}, ${block.reports.length} reports, verdict ${verdict.text}`);
-    const check = ops.checkMetricsBlock(block, key, agreement, p);
+    const check = await ops.checkMetricsBlock(block, key, agreement, p);
     const row = {
       period: p,
       verdict: record.verdict.unwrap().type,
@@ -340,7 +355,7 @@ async function runScenario(
       500,
     );
     if (state.isDisputed) {
-      const contestOf = (role) => agents[role].lines.find((l) => l.event === 'contested' && l.period === p);
+      const contestOf = (role) => agents[role]?.lines.find((l) => l.event === 'contested' && l.period === p);
       const by = await waitFor(`the contest of period ${p}`, () => ['client', 'owner'].find(contestOf), 30_000, 200);
       log(
         `period ${p}: the ${by}'s agent contested it (${contestOf(by).problems.join('; ')}); the arbiter Ferdie gives ${arbiterOwnerPermille} ‰ to the owner`,
@@ -357,7 +372,7 @@ async function runScenario(
     // From the block that recorded the period to the client's agent having
     // its confirmation (or contest) in a block.
     const recordedIn = events.find((e) => e.method === 'PeriodRecorded' && BigInt(e.data.agreement) === agreement && Number(e.data.period) === p);
-    const acted = clientAgent.lines.find((l) => (l.event === 'confirmed' || l.event === 'contested') && l.period === p);
+    const acted = clientAgent?.lines.find((l) => (l.event === 'confirmed' || l.event === 'contested') && l.period === p);
     if (recordedIn && acted) {
       const recordedMs = (await (await api.at(await api.rpc.chain.getBlockHash(recordedIn.block))).query.timestamp.now()).toNumber();
       row.agentLatencyMs = Date.parse(acted.at) - recordedMs;
@@ -376,10 +391,11 @@ async function runScenario(
   const nodeOutage = await outage;
   if (nodeOutage?.error) throw nodeOutage.error;
   // The agents follow finalised blocks: let them see the last settlements.
-  for (let p = 0; p < periods; p += 1) {
+  for (let p = 0; clientAgent && p < periods; p += 1) {
     await clientAgent.waitForLine(`settlement of period ${p}`, (l) => l.event === 'settled' && l.period === p, 60_000);
   }
-  const agentExit = { client: await agents.client.stop(), owner: await agents.owner.stop() };
+  const agentExit = {};
+  for (const [role, agent] of Object.entries(agents)) agentExit[role] = await agent.stop();
   const agentStats = Object.fromEntries(
     Object.entries(agents).map(([role, a]) => [
       role,
@@ -420,7 +436,7 @@ async function runScenario(
     before,
     after,
     fees,
-    agentLines: { client: agents.client.lines, owner: agents.owner.lines },
+    agentLines: { client: agents.client?.lines ?? [], owner: agents.owner.lines },
     agentExit,
     agentStats,
     nodeOutage,

@@ -171,3 +171,22 @@ export function describeHarsherTerm(term, asked, offer) {
   }
   return term;
 }
+
+/** How each indicator reads in words, for people (the dashboard). */
+const INDICATOR_WORDS = {
+  min_availability_permille: (v) => `availability ≥ ${v / 10} %`,
+  max_latency_p95_ms: (v) => `p95 latency ≤ ${v} ms`,
+  min_vcpus_milli: (v) => `≥ ${v / 1000} vCPUs per instance`,
+  min_memory_mib: (v) => `≥ ${v} MiB per instance`,
+  max_cpu_steal_permille: (v) => `CPU steal ≤ ${v / 10} %`,
+  min_healthy_instances: (v) => `≥ ${v} healthy instances`,
+};
+
+/** `{ indicators, credits }`: an SLA (any shape `toSlaTerms` takes) in words. */
+export function describeSla(sla) {
+  const terms = toSlaTerms(sla);
+  const indicators = INDICATORS.filter(({ field }) => terms.qos[field] !== null).map(({ field }) => INDICATOR_WORDS[field](terms.qos[field]));
+  const credits = terms.availability_tiers.map((t) => `${t.credit_percent} % below ${t.below_permille / 10} %`);
+  if (terms.other_breach_credit_percent > 0) credits.push(`${terms.other_breach_credit_percent} % for another missed indicator`);
+  return { indicators: indicators.join(', ') || 'nothing checked', credits: credits.join(', ') || 'no credits' };
+}

@@ -35,12 +35,13 @@ const COLON = 0x3a;
 const AT = 0x40;
 const isDigit = (b) => b >= 0x30 && b <= 0x39;
 const startsWith = (bytes, prefix) => bytes.length >= prefix.length && prefix.every((b, i) => bytes[i] === b);
-const HTTP = [...Buffer.from('http://')];
-const HTTPS = [...Buffer.from('https://')];
+const utf8 = new TextEncoder();
+const HTTP = [...utf8.encode('http://')];
+const HTTPS = [...utf8.encode('https://')];
 
 /** The URL's bytes as the chain gets them (UTF-8 for a string). */
 export function urlBytes(url) {
-  return typeof url === 'string' ? Buffer.from(url, 'utf8') : Buffer.from(url);
+  return typeof url === 'string' ? utf8.encode(url) : Uint8Array.from(url);
 }
 
 /**
@@ -81,7 +82,7 @@ export function checkBaseUrl(url) {
   if (host.length === 0) return UrlError.NoHost;
   if (port !== null) {
     const digitsOnly = port.length > 0 && port.length <= 5 && port.every(isDigit);
-    const number = digitsOnly ? Number(Buffer.from(port).toString('latin1')) : 0;
+    const number = digitsOnly ? Number(String.fromCharCode(...port)) : 0;
     if (!digitsOnly || number < 1 || number > 65_535) return UrlError.BadPort;
   }
   return null;

@@ -19,7 +19,8 @@ import { promisify } from 'node:util';
 
 import { DEMO_SLA, resultTable, Scenario } from '../lib/scenario.mjs';
 import { repoRoot, rpc, tempDir } from '../lib/node.mjs';
-import { toBuf, toHex, verifyProof } from '../lib/operations.mjs';
+import { toBytes, toHex } from '../lib/bytes.mjs';
+import { verifyProof } from '../lib/merkle.mjs';
 import { availabilityCredit, toSlaTerms } from '../lib/sla.mjs';
 
 const PERIODS = 5;
@@ -245,7 +246,7 @@ test('an agreement on an offer settles period by period; breaches are credited; 
     assert.equal(proof.report.instance, instance);
     assert.equal(toHex(proof.block.reports_root), tampered.block.reportsRoot.toHex());
     assert.ok(verifyProof(toHex(proof.block.reports_root), toHex(proof.report_hash), proof.proof), `instance ${instance}'s proof leads to reports_root`);
-    const forged = Buffer.from(toBuf(toHex(proof.report_hash)));
+    const forged = Uint8Array.from(toBytes(proof.report_hash));
     forged[0] ^= 1;
     assert.ok(!verifyProof(toHex(proof.block.reports_root), forged, proof.proof), "another report's hash does not");
   }

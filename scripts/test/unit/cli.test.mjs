@@ -99,6 +99,10 @@ test('bad input is refused with one line and exit 1, before connecting', async (
     [['escalate', '--suri', '//Eve', '--agreement', '0', '--period', '0'], /unknown command 'escalate'/],
     [['prune', '--suri', '//Eve'], /missing --agreement/],
     [['settle-overdue', '--suri', '//Eve', '--agreement', '0'], /missing --period/],
+    // The dashboard's server.
+    [['serve', '--port', '65536'], /--port must be between 0 and 65535/],
+    [['serve', '--port', 'http'], /--port must be/],
+    [['serve', '--bootnode', '/ip4/127.0.0.1/tcp/1/p2p/12D3KooW'], /--bootnode is for the light client/],
   ];
   await eachConcurrently(cases, async ([args, message]) => {
     const r = await qos(...args);
