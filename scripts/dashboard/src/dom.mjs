@@ -40,7 +40,15 @@ export function table(caption, headers, rows, attributes = {}) {
   const body = h(
     'tbody',
     {},
-    rows.map((r) => (r instanceof Node ? r : h('tr', {}, r.map((c) => (c instanceof Node && c.tagName === 'TD' ? c : h('td', {}, c)))))),
+    rows.map((r) =>
+      r instanceof Node
+        ? r
+        : h(
+            'tr',
+            {},
+            r.map((c) => (c instanceof Node && c.tagName === 'TD' ? c : h('td', {}, c))),
+          ),
+    ),
   );
   for (const tr of body.rows) {
     [...tr.cells].forEach((cell, i) => {
@@ -54,7 +62,15 @@ export function table(caption, headers, rows, attributes = {}) {
       'table',
       { class: 'cards', ...attributes },
       caption ? h('caption', {}, caption) : null,
-      h('thead', {}, h('tr', {}, headers.map((t) => h('th', { scope: 'col' }, t)))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          headers.map((t) => h('th', { scope: 'col' }, t)),
+        ),
+      ),
       body,
     ),
   );

@@ -66,10 +66,10 @@ test('refuses what is not a read of the build: other methods, missing files, pat
   assert.equal((await fetch(url, { method: 'POST', body: 'x' })).status, 405);
   assert.equal((await fetch(new URL('nothing-here.js', url))).status, 404);
   const secret = `secret-${path.basename(dist)}.txt`;
-  for (const escape of [`/../${secret}`, `/%2e%2e/${secret}`, `/assets/..%2f..%2f${secret}`, `/assets/%2e%2e%5c..%5c${secret}`]) {
-    const res = await rawGet(url, escape);
-    assert.notEqual(res.status, 200, escape);
-    assert.doesNotMatch(res.body, /outside the build folder/, escape);
+  for (const target of [`/../${secret}`, `/%2e%2e/${secret}`, `/assets/..%2f..%2f${secret}`, `/assets/%2e%2e%5c..%5c${secret}`]) {
+    const res = await rawGet(url, target);
+    assert.notEqual(res.status, 200, target);
+    assert.doesNotMatch(res.body, /outside the build folder/, target);
   }
 });
 
