@@ -21,6 +21,7 @@ trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 WORKLOAD_PORT=$(free_port)
 API_PORT=$(free_port)
+OPS_PORT=$(free_port)
 mkdir -p "$WORK/www" && echo ok > "$WORK/www/index.html"
 python3 -m http.server "$WORKLOAD_PORT" --bind 127.0.0.1 --directory "$WORK/www" >/dev/null 2>&1 &
 PIDS+=($!)
@@ -33,6 +34,7 @@ head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$WORK/key.hex"
 chmod 600 "$WORK/key.hex"
 cat > "$WORK/monitor.toml" <<TOML
 listen = "127.0.0.1:$API_PORT"
+operations_listen = "127.0.0.1:$OPS_PORT"
 agreement = 1
 instance = 0
 key_file = "$WORK/key.hex"
@@ -55,7 +57,7 @@ HOUR_FROM=$(( HOUR_TO - 3600000 ))
 AGENT=$!
 PIDS+=($AGENT)
 for _ in $(seq 100); do
-  curl -fs "http://127.0.0.1:$API_PORT/healthz" >/dev/null && break
+  curl -fs "http://127.0.0.1:$OPS_PORT/healthz" >/dev/null && break
   sleep 0.1
 done
 
@@ -66,8 +68,8 @@ sleep "$DURATION"
 T1=$(now_ms); C1=$(ticks)
 HWM=$(awk '/VmHWM/ {print $2}' "/proc/$AGENT/status")
 RSS=$(awk '/VmRSS/ {print $2}' "/proc/$AGENT/status")
-SAMPLES=$(curl -fs "http://127.0.0.1:$API_PORT/metrics" | awk '/^qos_monitor_samples_taken_total/ {print $2}')
-FAILS=$(curl -fs "http://127.0.0.1:$API_PORT/metrics" | awk '/^qos_monitor_probe_failures_total/ {print $2}')
+SAMPLES=$(curl -fs "http://127.0.0.1:$OPS_PORT/metrics" | awk '/^qos_monitor_samples_taken_total/ {print $2}')
+FAILS=$(curl -fs "http://127.0.0.1:$OPS_PORT/metrics" | awk '/^qos_monitor_probe_failures_total/ {print $2}')
 
 URL="http://127.0.0.1:$API_PORT/v1/report?agreement=1&period=0&from_ms=$HOUR_FROM&to_ms=$HOUR_TO"
 curl -fs "$URL" > "$WORK/report.json"

@@ -1,6 +1,9 @@
 //! The HTTP API, as plain functions from a request to a response so that it
-//! is tested without sockets (`main` binds them to `tiny_http`).
+//! is tested without sockets ([`crate::server`] binds them to hyper). Two
+//! listeners: the report listener, which the accounting nodes reach, and the
+//! operations listener (`/healthz`, `/metrics`), on localhost by default.
 //!
+//! Report listener:
 //! - `GET /v1/report?agreement=&period=&from_ms=&to_ms=` → 200 with
 //!   [`SignedReport`]; errors are 4xx with `{"error": "<reason>"}`:
 //!   - 400: a parameter missing, repeated or not a number; `from_ms >= to_ms`;
@@ -8,9 +11,12 @@
 //!   - 404: an agreement this monitor does not serve.
 //!   - 410: a window starting before the retention horizon (samples pruned).
 //!   - 425: a window not yet settled (`to_ms + REPORT_SETTLE_MS > now`).
+//!
+//! Operations listener:
 //! - `GET /healthz` → 200 `{"status":"ok",…}` while samples are fresh, else 503.
-//! - `GET /metrics` → Prometheus text format.
-//! - Anything else: 404 (unknown path) or 405 (method other than GET).
+//! - `GET /metrics` → Prometheus text format ([`crate::metrics`]).
+//!
+//! On either, anything else is 404 (unknown path) or 405 (method other than GET).
 //!
 //! A served report is final: the window has settled, every sample whose probe
 //! started in it has been committed (the handler waits for an in-flight
@@ -19,11 +25,8 @@
 
 use std::{
 	collections::HashMap,
-	sync::{
-		atomic::{AtomicU64, Ordering},
-		Arc, Condvar, Mutex,
-	},
-	time::Duration,
+	sync::{Arc, Condvar, Mutex},
+	time::{Duration, Instant},
 };
 
 use qos_primitives::{AgreementId, InstanceId, Window, MAX_REPORT_WINDOW_MS, REPORT_SETTLE_MS};
@@ -31,6 +34,7 @@ use serde_json::json;
 
 use crate::{
 	key::MonitorKey,
+	metrics::Metrics,
 	report::{aggregate, SignedReport},
 	store::Store,
 };
@@ -48,65 +52,9 @@ impl Response {
 		Response { status, content_type: "application/json", body }
 	}
 
-	fn error(status: u16, reason: impl Into<String>) -> Self {
+	/// `{"error": reason}` with `status`.
+	pub fn error(status: u16, reason: impl Into<String>) -> Self {
 		Response::json(status, json!({ "error": reason.into() }).to_string())
-	}
-}
-
-/// Counters exposed on `/metrics`.
-#[derive(Default, Debug)]
-pub struct Metrics {
-	pub samples_taken: AtomicU64,
-	pub probe_failures: AtomicU64,
-	pub sample_errors: AtomicU64,
-	pub reports_served: AtomicU64,
-	pub requests_rejected: AtomicU64,
-	pub samples_pruned: AtomicU64,
-	/// Start time of the newest stored sample (0 before the first).
-	pub last_sample_ms: AtomicU64,
-}
-
-impl Metrics {
-	/// The counters in Prometheus text exposition format.
-	pub fn render(&self) -> String {
-		let mut out = String::new();
-		let mut put = |name: &str, kind: &str, help: &str, value: u64| {
-			out.push_str(&format!("# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}\n"));
-		};
-		let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
-		put("qos_monitor_samples_taken_total", "counter", "Samples taken and stored.", get(&self.samples_taken));
-		put(
-			"qos_monitor_probe_failures_total",
-			"counter",
-			"Workload probes that failed or timed out.",
-			get(&self.probe_failures),
-		);
-		put(
-			"qos_monitor_sample_errors_total",
-			"counter",
-			"Samples lost to a read or storage error.",
-			get(&self.sample_errors),
-		);
-		put(
-			"qos_monitor_reports_served_total",
-			"counter",
-			"Reports served with status 200.",
-			get(&self.reports_served),
-		);
-		put(
-			"qos_monitor_requests_rejected_total",
-			"counter",
-			"Requests answered with a 4xx or 5xx status.",
-			get(&self.requests_rejected),
-		);
-		put("qos_monitor_samples_pruned_total", "counter", "Samples deleted by retention.", get(&self.samples_pruned));
-		put(
-			"qos_monitor_last_sample_timestamp_ms",
-			"gauge",
-			"Probe start time of the newest stored sample.",
-			get(&self.last_sample_ms),
-		);
-		out
 	}
 }
 
@@ -165,33 +113,85 @@ pub struct ApiState {
 	pub clock: Box<dyn Fn() -> u64 + Send + Sync>,
 }
 
-/// Answers one request.
-pub fn handle(state: &ApiState, method: &str, url: &str) -> Response {
+/// What a request asks for, once routed by its listener.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Endpoint {
+	/// `GET /v1/report`: computed off the network thread, a few at a time.
+	Report,
+	/// `GET /healthz`.
+	Healthz,
+	/// `GET /metrics`.
+	Metrics,
+	/// A path this listener has, with another method than GET.
+	MethodNotAllowed,
+	/// A path this listener does not have; `hint` names the ones it has.
+	NotFound { hint: &'static str },
+}
+
+impl Endpoint {
+	/// The `handler` label of `http_requests_total`.
+	pub fn label(self) -> &'static str {
+		match self {
+			Endpoint::Report => "report",
+			Endpoint::Healthz => "healthz",
+			Endpoint::Metrics => "metrics",
+			Endpoint::MethodNotAllowed | Endpoint::NotFound { .. } => "other",
+		}
+	}
+}
+
+/// Routes a request of the report listener.
+pub fn route_reports(method: &str, path: &str) -> Endpoint {
+	match (method, path) {
+		("GET", "/v1/report") => Endpoint::Report,
+		(_, "/v1/report") => Endpoint::MethodNotAllowed,
+		_ => Endpoint::NotFound { hint: "/v1/report (health and metrics are on the operations listener)" },
+	}
+}
+
+/// Routes a request of the operations listener.
+pub fn route_operations(method: &str, path: &str) -> Endpoint {
+	match (method, path) {
+		("GET", "/healthz") => Endpoint::Healthz,
+		("GET", "/metrics") => Endpoint::Metrics,
+		(_, "/healthz" | "/metrics") => Endpoint::MethodNotAllowed,
+		_ => Endpoint::NotFound { hint: "/healthz or /metrics" },
+	}
+}
+
+/// Answers a routed request and counts it in `http_requests_total`.
+pub fn answer(state: &ApiState, endpoint: Endpoint, method: &str, url: &str) -> Response {
 	let (path, query) = url.split_once('?').unwrap_or((url, ""));
-	let response = match (method, path) {
-		("GET", "/v1/report") => report(state, query),
-		("GET", "/healthz") => healthz(state),
-		("GET", "/metrics") => Response {
+	let response = match endpoint {
+		Endpoint::Report => {
+			let started = Instant::now();
+			let response = report(state, query);
+			state.metrics.report_duration.observe(started.elapsed().as_secs_f64());
+			response
+		},
+		Endpoint::Healthz => healthz(state),
+		Endpoint::Metrics => Response {
 			status: 200,
 			content_type: "text/plain; version=0.0.4; charset=utf-8",
 			body: state.metrics.render(),
 		},
-		(_, "/v1/report" | "/healthz" | "/metrics") => {
-			Response::error(405, format!("method {method} not allowed; use GET"))
-		},
-		_ => Response::error(404, format!("no such endpoint {path}; try /v1/report, /healthz or /metrics")),
+		Endpoint::MethodNotAllowed => Response::error(405, format!("method {method} not allowed; use GET")),
+		Endpoint::NotFound { hint } => Response::error(404, format!("no such endpoint {path}; try {hint}")),
 	};
-	let counter = if response.status == 200 && path == "/v1/report" {
-		Some(&state.metrics.reports_served)
-	} else if response.status >= 400 {
-		Some(&state.metrics.requests_rejected)
-	} else {
-		None
-	};
-	if let Some(counter) = counter {
-		counter.fetch_add(1, Ordering::Relaxed);
-	}
+	state.metrics.count_request(endpoint.label(), response.status);
 	response
+}
+
+/// Answers one request of the report listener.
+pub fn handle_reports(state: &ApiState, method: &str, url: &str) -> Response {
+	let path = url.split_once('?').map_or(url, |(p, _)| p);
+	answer(state, route_reports(method, path), method, url)
+}
+
+/// Answers one request of the operations listener.
+pub fn handle_operations(state: &ApiState, method: &str, url: &str) -> Response {
+	let path = url.split_once('?').map_or(url, |(p, _)| p);
+	answer(state, route_operations(method, path), method, url)
 }
 
 /// The query parameters of a report request.
@@ -278,7 +278,7 @@ fn report(state: &ApiState, query: &str) -> Response {
 
 fn healthz(state: &ApiState) -> Response {
 	let now = (state.clock)();
-	let last = state.metrics.last_sample_ms.load(Ordering::Relaxed);
+	let last = state.metrics.last_sample_ms();
 	// Fresh: a sample within three intervals plus the longest probe.
 	let fresh = last != 0 && now.saturating_sub(last) <= 3 * state.sampling_interval_ms + REPORT_SETTLE_MS;
 	let body = json!({
@@ -297,7 +297,7 @@ mod tests {
 	use crate::store::{tests::sample, Sample};
 	use codec::Decode;
 	use qos_primitives::Report;
-	use std::sync::atomic::AtomicU64;
+	use std::sync::atomic::{AtomicU64, Ordering};
 
 	const HOUR: u64 = 3_600_000;
 	const NOW: u64 = 1_800_000_000_000;
@@ -327,8 +327,18 @@ mod tests {
 		Fixture { _dir: dir, state, clock }
 	}
 
+	fn handle(state: &ApiState, method: &str, url: &str) -> Response {
+		handle_reports(state, method, url)
+	}
+
+	/// `http_requests_total{handler,code}`'s value in the rendered metrics.
+	fn requests(state: &ApiState, handler: &str, code: u16) -> u64 {
+		let line = format!("qos_monitor_http_requests_total{{code=\"{code}\",handler=\"{handler}\"}} ");
+		state.metrics.render().lines().find_map(|l| l.strip_prefix(&line)).map_or(0, |v| v.parse().unwrap())
+	}
+
 	fn get(state: &ApiState, url: &str) -> (u16, serde_json::Value) {
-		let r = handle(state, "GET", url);
+		let r = if url.starts_with("/v1/") { handle(state, "GET", url) } else { handle_operations(state, "GET", url) };
 		assert_eq!(r.content_type, "application/json");
 		(r.status, serde_json::from_str(&r.body).unwrap())
 	}
@@ -360,7 +370,8 @@ mod tests {
 		assert_eq!(body["report_hash"], format!("0x{}", hex::encode(report.hash())));
 		let tag = qos_primitives::otp::instance_tag(&[5; 32], 7, 3, 2, &report.hash());
 		assert_eq!(body["tag"], format!("0x{}", hex::encode(tag)));
-		assert_eq!(f.state.metrics.reports_served.load(Ordering::Relaxed), 1);
+		assert_eq!(requests(&f.state, "report", 200), 1);
+		assert_eq!(f.state.metrics.report_duration.get_sample_count(), 1);
 	}
 
 	#[test]
@@ -447,7 +458,24 @@ mod tests {
 		let r = handle(&f.state, "POST", "/v1/report?agreement=7");
 		assert_eq!(r.status, 405);
 		assert!(r.body.contains("not allowed"));
-		assert_eq!(f.state.metrics.requests_rejected.load(Ordering::Relaxed), 2);
+		let r = handle_operations(&f.state, "DELETE", "/metrics");
+		assert_eq!(r.status, 405);
+		assert_eq!((requests(&f.state, "other", 404), requests(&f.state, "other", 405)), (1, 2));
+	}
+
+	#[test]
+	fn each_listener_serves_only_its_own_endpoints() {
+		let f = fixture();
+		// The accounting nodes' listener does not show the operator's metrics or health.
+		for path in ["/metrics", "/healthz"] {
+			let r = handle(&f.state, "GET", path);
+			assert_eq!(r.status, 404, "{path} on the report listener");
+			assert!(r.body.contains("operations listener"), "{}", r.body);
+		}
+		// And the operations listener serves no report.
+		let r = handle_operations(&f.state, "GET", &url(7, NOW - HOUR, NOW - HOUR + 1000));
+		assert_eq!(r.status, 404);
+		assert!(r.body.contains("try /healthz or /metrics"), "{}", r.body);
 	}
 
 	#[test]
@@ -480,28 +508,45 @@ mod tests {
 		let f = fixture();
 		let (status, body) = get(&f.state, "/healthz");
 		assert_eq!((status, body["status"].as_str()), (503, Some("stale")));
-		f.state.metrics.last_sample_ms.store(NOW - 1000, Ordering::Relaxed);
+		f.state.metrics.set_last_sample_ms(NOW - 1000);
 		let (status, body) = get(&f.state, "/healthz");
 		assert_eq!((status, body["status"].as_str(), body["agreement"].as_u64()), (200, Some("ok"), Some(7)));
 	}
 
 	#[test]
-	fn metrics_are_prometheus_text() {
+	fn metrics_are_prometheus_text_by_its_conventions() {
 		let f = fixture();
-		f.state.metrics.samples_taken.store(12, Ordering::Relaxed);
-		f.state.metrics.probe_failures.store(3, Ordering::Relaxed);
+		f.state.metrics.samples_taken.inc_by(12);
+		f.state.metrics.probe_failures.inc_by(3);
+		f.state.metrics.set_last_sample_ms(NOW - 1500);
 		let _ = handle(&f.state, "GET", "/nope");
-		let r = handle(&f.state, "GET", "/metrics");
+		let from = NOW - HOUR;
+		let _ = handle(&f.state, "GET", &url(7, from, from + 1000));
+		let r = handle_operations(&f.state, "GET", "/metrics");
 		assert_eq!(r.status, 200);
 		assert!(r.content_type.starts_with("text/plain; version=0.0.4"));
+		let version = env!("CARGO_PKG_VERSION");
+		let build_info = format!("qos_monitor_build_info{{version=\"{version}\"}} 1");
+		let last_sample = format!("qos_monitor_last_sample_timestamp_seconds {}", (NOW - 1500) / 1000);
 		for line in [
 			"# TYPE qos_monitor_samples_taken_total counter",
 			"qos_monitor_samples_taken_total 12",
 			"qos_monitor_probe_failures_total 3",
-			"qos_monitor_reports_served_total 0",
-			"qos_monitor_requests_rejected_total 1",
+			"qos_monitor_http_requests_total{code=\"404\",handler=\"other\"} 1",
+			"qos_monitor_http_requests_total{code=\"200\",handler=\"report\"} 1",
+			"# TYPE qos_monitor_report_duration_seconds histogram",
+			"qos_monitor_report_duration_seconds_count 1",
+			build_info.as_str(),
+			last_sample.as_str(),
 		] {
 			assert!(r.body.lines().any(|l| l == line), "missing {line:?} in\n{}", r.body);
+		}
+		// Every name follows the conventions: a counter ends in _total, no name carries _ms.
+		for line in r.body.lines().filter(|l| l.starts_with("# TYPE ")) {
+			let mut words = line.split(' ').skip(2);
+			let (name, kind) = (words.next().unwrap(), words.next().unwrap());
+			assert!(kind != "counter" || name.ends_with("_total"), "{line}");
+			assert!(!name.contains("_ms"), "{line}: seconds, not milliseconds");
 		}
 	}
 }

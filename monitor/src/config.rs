@@ -3,7 +3,9 @@
 //! problem it finds; the monitor refuses to start on any of them.
 //!
 //! ```toml
-//! listen = "0.0.0.0:9616"
+//! listen = "0.0.0.0:9616"              # reports, for the accounting nodes
+//! operations_listen = "127.0.0.1:9617"  # /healthz and /metrics, for the operator
+//! max_connections = 512
 //! agreement = 1
 //! instance = 0
 //! key_file = "/etc/qos-monitor/key.hex"
@@ -22,8 +24,15 @@ use clap::{Args, Parser, Subcommand};
 use qos_primitives::{AgreementId, InstanceId, MAX_REPORT_WINDOW_MS, REPORT_SETTLE_MS};
 use serde::Deserialize;
 
-/// Default address the HTTP API listens on.
+/// Default address the report API listens on.
 pub const DEFAULT_LISTEN: &str = "0.0.0.0:9616";
+/// Default address of `/healthz` and `/metrics`: this host only.
+pub const DEFAULT_OPERATIONS_LISTEN: &str = "127.0.0.1:9617";
+/// Default cap on open connections to the report API.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
+/// Fewest and most connections the cap may be set to (the most stays well
+/// under the process's descriptor limit, which the monitor raises to 4096).
+pub const MAX_CONNECTIONS_RANGE: std::ops::RangeInclusive<usize> = 16..=3072;
 /// Default sampling interval.
 pub const DEFAULT_SAMPLING_INTERVAL_MS: u64 = 1_000;
 /// Shortest sampling interval accepted.
@@ -77,9 +86,15 @@ pub enum Command {
 /// Flags that override fields of the configuration file.
 #[derive(Args, Debug, Default, Clone)]
 pub struct Overrides {
-	/// Address the HTTP API listens on [default: 0.0.0.0:9616].
+	/// Address the report API listens on [default: 0.0.0.0:9616].
 	#[arg(long, value_name = "ADDR")]
 	pub listen: Option<String>,
+	/// Address of /healthz and /metrics [default: 127.0.0.1:9617].
+	#[arg(long, value_name = "ADDR")]
+	pub operations_listen: Option<String>,
+	/// Most open connections to the report API; idle ones are closed first [default: 512].
+	#[arg(long, value_name = "N")]
+	pub max_connections: Option<usize>,
 	/// Agreement this monitor reports for.
 	#[arg(long)]
 	pub agreement: Option<AgreementId>,
@@ -111,6 +126,8 @@ pub struct Overrides {
 #[serde(deny_unknown_fields)]
 pub struct FileConfig {
 	pub listen: Option<String>,
+	pub operations_listen: Option<String>,
+	pub max_connections: Option<usize>,
 	pub agreement: Option<AgreementId>,
 	pub instance: Option<InstanceId>,
 	pub key_file: Option<PathBuf>,
@@ -210,6 +227,8 @@ pub struct ProbeConfig {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Config {
 	pub listen: SocketAddr,
+	pub operations_listen: SocketAddr,
+	pub max_connections: usize,
 	pub agreement: AgreementId,
 	pub instance: InstanceId,
 	pub key_file: PathBuf,
@@ -231,9 +250,19 @@ pub enum ConfigError {
 	/// A required field is neither in the file nor on the command line.
 	#[error("missing `{field}`: set it in the config file or pass --{flag}")]
 	Missing { field: &'static str, flag: &'static str },
-	/// The listen address is not an IP:port address.
-	#[error("listen {0:?} is not an IP:port address")]
-	Listen(String),
+	/// A listen address is not an IP:port address.
+	#[error("{field} {value:?} is not an IP:port address")]
+	Listen { field: &'static str, value: String },
+	/// Both listeners on one address.
+	#[error("listen and operations_listen are both {0}: the operations listener needs its own address")]
+	SameListeners(SocketAddr),
+	/// The connection cap is out of range.
+	#[error(
+		"max_connections = {0} is outside {min}..={max}",
+		min = MAX_CONNECTIONS_RANGE.start(),
+		max = MAX_CONNECTIONS_RANGE.end()
+	)]
+	MaxConnections(usize),
 	/// The sampling interval is out of range.
 	#[error("sampling_interval_ms = {0} is outside {MIN_SAMPLING_INTERVAL_MS}..={MAX_SAMPLING_INTERVAL_MS}")]
 	SamplingInterval(u64),
@@ -273,8 +302,21 @@ impl Config {
 	/// Merges `file` and `overrides` (overrides win) and validates the result.
 	pub fn resolve(file: FileConfig, o: &Overrides) -> Result<Config, ConfigError> {
 		let missing = |field: &'static str, flag: &'static str| ConfigError::Missing { field, flag };
-		let listen_text = o.listen.clone().or(file.listen).unwrap_or_else(|| DEFAULT_LISTEN.into());
-		let listen = listen_text.parse::<SocketAddr>().map_err(|_| ConfigError::Listen(listen_text.clone()))?;
+		let address = |field: &'static str, value: String| {
+			value.parse::<SocketAddr>().map_err(|_| ConfigError::Listen { field, value: value.clone() })
+		};
+		let listen = address("listen", o.listen.clone().or(file.listen).unwrap_or_else(|| DEFAULT_LISTEN.into()))?;
+		let operations_listen = address(
+			"operations_listen",
+			o.operations_listen.clone().or(file.operations_listen).unwrap_or_else(|| DEFAULT_OPERATIONS_LISTEN.into()),
+		)?;
+		if listen == operations_listen {
+			return Err(ConfigError::SameListeners(listen));
+		}
+		let max_connections = o.max_connections.or(file.max_connections).unwrap_or(DEFAULT_MAX_CONNECTIONS);
+		if !MAX_CONNECTIONS_RANGE.contains(&max_connections) {
+			return Err(ConfigError::MaxConnections(max_connections));
+		}
 		let agreement = o.agreement.or(file.agreement).ok_or_else(|| missing("agreement", "agreement"))?;
 		let instance = o.instance.or(file.instance).ok_or_else(|| missing("instance", "instance"))?;
 		let key_file = o.key_file.clone().or(file.key_file).ok_or_else(|| missing("key_file", "key-file"))?;
@@ -300,6 +342,8 @@ impl Config {
 
 		Ok(Config {
 			listen,
+			operations_listen,
+			max_connections,
 			agreement,
 			instance,
 			key_file,
@@ -322,6 +366,8 @@ mod tests {
 
 	const FULL: &str = r#"
 listen = "127.0.0.1:9700"
+operations_listen = "127.0.0.1:9701"
+max_connections = 64
 agreement = 7
 instance = 2
 key_file = "/etc/qos/key.hex"
@@ -349,6 +395,8 @@ timeout_ms = 1500
 	fn full_file_is_read_field_by_field() {
 		let c = Config::resolve(parse_file(FULL).unwrap(), &Overrides::default()).unwrap();
 		assert_eq!(c.listen, "127.0.0.1:9700".parse().unwrap());
+		assert_eq!(c.operations_listen, "127.0.0.1:9701".parse().unwrap());
+		assert_eq!(c.max_connections, 64);
 		assert_eq!((c.agreement, c.instance), (7, 2));
 		assert_eq!(c.key_file, PathBuf::from("/etc/qos/key.hex"));
 		assert_eq!(c.data_dir, PathBuf::from("/var/lib/qos"));
@@ -367,6 +415,9 @@ timeout_ms = 1500
 	fn defaults_apply_to_optional_fields() {
 		let c = Config::resolve(minimal(), &Overrides::default()).unwrap();
 		assert_eq!(c.listen, DEFAULT_LISTEN.parse().unwrap());
+		assert_eq!(c.operations_listen, DEFAULT_OPERATIONS_LISTEN.parse().unwrap());
+		assert!(c.operations_listen.ip().is_loopback(), "health and metrics stay on this host unless asked");
+		assert_eq!(c.max_connections, DEFAULT_MAX_CONNECTIONS);
 		assert_eq!(c.sampling_interval_ms, 1_000);
 		assert_eq!(c.retention_ms, 168 * 3_600_000);
 		assert_eq!(c.probe.timeout_ms, 2_000);
@@ -429,6 +480,14 @@ timeout_ms = 1500
 		assert!(err(minimal(), &o).contains("retention_hours"));
 		let o = Overrides { listen: Some("localhost".into()), ..Default::default() };
 		assert!(err(minimal(), &o).contains("listen"));
+		let o = Overrides { operations_listen: Some("9617".into()), ..Default::default() };
+		assert!(err(minimal(), &o).contains("operations_listen \"9617\" is not an IP:port address"));
+		let o = Overrides { listen: Some("127.0.0.1:9617".into()), ..Default::default() };
+		assert!(err(minimal(), &o).contains("needs its own address"));
+		let o = Overrides { max_connections: Some(15), ..Default::default() };
+		assert!(err(minimal(), &o).contains("max_connections = 15"));
+		let o = Overrides { max_connections: Some(3073), ..Default::default() };
+		assert!(err(minimal(), &o).contains("max_connections = 3073"));
 	}
 
 	#[test]

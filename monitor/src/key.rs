@@ -1,14 +1,28 @@
 //! The client's key `K`, read from a file that holds 32 bytes in hex.
 //!
-//! The monitor refuses to start when the file is missing, malformed, or
+//! The monitor refuses to start when the file is missing, malformed, a
+//! symbolic link, owned by another user than the monitor's (or root), or
 //! accessible by group or others (anyone else on the instance could then
-//! forge tags). The key's bytes never appear in a log, an error or a response:
-//! errors describe the file, never its content, and [`MonitorKey`]'s `Debug`
-//! is redacted.
+//! forge tags). The checks are made on the opened file, so the file cannot be
+//! swapped between check and read. The key's bytes never appear in a log, an
+//! error or a response: errors describe the file, never its content, and
+//! [`MonitorKey`]'s `Debug` is redacted; every buffer that held them is
+//! zeroed (`zeroize`), and the monitor disables its core dumps
+//! ([`forbid_core_dumps`]).
 
-use std::{fmt, io, os::unix::fs::PermissionsExt, path::Path};
+use std::{
+	fmt,
+	fs::OpenOptions,
+	io::{self, Read},
+	os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt},
+	path::Path,
+};
 
 use qos_primitives::otp::OtpKey;
+use zeroize::{Zeroize, Zeroizing};
+
+/// A key file holds 64 hex digits and some white space; more is not a key.
+const MAX_KEY_FILE_BYTES: u64 = 1024;
 
 /// The client's key, held only in memory; zeroed when dropped.
 pub struct MonitorKey(OtpKey);
@@ -33,11 +47,23 @@ impl fmt::Debug for MonitorKey {
 
 impl Drop for MonitorKey {
 	fn drop(&mut self) {
-		for byte in self.0.iter_mut() {
-			// Volatile so the compiler does not drop the wipe of memory about to be freed.
-			unsafe { std::ptr::write_volatile(byte, 0) };
-		}
+		self.0.zeroize();
 	}
+}
+
+/// Keeps the key out of core files: no core dumps (`RLIMIT_CORE` 0) and the
+/// process not dumpable (`PR_SET_DUMPABLE` 0, which also keeps other users'
+/// debuggers out). Best effort: an error leaves a warning, not a refusal.
+pub fn forbid_core_dumps() -> io::Result<()> {
+	let none = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+	// SAFETY: plain system calls with valid arguments.
+	if unsafe { libc::setrlimit(libc::RLIMIT_CORE, &none) } != 0 {
+		return Err(io::Error::last_os_error());
+	}
+	if unsafe { libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0) } != 0 {
+		return Err(io::Error::last_os_error());
+	}
+	Ok(())
 }
 
 /// Why the key file was refused. None of the variants carries key material.
@@ -49,6 +75,12 @@ pub enum KeyError {
 	/// The path exists but is not a regular file.
 	#[error("key file {0} is not a regular file")]
 	NotAFile(String),
+	/// The path is a symbolic link: whoever controls the link would choose the key.
+	#[error("key file {0} is a symbolic link; give the path of the file itself")]
+	SymbolicLink(String),
+	/// The file belongs to another user than the monitor's and root.
+	#[error("key file {0} belongs to user {1}, not to the monitor's user {2} or root")]
+	ForeignOwner(String, u32, u32),
 	/// Group or others have some permission on the file (mode given).
 	#[error("key file {0} is accessible by group or others (mode {1:04o}); restrict it with `chmod 600 {0}`")]
 	ExposedPermissions(String, u32),
@@ -63,26 +95,34 @@ pub enum KeyError {
 /// Reads and checks the key file at `path`.
 pub fn load_key(path: &Path) -> Result<MonitorKey, KeyError> {
 	let shown = path.display().to_string();
-	let meta = match std::fs::metadata(path) {
-		Ok(meta) => meta,
+	let file = match OpenOptions::new().read(true).custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC).open(path) {
+		Ok(file) => file,
 		Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(KeyError::Missing(shown)),
+		Err(e) if e.raw_os_error() == Some(libc::ELOOP) => return Err(KeyError::SymbolicLink(shown)),
 		Err(e) => return Err(KeyError::Unreadable(shown, e.kind())),
 	};
+	let meta = file.metadata().map_err(|e| KeyError::Unreadable(shown.clone(), e.kind()))?;
 	if !meta.is_file() {
 		return Err(KeyError::NotAFile(shown));
+	}
+	// SAFETY: geteuid cannot fail.
+	let me = unsafe { libc::geteuid() };
+	if meta.uid() != me && meta.uid() != 0 {
+		return Err(KeyError::ForeignOwner(shown, meta.uid(), me));
 	}
 	let mode = meta.permissions().mode() & 0o7777;
 	if mode & 0o077 != 0 {
 		return Err(KeyError::ExposedPermissions(shown, mode));
 	}
-	let text = std::fs::read(path).map_err(|e| KeyError::Unreadable(shown.clone(), e.kind()))?;
-	let key = parse_key(&text).map_err(|why| KeyError::Malformed(shown, why));
-	// The file's bytes are the key in another form: wipe the buffer too.
-	let mut text = text;
-	for byte in text.iter_mut() {
-		unsafe { std::ptr::write_volatile(byte, 0) };
+	// The file's bytes are the key in another form: the buffer is zeroed when dropped.
+	let mut text = Zeroizing::new(Vec::with_capacity(MAX_KEY_FILE_BYTES as usize + 1));
+	file.take(MAX_KEY_FILE_BYTES + 1)
+		.read_to_end(&mut text)
+		.map_err(|e| KeyError::Unreadable(shown.clone(), e.kind()))?;
+	if text.len() as u64 > MAX_KEY_FILE_BYTES {
+		return Err(KeyError::Malformed(shown, "longer than a key file can be"));
 	}
-	key
+	parse_key(&text).map_err(|why| KeyError::Malformed(shown, why))
 }
 
 /// Parses 64 hex digits, optionally prefixed by `0x` and surrounded by whitespace.
@@ -171,6 +211,49 @@ mod tests {
 			let message = err.to_string();
 			assert!(!message.contains(&HEX[..16]), "error echoes key material: {message}");
 		}
+	}
+
+	#[test]
+	fn refuses_a_symbolic_link_even_to_a_good_key() {
+		let dir = tempfile::tempdir().unwrap();
+		let real = write(dir.path(), HEX, 0o600);
+		let link = dir.path().join("link.hex");
+		std::os::unix::fs::symlink(&real, &link).unwrap();
+		let err = load_key(&link).unwrap_err();
+		assert_eq!(err, KeyError::SymbolicLink(link.display().to_string()));
+		assert!(err.to_string().contains("symbolic link"));
+	}
+
+	#[test]
+	fn refuses_a_file_of_another_user() {
+		// SAFETY: geteuid cannot fail.
+		if unsafe { libc::geteuid() } != 0 {
+			eprintln!("skipped: only root can give a file to another user");
+			return;
+		}
+		let dir = tempfile::tempdir().unwrap();
+		let path = write(dir.path(), HEX, 0o600);
+		std::os::unix::fs::chown(&path, Some(4242), None).unwrap();
+		// Root owns the monitor here, yet the file is user 4242's.
+		let err = load_key(&path).unwrap_err();
+		assert_eq!(err, KeyError::ForeignOwner(path.display().to_string(), 4242, 0));
+	}
+
+	#[test]
+	fn refuses_an_oversized_file_without_reading_it_all() {
+		let dir = tempfile::tempdir().unwrap();
+		let path = write(dir.path(), &format!("{HEX}{}", " ".repeat(2000)), 0o600);
+		assert!(matches!(load_key(&path).unwrap_err(), KeyError::Malformed(_, "longer than a key file can be")));
+	}
+
+	#[test]
+	fn core_dumps_are_off_once_forbidden() {
+		forbid_core_dumps().unwrap();
+		let mut limit = libc::rlimit { rlim_cur: 1, rlim_max: 1 };
+		// SAFETY: a valid pointer to a rlimit.
+		assert_eq!(unsafe { libc::getrlimit(libc::RLIMIT_CORE, &mut limit) }, 0);
+		assert_eq!((limit.rlim_cur, limit.rlim_max), (0, 0));
+		assert_eq!(unsafe { libc::prctl(libc::PR_GET_DUMPABLE, 0, 0, 0, 0) }, 0);
 	}
 
 	#[test]

@@ -16,16 +16,21 @@
 //! - [`probe`]: the HTTP or TCP probe of the workload.
 //! - [`store`]: the samples on disk (redb).
 //! - [`report`]: turning a window's samples into a tagged report.
-//! - [`api`]: the HTTP API (`/v1/report`, `/healthz`, `/metrics`).
+//! - [`api`]: the HTTP API (`/v1/report`; `/healthz`, `/metrics` on the operations listener).
+//! - [`server`]: the listeners (hyper), with the limits that keep a hostile network from stalling them.
+//! - [`metrics`]: the Prometheus metrics.
+//! - [`log`]: logging (`tracing`, levels from `RUST_LOG`).
 //! - [`sampler`]: the sampling loop.
 
 pub mod api;
 pub mod config;
 pub mod key;
 pub mod log;
+pub mod metrics;
 pub mod probe;
 pub mod report;
 pub mod sampler;
+pub mod server;
 pub mod store;
 pub mod system;
 

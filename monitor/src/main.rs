@@ -1,18 +1,25 @@
 //! `qos-monitor`: see the crate docs and monitor/README.md.
 
-use std::{process::ExitCode, sync::Arc};
+use std::{
+	process::ExitCode,
+	sync::{atomic::AtomicBool, Arc},
+};
 
 use clap::Parser;
 use qos_monitor::{
-	api::{self, ApiState, InFlight, Metrics},
+	api::{ApiState, InFlight},
 	config::{Cli, Command, Config, ConfigError},
-	info,
-	key::{load_key, KeyError},
+	key::{forbid_core_dumps, load_key, KeyError},
+	log,
+	metrics::Metrics,
 	now_ms,
 	sampler::{synthetic_samples, Sampler},
+	server::{self, Limits, Listener},
 	store::{Store, StoreError},
 	system::SystemSource,
 };
+use tokio::net::TcpListener;
+use tracing::{info, warn};
 
 /// Why the monitor stopped or refused to start.
 #[derive(Debug, thiserror::Error)]
@@ -25,23 +32,27 @@ enum MonitorError {
 	Store(#[from] StoreError),
 	#[error("cannot listen on {addr}: {reason}")]
 	Listen { addr: std::net::SocketAddr, reason: String },
-	#[error("cannot start the {0} thread: {1}")]
-	Thread(&'static str, std::io::Error),
+	#[error("the {0:?} listener stopped: {1}")]
+	ListenerDied(Listener, std::io::Error),
+	#[error("cannot start the {0}: {1}")]
+	Start(&'static str, std::io::Error),
 	#[error("the sampler stopped unexpectedly")]
 	SamplerStopped,
 	#[error("seed-synthetic needs from_ms < to_ms <= now")]
 	SeedWindow,
 }
 
-/// Threads answering HTTP requests.
-const HTTP_WORKERS: usize = 4;
+/// Descriptors the monitor asks for (a soft limit of 1024 would cap the
+/// connections it can hold open below the connection cap's maximum).
+const WANTED_OPEN_FILES: u64 = 4096;
 
 fn main() -> ExitCode {
+	log::init();
 	let cli = Cli::parse();
 	match run(cli) {
 		Ok(()) => ExitCode::SUCCESS,
 		Err(message) => {
-			eprintln!("qos-monitor: error: {message}");
+			tracing::error!("{message}");
 			ExitCode::FAILURE
 		},
 	}
@@ -52,20 +63,20 @@ fn run(cli: Cli) -> Result<(), MonitorError> {
 	if let Some(Command::SeedSynthetic { from_ms, to_ms }) = cli.command {
 		return seed(&config, from_ms, to_ms);
 	}
+	if let Err(e) = forbid_core_dumps() {
+		warn!("cannot turn core dumps off ({e}); the key could end up in a core file");
+	}
+	raise_open_files_limit();
 	let key = load_key(&config.key_file)?;
 	let store = Arc::new(Store::open(&config.data_dir)?);
-	let metrics = Arc::new(Metrics::default());
+	let metrics = Arc::new(Metrics::new());
 	let in_flight = Arc::new(InFlight::default());
-	let stored = store.len()?;
-
-	let server = tiny_http::Server::http(config.listen)
-		.map_err(|e| MonitorError::Listen { addr: config.listen, reason: e.to_string() })?;
 	info!(
 		"qos-monitor {} agreement {} instance {}: {} samples stored in {}; sampling every {} ms, probe {} (timeout {} ms), retention {} h",
 		env!("CARGO_PKG_VERSION"),
 		config.agreement,
 		config.instance,
-		stored,
+		store.len()?,
 		config.data_dir.display(),
 		config.sampling_interval_ms,
 		config.probe.target,
@@ -73,7 +84,6 @@ fn run(cli: Cli) -> Result<(), MonitorError> {
 		config.retention_ms / 3_600_000,
 	);
 	info!("{}", SystemSource::new().describe());
-	info!("listening on http://{}", server.server_addr());
 
 	let sampler = Sampler::new(
 		store.clone(),
@@ -83,10 +93,18 @@ fn run(cli: Cli) -> Result<(), MonitorError> {
 		config.sampling_interval_ms,
 		config.retention_ms,
 	)?;
-	let sampling = std::thread::Builder::new()
-		.name("sampler".into())
-		.spawn(move || sampler.run())
-		.map_err(|e| MonitorError::Thread("sampler", e))?;
+	let stop = Arc::new(AtomicBool::new(false));
+	let (sampler_ended, sampler_end) = tokio::sync::oneshot::channel::<()>();
+	let sampling = {
+		let stop = stop.clone();
+		std::thread::Builder::new()
+			.name("sampler".into())
+			.spawn(move || {
+				sampler.run(&stop);
+				let _ = sampler_ended.send(());
+			})
+			.map_err(|e| MonitorError::Start("sampler thread", e))?
+	};
 
 	let state = Arc::new(ApiState {
 		agreement: config.agreement,
@@ -99,33 +117,58 @@ fn run(cli: Cli) -> Result<(), MonitorError> {
 		in_flight,
 		clock: Box::new(now_ms),
 	});
-	let server = Arc::new(server);
-	for i in 0..HTTP_WORKERS {
-		let (server, state) = (server.clone(), state.clone());
-		std::thread::Builder::new()
-			.name(format!("http-{i}"))
-			.spawn(move || serve(&server, &state))
-			.map_err(|e| MonitorError::Thread("HTTP worker", e))?;
-	}
-	// The sampler never returns; if it panics, the monitor must not go on serving stale data.
+	// One thread for every connection; reports are computed on the blocking pool.
+	let runtime = tokio::runtime::Builder::new_current_thread()
+		.enable_all()
+		.max_blocking_threads(4)
+		.thread_name("qos-monitor-io")
+		.build()
+		.map_err(|e| MonitorError::Start("network runtime", e))?;
+	let limits = Limits { max_connections: config.max_connections, ..Limits::default() };
+	let operations_limits = Limits { max_connections: 64, ..Limits::default() };
+	let outcome = runtime.block_on(async {
+		let bind = |addr| async move {
+			TcpListener::bind(addr).await.map_err(|e| MonitorError::Listen { addr, reason: e.to_string() })
+		};
+		let reports = bind(config.listen).await?;
+		let operations = bind(config.operations_listen).await?;
+		info!(
+			"reports on http://{}, /healthz and /metrics on http://{}",
+			reports.local_addr().map_err(|e| MonitorError::Start("report listener", e))?,
+			operations.local_addr().map_err(|e| MonitorError::Start("operations listener", e))?
+		);
+		let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+			.map_err(|e| MonitorError::Start("signal handler", e))?;
+		tokio::select! {
+			e = server::serve(reports, Listener::Reports, state.clone(), limits) => Err(MonitorError::ListenerDied(Listener::Reports, e)),
+			e = server::serve(operations, Listener::Operations, state.clone(), operations_limits) => Err(MonitorError::ListenerDied(Listener::Operations, e)),
+			_ = sampler_end => Err(MonitorError::SamplerStopped),
+			_ = terminate.recv() => { info!("SIGTERM: stopping"); Ok(()) },
+			_ = tokio::signal::ctrl_c() => { info!("SIGINT: stopping"); Ok(()) },
+		}
+	});
+	// Connections still open are dropped with the runtime; the sampler ends
+	// its current sample, and the store closes cleanly when the last handle
+	// goes, so the next start needs no repair.
+	runtime.shutdown_timeout(std::time::Duration::from_secs(2));
+	stop.store(true, std::sync::atomic::Ordering::SeqCst);
+	sampling.thread().unpark();
 	let _ = sampling.join();
-	Err(MonitorError::SamplerStopped)
+	drop(state);
+	outcome
 }
 
-fn serve(server: &tiny_http::Server, state: &ApiState) {
-	while let Ok(request) = server.recv() {
-		let method = request.method().as_str().to_string();
-		let url = request.url().to_string();
-		let response = api::handle(state, &method, &url);
-		if url.starts_with("/v1/report") {
-			let peer = request.remote_addr().map(|a| a.to_string()).unwrap_or_default();
-			info!("{peer} {method} {url} -> {}", response.status);
+/// Raises the soft limit on open descriptors towards [`WANTED_OPEN_FILES`].
+fn raise_open_files_limit() {
+	let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+	// SAFETY: valid pointers to a rlimit.
+	unsafe {
+		if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0 && limit.rlim_cur < WANTED_OPEN_FILES {
+			limit.rlim_cur = WANTED_OPEN_FILES.min(limit.rlim_max);
+			if libc::setrlimit(libc::RLIMIT_NOFILE, &limit) != 0 {
+				warn!("cannot raise the open-files limit to {}", limit.rlim_cur);
+			}
 		}
-		let header = tiny_http::Header::from_bytes(&b"Content-Type"[..], response.content_type.as_bytes())
-			.expect("static header is valid");
-		let _ = request.respond(
-			tiny_http::Response::from_string(response.body).with_status_code(response.status).with_header(header),
-		);
 	}
 }
 

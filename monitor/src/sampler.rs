@@ -8,17 +8,22 @@
 //! stored is dropped, so served windows stay byte-for-byte stable.
 
 use std::{
-	sync::{atomic::Ordering, Arc},
+	sync::{
+		atomic::{AtomicBool, Ordering},
+		Arc,
+	},
 	time::Duration,
 };
 
+use tracing::warn;
+
 use crate::{
-	api::{InFlight, Metrics},
+	api::InFlight,
 	config::ProbeConfig,
+	metrics::Metrics,
 	now_ms, probe,
 	store::{Sample, Store},
 	system::{Reading, SystemSource},
-	warn,
 };
 
 /// Why a sample was lost.
@@ -59,7 +64,7 @@ impl Sampler {
 		retention_ms: u64,
 	) -> Result<Self, crate::store::StoreError> {
 		let last_ts_ms = store.last()?.map_or(0, |s| s.ts_ms);
-		metrics.last_sample_ms.store(last_ts_ms, Ordering::Relaxed);
+		metrics.set_last_sample_ms(last_ts_ms);
 		let mut system = SystemSource::new();
 		// Prime the CPU and network counters so the first sample has deltas.
 		system.sample();
@@ -76,16 +81,25 @@ impl Sampler {
 		})
 	}
 
-	/// Samples forever.
-	pub fn run(mut self) {
+	/// Samples until `stop` is set (and the thread unparked, to return at once).
+	pub fn run(mut self, stop: &AtomicBool) {
 		self.prune();
 		let mut last_tick = 0;
-		loop {
+		while !stop.load(Ordering::SeqCst) {
 			let now = now_ms();
 			// Strictly after the previous tick, even if the wall clock was slewed back a little.
 			let next_tick = ((now / self.sampling_interval_ms + 1) * self.sampling_interval_ms)
 				.max(last_tick + self.sampling_interval_ms);
-			std::thread::sleep(Duration::from_millis(next_tick.saturating_sub(now)));
+			loop {
+				let now = now_ms();
+				if now >= next_tick || stop.load(Ordering::SeqCst) {
+					break;
+				}
+				std::thread::park_timeout(Duration::from_millis(next_tick - now));
+			}
+			if stop.load(Ordering::SeqCst) {
+				break;
+			}
 			last_tick = next_tick;
 			self.sample_once();
 		}
@@ -99,17 +113,15 @@ impl Sampler {
 		self.in_flight.end();
 		match stored {
 			Ok(true) => {
-				self.metrics.samples_taken.fetch_add(1, Ordering::Relaxed);
+				self.metrics.samples_taken.inc();
 				if !outcome.success {
-					self.metrics.probe_failures.fetch_add(1, Ordering::Relaxed);
+					self.metrics.probe_failures.inc();
 				}
-				self.metrics.last_sample_ms.store(ts_ms, Ordering::Relaxed);
+				self.metrics.set_last_sample_ms(ts_ms);
 			},
-			Ok(false) => {
-				self.metrics.sample_errors.fetch_add(1, Ordering::Relaxed);
-			},
+			Ok(false) => self.metrics.sample_errors.inc(),
 			Err(e) => {
-				self.metrics.sample_errors.fetch_add(1, Ordering::Relaxed);
+				self.metrics.sample_errors.inc();
 				warn!("sample at {ts_ms} ms lost: {e}");
 			},
 		}
@@ -137,9 +149,7 @@ impl Sampler {
 	fn prune(&self) {
 		let cutoff = now_ms().saturating_sub(self.retention_ms);
 		match self.store.prune_before(cutoff) {
-			Ok(n) => {
-				self.metrics.samples_pruned.fetch_add(n, Ordering::Relaxed);
-			},
+			Ok(n) => self.metrics.samples_pruned.inc_by(n),
 			Err(e) => warn!("retention prune failed: {e}"),
 		}
 	}
@@ -194,16 +204,16 @@ mod tests {
 		std::thread::sleep(Duration::from_millis(5));
 		sampler.sample_once();
 		assert_eq!(store.len().unwrap(), 2);
-		assert_eq!(metrics.samples_taken.load(Ordering::Relaxed), 2);
+		assert_eq!(metrics.samples_taken.get(), 2);
 		let last = store.last().unwrap().unwrap();
 		assert!(last.probe_ok && last.machine.vcpus_milli >= 1000 && last.machine.memory_mib > 0);
-		assert_eq!(metrics.last_sample_ms.load(Ordering::Relaxed), last.ts_ms);
+		assert_eq!(metrics.last_sample_ms(), last.ts_ms);
 
 		// A clock that jumped back: the sampler refuses to write before its last sample.
 		sampler.last_ts_ms = u64::MAX;
 		sampler.sample_once();
 		assert_eq!(store.len().unwrap(), 2);
-		assert_eq!(metrics.sample_errors.load(Ordering::Relaxed), 1);
+		assert_eq!(metrics.sample_errors.get(), 1);
 
 		// A restarted sampler continues after the stored samples.
 		drop(listener);
@@ -211,7 +221,7 @@ mod tests {
 		std::thread::sleep(Duration::from_millis(5));
 		sampler.sample_once();
 		assert!(!store.last().unwrap().unwrap().probe_ok);
-		assert_eq!(metrics.probe_failures.load(Ordering::Relaxed), 1);
+		assert_eq!(metrics.probe_failures.get(), 1);
 		let again = Sampler::new(store.clone(), metrics, Arc::new(InFlight::default()), sampler.probe.clone(), 1000, 1)
 			.unwrap();
 		assert_eq!(again.last_ts_ms, store.last().unwrap().unwrap().ts_ms);
@@ -230,8 +240,29 @@ mod tests {
 			Sampler::new(store.clone(), metrics.clone(), Arc::new(InFlight::default()), probe, 1000, 3_600_000)
 				.unwrap();
 		sampler.prune();
-		assert_eq!(metrics.samples_pruned.load(Ordering::Relaxed), 100);
+		assert_eq!(metrics.samples_pruned.get(), 100);
 		assert_eq!(store.len().unwrap(), 10);
+	}
+
+	#[test]
+	fn a_stopped_sampler_returns_without_waiting_for_its_next_tick() {
+		let dir = tempfile::tempdir().unwrap();
+		let store = Arc::new(Store::open(dir.path()).unwrap());
+		let probe = ProbeConfig { target: ProbeTarget::Tcp { host: "127.0.0.1".into(), port: 9 }, timeout_ms: 10 };
+		let sampler =
+			Sampler::new(store, Arc::new(Metrics::default()), Arc::new(InFlight::default()), probe, 60_000, 3_600_000)
+				.unwrap();
+		let stop = Arc::new(AtomicBool::new(false));
+		let running = {
+			let stop = stop.clone();
+			std::thread::spawn(move || sampler.run(&stop))
+		};
+		std::thread::sleep(Duration::from_millis(50));
+		let asked = std::time::Instant::now();
+		stop.store(true, Ordering::SeqCst);
+		running.thread().unpark();
+		running.join().unwrap();
+		assert!(asked.elapsed() < Duration::from_secs(5), "a 60-s interval must not delay the stop");
 	}
 
 	#[test]

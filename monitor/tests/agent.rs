@@ -1,6 +1,8 @@
 //! The real `qos-monitor` binary against a real local HTTP workload: reports
 //! decode as the runtime's type, carry a valid tag, and are byte-for-byte the
-//! same after a `kill -9` and a restart; bad configurations are refused.
+//! same after a `kill -9` and a restart; a thousand idle connections do not
+//! keep a report from being served, a slow header is cut off, an overlong URL
+//! refused, SIGTERM stops it cleanly; bad configurations are refused.
 
 use std::{
 	fs,
@@ -57,23 +59,25 @@ fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
 struct Setup {
 	dir: tempfile::TempDir,
 	port: u16,
+	/// `/healthz` and `/metrics`.
+	ops_port: u16,
 }
 
 impl Setup {
 	fn new(probe_port: u16) -> Setup {
 		let dir = tempfile::tempdir().unwrap();
-		let port = free_port();
+		let (port, ops_port) = (free_port(), free_port());
 		let key = dir.path().join("key.hex");
 		fs::write(&key, format!("{KEY_HEX}\n")).unwrap();
 		fs::set_permissions(&key, fs::Permissions::from_mode(0o600)).unwrap();
 		let config = format!(
-			"listen = \"127.0.0.1:{port}\"\nagreement = 7\ninstance = 2\nkey_file = \"{}\"\ndata_dir = \"{}\"\n\
+			"listen = \"127.0.0.1:{port}\"\noperations_listen = \"127.0.0.1:{ops_port}\"\nagreement = 7\ninstance = 2\nkey_file = \"{}\"\ndata_dir = \"{}\"\n\
 			 sampling_interval_ms = 200\nretention_hours = 25\n[probe]\ntarget = \"http://127.0.0.1:{probe_port}/health\"\ntimeout_ms = 1000\n",
 			key.display(),
 			dir.path().join("data").display()
 		);
 		fs::write(dir.path().join("monitor.toml"), config).unwrap();
-		Setup { dir, port }
+		Setup { dir, port, ops_port }
 	}
 
 	fn config(&self) -> PathBuf {
@@ -92,7 +96,7 @@ impl Setup {
 		let agent = Agent(child);
 		let deadline = Instant::now() + Duration::from_secs(20);
 		while Instant::now() < deadline {
-			if let Some((200, _)) = http_get(self.port, "/healthz") {
+			if let Some((200, _)) = http_get(self.ops_port, "/healthz") {
 				return agent;
 			}
 			std::thread::sleep(Duration::from_millis(100));
@@ -156,10 +160,16 @@ fn serves_final_tagged_reports_that_survive_kill_9() {
 	let key: [u8; 32] = hex::decode(KEY_HEX).unwrap().try_into().unwrap();
 	assert_eq!(json["tag"], format!("0x{}", hex::encode(instance_tag(&key, 7, 4, 2, &report.hash()))));
 
-	let (status, metrics) = http_get(setup.port, "/metrics").unwrap();
+	let (status, metrics) = http_get(setup.ops_port, "/metrics").unwrap();
 	assert_eq!(status, 200);
-	assert!(metrics.lines().any(|l| l == "qos_monitor_reports_served_total 1"), "{metrics}");
+	for line in [
+		"qos_monitor_http_requests_total{code=\"200\",handler=\"report\"} 1",
+		"qos_monitor_http_requests_total{code=\"425\",handler=\"report\"} 1",
+	] {
+		assert!(metrics.lines().any(|l| l == line), "no {line:?} in {metrics}");
+	}
 	assert!(metrics.contains("qos_monitor_samples_taken_total "));
+	assert_eq!(http_get(setup.port, "/metrics").unwrap().0, 404, "metrics are not on the accounting nodes' listener");
 
 	agent.kill_9();
 	let _restarted = setup.start();
@@ -197,4 +207,105 @@ fn refuses_to_start_with_a_bad_key_file_or_config() {
 
 	assert!(refused(&config, &["--probe-timeout-ms", "5000"]).contains("probe.timeout_ms = 5000"));
 	assert!(!setup.dir.path().join("data").exists(), "a refused start must not create the store");
+}
+
+impl Agent {
+	fn pid(&self) -> i32 {
+		self.0.id() as i32
+	}
+}
+
+/// The path of a report request for a window of this agent that has settled.
+fn settled_window(setup: &Setup) -> String {
+	let from = now_ms().div_ceil(1000) * 1000;
+	let to = from + 1000;
+	sleep_until(to + REPORT_SETTLE_MS + 100);
+	let path = format!("/v1/report?agreement=7&period=1&from_ms={from}&to_ms={to}");
+	assert_eq!(http_get(setup.port, &path).map(|r| r.0), Some(200));
+	path
+}
+
+/// Lets this test process hold `n` more sockets.
+fn allow_open_files(n: u64) {
+	let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+	// SAFETY: valid pointers to a rlimit.
+	unsafe {
+		assert_eq!(libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit), 0);
+		limit.rlim_cur = limit.rlim_cur.max(n).min(limit.rlim_max);
+		assert_eq!(libc::setrlimit(libc::RLIMIT_NOFILE, &limit), 0);
+	}
+}
+
+#[test]
+fn a_thousand_idle_connections_do_not_keep_a_report_from_being_served() {
+	allow_open_files(4096);
+	let setup = Setup::new(workload());
+	let _agent = setup.start();
+	let path = settled_window(&setup);
+	// Slowloris: a thousand connections, each with the start of a request
+	// head and nothing more, held open.
+	let idle: Vec<TcpStream> = (0..1000)
+		.map(|_| {
+			let mut s = TcpStream::connect(("127.0.0.1", setup.port)).unwrap();
+			s.write_all(b"GET /v1/report?agreement=7").unwrap();
+			s
+		})
+		.collect();
+	let asked = Instant::now();
+	let (status, body) = http_get(setup.port, &path).unwrap();
+	let took = asked.elapsed();
+	assert_eq!(status, 200, "{body}");
+	assert!(took < Duration::from_secs(1), "answered after {took:?} with 1000 idle connections open");
+	let (_, metrics) = http_get(setup.ops_port, "/metrics").unwrap();
+	let evicted: u64 = metrics
+		.lines()
+		.find_map(|l| l.strip_prefix("qos_monitor_http_connections_evicted_total "))
+		.unwrap()
+		.parse()
+		.unwrap();
+	assert!(evicted >= 1000 + 1 - 512, "idle connections made room at the cap of 512: {evicted} evicted");
+	drop(idle);
+}
+
+#[test]
+fn a_header_that_never_ends_is_cut_off_and_an_overlong_url_refused() {
+	let setup = Setup::new(workload());
+	let _agent = setup.start();
+	let mut slow = TcpStream::connect(("127.0.0.1", setup.port)).unwrap();
+	slow.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
+	slow.write_all(b"GET /v1/report?agreement=7&period=1 HTTP/1.1\r\nHost: x\r\n").unwrap();
+	let started = Instant::now();
+	let mut rest = Vec::new();
+	// The server closes the connection once the header read timeout (5 s) passes.
+	let _ = slow.read_to_end(&mut rest);
+	let waited = started.elapsed();
+	assert!(waited >= Duration::from_secs(4) && waited < Duration::from_secs(12), "closed after {waited:?}");
+
+	let long = format!("/v1/report?agreement=7&period=1&from_ms=1&to_ms=2&pad={}", "x".repeat(3000));
+	let (status, body) = http_get(setup.port, &long).unwrap();
+	assert_eq!(status, 414, "{body}");
+	assert!(body.contains("longer than 2048 bytes"), "{body}");
+}
+
+#[test]
+fn sigterm_stops_it_cleanly_and_it_starts_again_on_its_data() {
+	let setup = Setup::new(workload());
+	let mut agent = setup.start();
+	let path = settled_window(&setup);
+	let (_, before) = http_get(setup.port, &path).unwrap();
+	// SAFETY: signalling our own child.
+	assert_eq!(unsafe { libc::kill(agent.pid(), libc::SIGTERM) }, 0);
+	let deadline = Instant::now() + Duration::from_secs(10);
+	let status = loop {
+		if let Some(status) = agent.0.try_wait().unwrap() {
+			break status;
+		}
+		assert!(Instant::now() < deadline, "still running 10 s after SIGTERM");
+		std::thread::sleep(Duration::from_millis(50));
+	};
+	assert!(status.success(), "SIGTERM is a clean stop, exit 0: {status:?}");
+	let log = fs::read_to_string(setup.dir.path().join("agent.log")).unwrap();
+	assert!(log.contains("SIGTERM: stopping"), "{log}");
+	let _again = setup.start();
+	assert_eq!(http_get(setup.port, &path).unwrap().1, before, "the same report after a clean restart");
 }

@@ -20,6 +20,7 @@ export class Monitor {
    */
   static async start({ name, agreement, instance, keyFile, probeUrl, dir, samplingMs = 1000 }) {
     const port = await freePort();
+    const operationsPort = await freePort();
     const home = path.join(dir, name);
     fs.mkdirSync(home, { recursive: true });
     const config = path.join(home, 'monitor.toml');
@@ -27,6 +28,7 @@ export class Monitor {
       config,
       [
         `listen = "127.0.0.1:${port}"`,
+        `operations_listen = "127.0.0.1:${operationsPort}"`,
         `agreement = ${agreement}`,
         `instance = ${instance}`,
         `key_file = "${keyFile}"`,
@@ -42,6 +44,7 @@ export class Monitor {
     const m = new Monitor();
     m.name = name;
     m.port = port;
+    m.operationsPort = operationsPort;
     m.logFile = path.join(home, 'monitor.log');
     const log = fs.openSync(m.logFile, 'a');
     m.child = spawn(monitorBinary(), ['--config', config], { stdio: ['ignore', log, log] });
@@ -52,7 +55,7 @@ export class Monitor {
       `monitor ${name} on port ${port}`,
       async () => {
         if (m.child.exitCode !== null) throw Object.assign(new Error(`monitor ${name} exited: ${fs.readFileSync(m.logFile, 'utf8')}`), { fatal: true });
-        const res = await fetch(`${m.url}/metrics`);
+        const res = await fetch(`http://127.0.0.1:${operationsPort}/healthz`);
         return res.ok;
       },
       20_000,

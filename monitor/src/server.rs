@@ -1,0 +1,334 @@
+//! The monitor's HTTP listeners: hyper 1 on a small tokio runtime, with the
+//! limits that keep whoever reaches the port from stalling it. A monitor that
+//! stops answering makes its instance count as down, so stalling it is a
+//! refund lever; the limits are the defence:
+//!
+//! - a client has [`Limits::header_read_timeout`] to send its request head,
+//!   within [`Limits::max_header_bytes`], with a URL of at most
+//!   [`Limits::max_url_bytes`] (414 beyond); every connection carries one
+//!   request (no keep-alive) and lives at most [`Limits::connection_lifetime`];
+//! - at most [`Limits::max_connections`] are open; when a new one arrives at
+//!   the cap, the oldest connection that has not yet sent a whole request head
+//!   is closed to make room, so idle connections (slowloris) cannot lock a
+//!   legitimate request out, whose head arrives as soon as it connects;
+//! - reports are computed off the network thread, at most
+//!   [`Limits::report_concurrency`] at a time (503 when none frees within
+//!   [`Limits::report_queue_wait`]);
+//! - an `accept()` error that is not about one connection ends [`serve`] with
+//!   that error, and the monitor exits non-zero for its supervisor to restart
+//!   it, instead of living on without a listener.
+//!
+//! Request lines are logged with control characters escaped; neither the key
+//! nor a tag is ever logged.
+
+use std::{
+	collections::BTreeMap,
+	convert::Infallible,
+	io,
+	net::SocketAddr,
+	sync::{Arc, Mutex},
+	time::Duration,
+};
+
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::{body::Incoming, header, server::conn::http1, service::service_fn, Request, StatusCode};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::{net::TcpListener, sync::Semaphore, task::AbortHandle};
+
+use crate::api::{self, ApiState, Endpoint, Response};
+
+/// How one listener protects itself.
+#[derive(Clone, Debug)]
+pub struct Limits {
+	/// Open connections at most.
+	pub max_connections: usize,
+	/// Time a client has to send its whole request head.
+	pub header_read_timeout: Duration,
+	/// Bytes of request head buffered at most (hyper's read buffer; 8 KiB at least).
+	pub max_header_bytes: usize,
+	/// Bytes of request target (path and query) accepted.
+	pub max_url_bytes: usize,
+	/// Longest life of a connection, from accept to the last byte of its answer.
+	pub connection_lifetime: Duration,
+	/// Reports computed at the same time at most.
+	pub report_concurrency: usize,
+	/// How long a report request waits for a free computation slot.
+	pub report_queue_wait: Duration,
+}
+
+impl Default for Limits {
+	fn default() -> Self {
+		Limits {
+			max_connections: 512,
+			header_read_timeout: Duration::from_secs(5),
+			max_header_bytes: 16 * 1024,
+			max_url_bytes: 2048,
+			connection_lifetime: Duration::from_secs(30),
+			report_concurrency: 2,
+			report_queue_wait: Duration::from_secs(10),
+		}
+	}
+}
+
+/// Which API a listener serves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Listener {
+	/// `/v1/report`, for the accounting nodes.
+	Reports,
+	/// `/healthz` and `/metrics`, for the operator.
+	Operations,
+}
+
+impl Listener {
+	fn route(self, method: &str, path: &str) -> Endpoint {
+		match self {
+			Listener::Reports => api::route_reports(method, path),
+			Listener::Operations => api::route_operations(method, path),
+		}
+	}
+}
+
+/// The open connections of one listener, oldest first.
+#[derive(Default)]
+struct Connections {
+	next_id: u64,
+	open: BTreeMap<u64, Slot>,
+}
+
+struct Slot {
+	/// Set once the connection's task is spawned.
+	abort: Option<AbortHandle>,
+	/// A whole request head has arrived: the connection is being answered.
+	answering: bool,
+}
+
+impl Connections {
+	/// A slot for a new connection: `Admitted(id, evicted)` (an idle connection
+	/// closed to make room), or `None` at the cap with every connection answering.
+	fn admit(&mut self, cap: usize) -> Option<(u64, bool)> {
+		let mut evicted = false;
+		if self.open.len() >= cap {
+			let idle = self.open.iter().find(|(_, slot)| !slot.answering).map(|(id, _)| *id)?;
+			if let Some(slot) = self.open.remove(&idle) {
+				if let Some(abort) = slot.abort {
+					abort.abort();
+				}
+			}
+			evicted = true;
+		}
+		let id = self.next_id;
+		self.next_id += 1;
+		self.open.insert(id, Slot { abort: None, answering: false });
+		Some((id, evicted))
+	}
+}
+
+/// Whether an `accept()` error concerns one connection (go on) rather than
+/// the listener (stop).
+fn is_per_connection(e: &io::Error) -> bool {
+	matches!(
+		e.kind(),
+		io::ErrorKind::ConnectionAborted
+			| io::ErrorKind::ConnectionReset
+			| io::ErrorKind::Interrupted
+			| io::ErrorKind::WouldBlock
+			| io::ErrorKind::TimedOut
+	) || is_out_of_descriptors(e)
+}
+
+fn is_out_of_descriptors(e: &io::Error) -> bool {
+	matches!(e.raw_os_error(), Some(libc::EMFILE) | Some(libc::ENFILE) | Some(libc::ENOBUFS) | Some(libc::ENOMEM))
+}
+
+/// Serves `listener` until its `accept()` fails for good; returns that error.
+pub async fn serve(listener: TcpListener, which: Listener, state: Arc<ApiState>, limits: Limits) -> io::Error {
+	let connections = Arc::new(Mutex::new(Connections::default()));
+	let reports = Arc::new(Semaphore::new(limits.report_concurrency));
+	loop {
+		let (stream, peer) = match listener.accept().await {
+			Ok(accepted) => accepted,
+			Err(e) if is_per_connection(&e) => {
+				tracing::warn!("accept on {which:?} listener: {e}; going on");
+				if is_out_of_descriptors(&e) {
+					// Give closing connections time to free their descriptors.
+					tokio::time::sleep(Duration::from_millis(100)).await;
+				}
+				continue;
+			},
+			Err(e) => return e,
+		};
+		let admitted = connections.lock().unwrap_or_else(|p| p.into_inner()).admit(limits.max_connections);
+		let Some((id, evicted)) = admitted else {
+			if which == Listener::Reports {
+				state.metrics.connections_refused.inc();
+			}
+			tracing::warn!("{which:?} listener: {} connections answering, refusing {peer}", limits.max_connections);
+			drop(stream);
+			continue;
+		};
+		if which == Listener::Reports {
+			if evicted {
+				state.metrics.connections_evicted.inc();
+			}
+			state.metrics.open_connections.inc();
+		}
+		// Made here, not in the task: a task aborted before it first runs still drops it.
+		let departure = Departure { id, which, state: state.clone(), connections: connections.clone() };
+		let task = tokio::spawn(serve_connection(stream, peer, departure, limits.clone(), reports.clone()));
+		if let Some(slot) = connections.lock().unwrap_or_else(|p| p.into_inner()).open.get_mut(&id) {
+			slot.abort = Some(task.abort_handle());
+		}
+	}
+}
+
+/// Leaves the connection table when the connection's task ends (or is aborted).
+struct Departure {
+	id: u64,
+	which: Listener,
+	state: Arc<ApiState>,
+	connections: Arc<Mutex<Connections>>,
+}
+
+impl Drop for Departure {
+	fn drop(&mut self) {
+		self.connections.lock().unwrap_or_else(|p| p.into_inner()).open.remove(&self.id);
+		if self.which == Listener::Reports {
+			self.state.metrics.open_connections.dec();
+		}
+	}
+}
+
+async fn serve_connection(
+	stream: tokio::net::TcpStream,
+	peer: SocketAddr,
+	departure: Departure,
+	limits: Limits,
+	reports: Arc<Semaphore>,
+) {
+	let (id, which, state, connections) =
+		(departure.id, departure.which, departure.state.clone(), departure.connections.clone());
+	let _departure = departure;
+	let per_request = limits.clone();
+	let service = service_fn(move |request: Request<Incoming>| {
+		if let Some(slot) = connections.lock().unwrap_or_else(|p| p.into_inner()).open.get_mut(&id) {
+			slot.answering = true;
+		}
+		let (state, limits, reports) = (state.clone(), per_request.clone(), reports.clone());
+		async move { Ok::<_, Infallible>(respond(request, peer, which, state, &limits, reports).await) }
+	});
+	let connection = http1::Builder::new()
+		.timer(TokioTimer::new())
+		.header_read_timeout(limits.header_read_timeout)
+		.max_buf_size(limits.max_header_bytes.max(8192))
+		.keep_alive(false)
+		.serve_connection(TokioIo::new(stream), service);
+	match tokio::time::timeout(limits.connection_lifetime, connection).await {
+		Ok(Ok(())) => {},
+		Ok(Err(e)) => tracing::debug!("{peer}: connection ended: {e}"),
+		Err(_) => tracing::debug!("{peer}: connection closed after {:?}", limits.connection_lifetime),
+	}
+}
+
+async fn respond(
+	request: Request<Incoming>,
+	peer: SocketAddr,
+	which: Listener,
+	state: Arc<ApiState>,
+	limits: &Limits,
+	reports: Arc<Semaphore>,
+) -> hyper::Response<Full<Bytes>> {
+	let method = request.method().as_str().to_owned();
+	let target = request.uri().path_and_query().map_or_else(|| request.uri().path().to_owned(), |pq| pq.to_string());
+	let response = if target.len() > limits.max_url_bytes {
+		state.metrics.count_request("other", 414);
+		Response::error(414, format!("request target longer than {} bytes", limits.max_url_bytes))
+	} else {
+		let path = target.split_once('?').map_or(target.as_str(), |(p, _)| p);
+		match which.route(&method, path) {
+			Endpoint::Report => compute_report(&state, &method, &target, reports, limits.report_queue_wait).await,
+			endpoint => api::answer(&state, endpoint, &method, &target),
+		}
+	};
+	if which == Listener::Reports || response.status >= 400 {
+		tracing::info!("{peer} {} {} -> {}", printable(&method, 16), printable(&target, 256), response.status);
+	}
+	hyper::Response::builder()
+		.status(StatusCode::from_u16(response.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
+		.header(header::CONTENT_TYPE, response.content_type)
+		.header(header::CACHE_CONTROL, "no-store")
+		.body(Full::new(Bytes::from(response.body)))
+		.expect("a status, two valid headers and a body")
+}
+
+/// Computes a report on the blocking pool once one of the few slots is free.
+async fn compute_report(
+	state: &Arc<ApiState>,
+	method: &str,
+	target: &str,
+	reports: Arc<Semaphore>,
+	queue_wait: Duration,
+) -> Response {
+	let permit = match tokio::time::timeout(queue_wait, reports.acquire_owned()).await {
+		Ok(Ok(permit)) => permit,
+		_ => {
+			state.metrics.count_request("report", 503);
+			return Response::error(503, "busy computing other reports; retry");
+		},
+	};
+	let (state, method, target) = (state.clone(), method.to_owned(), target.to_owned());
+	let computed = tokio::task::spawn_blocking(move || {
+		let _permit = permit;
+		api::answer(&state, Endpoint::Report, &method, &target)
+	})
+	.await;
+	computed.unwrap_or_else(|e| Response::error(500, format!("report computation failed: {e}")))
+}
+
+/// `text` cut to `max` characters, with control characters escaped, for a log line.
+pub fn printable(text: &str, max: usize) -> String {
+	let mut out: String = text.chars().take(max).flat_map(char::escape_default).collect();
+	if text.chars().count() > max {
+		out.push('…');
+	}
+	out
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn a_full_table_evicts_the_oldest_idle_connection() {
+		let mut c = Connections::default();
+		assert_eq!(c.admit(2), Some((0, false)));
+		assert_eq!(c.admit(2), Some((1, false)));
+		c.open.get_mut(&0).unwrap().answering = true;
+		// Connection 0 is being answered: the oldest idle one, 1, makes room.
+		assert_eq!(c.admit(2), Some((2, true)));
+		assert_eq!(c.open.keys().copied().collect::<Vec<_>>(), vec![0, 2]);
+		c.open.get_mut(&2).unwrap().answering = true;
+		// Every connection answering: the new one is refused, none is closed.
+		assert_eq!(c.admit(2), None);
+		assert_eq!(c.open.len(), 2);
+	}
+
+	#[test]
+	fn accept_errors_of_one_connection_do_not_stop_the_listener() {
+		for kind in [io::ErrorKind::ConnectionAborted, io::ErrorKind::ConnectionReset, io::ErrorKind::Interrupted] {
+			assert!(is_per_connection(&io::Error::from(kind)), "{kind:?}");
+		}
+		assert!(is_per_connection(&io::Error::from_raw_os_error(libc::EMFILE)));
+		assert!(!is_per_connection(&io::Error::from_raw_os_error(libc::EBADF)));
+		assert!(!is_per_connection(&io::Error::from_raw_os_error(libc::EINVAL)));
+	}
+
+	#[test]
+	fn log_lines_carry_no_raw_control_characters() {
+		assert_eq!(
+			printable("/v1/report?x=\u{1b}[31mred\r\nINFO forged", 256),
+			"/v1/report?x=\\u{1b}[31mred\\r\\nINFO forged"
+		);
+		assert_eq!(printable("abcdef", 3), "abc…");
+	}
+}
