@@ -38,5 +38,7 @@ cd "$QOS_REPO"
 # are linted), and the runtime is checked with it: the pallets' Config
 # asks for a benchmark helper then.
 SKIP_WASM_BUILD=1 cargo clippy --locked --workspace --all-targets --features qos-ledger-runtime/runtime-benchmarks -- -D warnings
+# The monitor's benchmark-only seeding tool (`bench` feature) is linted too.
+SKIP_WASM_BUILD=1 cargo clippy --locked -p qos-monitor --all-targets --features bench -- -D warnings
 SKIP_WASM_BUILD=1 RUSTDOCFLAGS="-D warnings" \
 	cargo doc --locked --workspace --no-deps

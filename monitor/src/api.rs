@@ -35,7 +35,7 @@ use serde_json::json;
 use crate::{
 	key::MonitorKey,
 	metrics::Metrics,
-	report::{aggregate, SignedReport},
+	report::{ReportBuilder, SignedReport},
 	store::Store,
 };
 
@@ -268,11 +268,11 @@ fn report(state: &ApiState, query: &str) -> Response {
 			format!("window starts at {from_ms} ms, before the retention horizon {horizon} ms; its samples are gone"),
 		);
 	}
-	let samples = match snapshot.samples(from_ms, to_ms) {
-		Ok(s) => s,
-		Err(e) => return Response::error(500, e.to_string()),
-	};
-	let report = aggregate(state.agreement, q.period, state.instance, q.window, state.sampling_interval_ms, &samples);
+	let mut builder = ReportBuilder::new(q.window);
+	if let Err(e) = snapshot.for_each(from_ms, to_ms, |sample| builder.add(&sample)) {
+		return Response::error(500, e.to_string());
+	}
+	let report = builder.finish(state.agreement, q.period, state.instance, state.sampling_interval_ms);
 	Response::json(200, SignedReport::new(report, &state.key).to_json())
 }
 

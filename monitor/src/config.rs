@@ -12,17 +12,24 @@
 //! data_dir = "/var/lib/qos-monitor"
 //! sampling_interval_ms = 1000
 //! retention_hours = 168
+//! measure_cgroup = "/"                   # the whole instance; "self"; or "/system.slice/app.service"
 //!
 //! [probe]
 //! target = "http://127.0.0.1:8080/healthz"   # or "tcp://127.0.0.1:5432"
-//! timeout_ms = 2000
+//! timeout_ms = 800                       # below the sampling interval and REPORT_SETTLE_MS
+//!
+//! [network]
+//! include = []                           # only these interfaces (default: the physical ones)
+//! exclude = []                           # never these
 //! ```
 
 use std::{fmt, net::SocketAddr, path::PathBuf};
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser};
 use qos_primitives::{AgreementId, InstanceId, MAX_REPORT_WINDOW_MS, REPORT_SETTLE_MS};
 use serde::Deserialize;
+
+use crate::system::{InterfaceSelection, MeasuredCgroup};
 
 /// Default address the report API listens on.
 pub const DEFAULT_LISTEN: &str = "0.0.0.0:9616";
@@ -39,7 +46,7 @@ pub const DEFAULT_SAMPLING_INTERVAL_MS: u64 = 1_000;
 pub const MIN_SAMPLING_INTERVAL_MS: u64 = 100;
 /// Longest sampling interval accepted.
 pub const MAX_SAMPLING_INTERVAL_MS: u64 = 60_000;
-/// Default probe timeout.
+/// Default probe timeout: at most this, and always below the sampling interval.
 pub const DEFAULT_PROBE_TIMEOUT_MS: u64 = 2_000;
 /// Default retention: one week.
 pub const DEFAULT_RETENTION_HOURS: u64 = 168;
@@ -62,25 +69,6 @@ pub struct Cli {
 	pub config: Option<PathBuf>,
 	#[command(flatten)]
 	pub overrides: Overrides,
-	#[command(subcommand)]
-	pub command: Option<Command>,
-}
-
-/// Subcommands; without one the monitor runs.
-#[derive(Subcommand, Debug)]
-pub enum Command {
-	/// Benchmark/dev only: writes synthetic samples for `[from_ms, to_ms)` into
-	/// the data directory (skipping times already stored) and exits. The
-	/// monitor must not be running on the same data directory.
-	#[command(hide = true)]
-	SeedSynthetic {
-		/// First millisecond to seed.
-		#[arg(long)]
-		from_ms: u64,
-		/// First millisecond after the seeded range.
-		#[arg(long)]
-		to_ms: u64,
-	},
 }
 
 /// Flags that override fields of the configuration file.
@@ -116,9 +104,14 @@ pub struct Overrides {
 	/// Workload probe: `http://host[:port][/path]`, `tcp://host:port` or `host:port`.
 	#[arg(long, value_name = "TARGET")]
 	pub probe_target: Option<String>,
-	/// Probe timeout in milliseconds [default: 2000]; below REPORT_SETTLE_MS.
+	/// Probe timeout in milliseconds [default: 2000, or less to stay below the
+	/// sampling interval]; below the interval and REPORT_SETTLE_MS.
 	#[arg(long, value_name = "MS")]
 	pub probe_timeout_ms: Option<u64>,
+	/// The cgroup that is the instance: `/` (the whole VM or container, the
+	/// default), `self` (the monitor's own) or a path such as `/system.slice/app.service`.
+	#[arg(long, value_name = "CGROUP")]
+	pub measure_cgroup: Option<String>,
 }
 
 /// The configuration file.
@@ -134,8 +127,21 @@ pub struct FileConfig {
 	pub data_dir: Option<PathBuf>,
 	pub sampling_interval_ms: Option<u64>,
 	pub retention_hours: Option<u64>,
+	pub measure_cgroup: Option<String>,
 	#[serde(default)]
 	pub probe: FileProbe,
+	#[serde(default)]
+	pub network: FileNetwork,
+}
+
+/// The `[network]` table of the configuration file.
+#[derive(Deserialize, Debug, Default)]
+#[serde(deny_unknown_fields)]
+pub struct FileNetwork {
+	#[serde(default)]
+	pub include: Vec<String>,
+	#[serde(default)]
+	pub exclude: Vec<String>,
 }
 
 /// The `[probe]` table of the configuration file.
@@ -236,6 +242,8 @@ pub struct Config {
 	pub sampling_interval_ms: u64,
 	pub retention_ms: u64,
 	pub probe: ProbeConfig,
+	pub measure_cgroup: MeasuredCgroup,
+	pub interfaces: InterfaceSelection,
 }
 
 /// Why a configuration was refused.
@@ -283,6 +291,21 @@ pub enum ConfigError {
 		max_timeout = REPORT_SETTLE_MS - 1
 	)]
 	ProbeTimeout(u64),
+	/// The probe timeout is not below the sampling interval: a slow probe
+	/// would overlap the next tick.
+	#[error(
+		"probe.timeout_ms = {timeout_ms} must be below sampling_interval_ms = {interval_ms}, \
+		 so every tick gets its own probe"
+	)]
+	ProbeTimeoutVsInterval { timeout_ms: u64, interval_ms: u64 },
+	/// The cgroup to measure is not `/`, `self` or an absolute path.
+	#[error(
+		"measure_cgroup {0:?} must be \"/\" (the whole instance), \"self\" or an absolute cgroup path without \"..\""
+	)]
+	MeasureCgroup(String),
+	/// An interface name that cannot be one.
+	#[error("network interface name {0:?} is not a valid name")]
+	Interface(String),
 }
 
 impl Config {
@@ -335,9 +358,28 @@ impl Config {
 		let target_text =
 			o.probe_target.clone().or(file.probe.target).ok_or_else(|| missing("probe.target", "probe-target"))?;
 		let target = ProbeTarget::parse(&target_text)?;
-		let timeout_ms = o.probe_timeout_ms.or(file.probe.timeout_ms).unwrap_or(DEFAULT_PROBE_TIMEOUT_MS);
+		let timeout_ms = match o.probe_timeout_ms.or(file.probe.timeout_ms) {
+			Some(ms) => ms,
+			// By default the longest that still leaves a fifth of each interval.
+			None => DEFAULT_PROBE_TIMEOUT_MS.min(sampling_interval_ms * 4 / 5),
+		};
 		if timeout_ms == 0 || timeout_ms >= REPORT_SETTLE_MS {
 			return Err(ConfigError::ProbeTimeout(timeout_ms));
+		}
+		if timeout_ms >= sampling_interval_ms {
+			return Err(ConfigError::ProbeTimeoutVsInterval { timeout_ms, interval_ms: sampling_interval_ms });
+		}
+		let measure_text = o.measure_cgroup.clone().or(file.measure_cgroup).unwrap_or_else(|| "/".into());
+		let measure_cgroup =
+			MeasuredCgroup::parse(&measure_text).ok_or_else(|| ConfigError::MeasureCgroup(measure_text.clone()))?;
+		let FileNetwork { include, exclude } = file.network;
+		// Linux interface names: 1 to 15 bytes, no '/', no white space.
+		if let Some(bad) = include
+			.iter()
+			.chain(&exclude)
+			.find(|n| n.is_empty() || n.len() > 15 || n.contains('/') || n.chars().any(char::is_whitespace))
+		{
+			return Err(ConfigError::Interface(bad.clone()));
 		}
 
 		Ok(Config {
@@ -351,6 +393,8 @@ impl Config {
 			sampling_interval_ms,
 			retention_ms: retention_hours * 3_600_000,
 			probe: ProbeConfig { target, timeout_ms },
+			measure_cgroup,
+			interfaces: InterfaceSelection { include, exclude },
 		})
 	}
 }
@@ -374,10 +418,15 @@ key_file = "/etc/qos/key.hex"
 data_dir = "/var/lib/qos"
 sampling_interval_ms = 500
 retention_hours = 48
+measure_cgroup = "/system.slice/app.service"
 
 [probe]
 target = "http://localhost:8080/health"
-timeout_ms = 1500
+timeout_ms = 400
+
+[network]
+include = ["eth0", "ens5"]
+exclude = ["docker0"]
 "#;
 
 	fn minimal() -> FileConfig {
@@ -406,8 +455,13 @@ timeout_ms = 1500
 			c.probe,
 			ProbeConfig {
 				target: ProbeTarget::Http { host: "localhost".into(), port: 8080, path: "/health".into() },
-				timeout_ms: 1500
+				timeout_ms: 400
 			}
+		);
+		assert_eq!(c.measure_cgroup, MeasuredCgroup::Path("/system.slice/app.service".into()));
+		assert_eq!(
+			c.interfaces,
+			InterfaceSelection { include: vec!["eth0".into(), "ens5".into()], exclude: vec!["docker0".into()] }
 		);
 	}
 
@@ -420,8 +474,36 @@ timeout_ms = 1500
 		assert_eq!(c.max_connections, DEFAULT_MAX_CONNECTIONS);
 		assert_eq!(c.sampling_interval_ms, 1_000);
 		assert_eq!(c.retention_ms, 168 * 3_600_000);
-		assert_eq!(c.probe.timeout_ms, 2_000);
+		assert_eq!(c.probe.timeout_ms, 800, "four fifths of the 1-s interval");
 		assert_eq!(c.probe.target, ProbeTarget::Tcp { host: "127.0.0.1".into(), port: 80 });
+		assert_eq!(c.measure_cgroup, MeasuredCgroup::Instance, "the whole instance, not the monitor's cgroup");
+		assert_eq!(c.interfaces, InterfaceSelection::default());
+		let slow = Overrides { sampling_interval_ms: Some(10_000), ..Default::default() };
+		assert_eq!(Config::resolve(minimal(), &slow).unwrap().probe.timeout_ms, DEFAULT_PROBE_TIMEOUT_MS);
+	}
+
+	#[test]
+	fn a_probe_timeout_must_leave_every_tick_its_own_probe() {
+		let o = Overrides { sampling_interval_ms: Some(500), probe_timeout_ms: Some(500), ..Default::default() };
+		assert!(err(minimal(), &o).contains("probe.timeout_ms = 500 must be below sampling_interval_ms = 500"));
+		let o = Overrides { sampling_interval_ms: Some(500), probe_timeout_ms: Some(499), ..Default::default() };
+		assert!(Config::resolve(minimal(), &o).is_ok());
+	}
+
+	#[test]
+	fn the_measured_cgroup_and_interfaces_are_checked() {
+		let o = Overrides { measure_cgroup: Some("self".into()), ..Default::default() };
+		assert_eq!(Config::resolve(minimal(), &o).unwrap().measure_cgroup, MeasuredCgroup::Own);
+		for bad in ["relative/path", "/a/../b", ""] {
+			let o = Overrides { measure_cgroup: Some(bad.into()), ..Default::default() };
+			assert!(err(minimal(), &o).contains("measure_cgroup"), "{bad:?}");
+		}
+		let text =
+			"agreement = 1\ninstance = 0\nkey_file = \"k\"\ndata_dir = \"d\"\n[probe]\ntarget = \"127.0.0.1:80\"\n";
+		for bad in ["", "a/b", "sixteen-letters!", "et h0"] {
+			let file = parse_file(&format!("{text}[network]\ninclude = [{bad:?}]\n")).unwrap();
+			assert!(err(file, &Overrides::default()).contains("network interface name"), "{bad:?}");
+		}
 	}
 
 	#[test]
@@ -448,6 +530,8 @@ timeout_ms = 1500
 			"tcp://[::1]:22",
 			"--probe-timeout-ms",
 			"100",
+			"--measure-cgroup",
+			"self",
 		])
 		.unwrap();
 		let c = Config::resolve(parse_file(FULL).unwrap(), &cli.overrides).unwrap();
@@ -456,16 +540,19 @@ timeout_ms = 1500
 		assert_eq!((c.key_file.to_str(), c.data_dir.to_str()), (Some("/k2"), Some("/d2")));
 		assert_eq!((c.sampling_interval_ms, c.retention_ms), (2000, 30 * 3_600_000));
 		assert_eq!(c.probe, ProbeConfig { target: ProbeTarget::Tcp { host: "::1".into(), port: 22 }, timeout_ms: 100 });
+		assert_eq!(c.measure_cgroup, MeasuredCgroup::Own);
 	}
 
 	#[test]
 	fn probe_timeout_must_stay_below_the_settle_time() {
-		let o = Overrides { probe_timeout_ms: Some(REPORT_SETTLE_MS), ..Default::default() };
-		assert!(err(minimal(), &o).contains("probe.timeout_ms = 5000"));
-		let o = Overrides { probe_timeout_ms: Some(0), ..Default::default() };
-		assert!(err(minimal(), &o).contains("probe.timeout_ms = 0"));
-		let o = Overrides { probe_timeout_ms: Some(REPORT_SETTLE_MS - 1), ..Default::default() };
-		assert!(Config::resolve(minimal(), &o).is_ok());
+		let slow = |timeout| Overrides {
+			sampling_interval_ms: Some(10_000),
+			probe_timeout_ms: Some(timeout),
+			..Default::default()
+		};
+		assert!(err(minimal(), &slow(REPORT_SETTLE_MS)).contains("probe.timeout_ms = 5000"));
+		assert!(err(minimal(), &slow(0)).contains("probe.timeout_ms = 0"));
+		assert!(Config::resolve(minimal(), &slow(REPORT_SETTLE_MS - 1)).is_ok());
 	}
 
 	#[test]

@@ -8,12 +8,12 @@ use std::{
 use clap::Parser;
 use qos_monitor::{
 	api::{ApiState, InFlight},
-	config::{Cli, Command, Config, ConfigError},
+	config::{Cli, Config, ConfigError},
 	key::{forbid_core_dumps, load_key, KeyError},
 	log,
 	metrics::Metrics,
 	now_ms,
-	sampler::{synthetic_samples, Sampler},
+	sampler::Sampler,
 	server::{self, Limits, Listener},
 	store::{Store, StoreError},
 	system::SystemSource,
@@ -38,8 +38,6 @@ enum MonitorError {
 	Start(&'static str, std::io::Error),
 	#[error("the sampler stopped unexpectedly")]
 	SamplerStopped,
-	#[error("seed-synthetic needs from_ms < to_ms <= now")]
-	SeedWindow,
 }
 
 /// Descriptors the monitor asks for (a soft limit of 1024 would cap the
@@ -60,15 +58,13 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<(), MonitorError> {
 	let config = Config::load(&cli)?;
-	if let Some(Command::SeedSynthetic { from_ms, to_ms }) = cli.command {
-		return seed(&config, from_ms, to_ms);
-	}
 	if let Err(e) = forbid_core_dumps() {
 		warn!("cannot turn core dumps off ({e}); the key could end up in a core file");
 	}
 	raise_open_files_limit();
 	let key = load_key(&config.key_file)?;
 	let store = Arc::new(Store::open(&config.data_dir)?);
+	store.bind_interval(config.sampling_interval_ms)?;
 	let metrics = Arc::new(Metrics::new());
 	let in_flight = Arc::new(InFlight::default());
 	info!(
@@ -83,12 +79,14 @@ fn run(cli: Cli) -> Result<(), MonitorError> {
 		config.probe.timeout_ms,
 		config.retention_ms / 3_600_000,
 	);
-	info!("{}", SystemSource::new().describe());
+	let system = SystemSource::new().measuring(config.measure_cgroup.clone()).counting(config.interfaces.clone());
+	info!("{}", system.describe());
 
 	let sampler = Sampler::new(
 		store.clone(),
 		metrics.clone(),
 		in_flight.clone(),
+		system,
 		config.probe.clone(),
 		config.sampling_interval_ms,
 		config.retention_ms,
@@ -170,16 +168,4 @@ fn raise_open_files_limit() {
 			}
 		}
 	}
-}
-
-fn seed(config: &Config, from_ms: u64, to_ms: u64) -> Result<(), MonitorError> {
-	if from_ms >= to_ms || to_ms > now_ms() {
-		return Err(MonitorError::SeedWindow);
-	}
-	let store = Store::open(&config.data_dir)?;
-	let after = store.last()?.map_or(0, |s| s.ts_ms + 1);
-	let samples = synthetic_samples(from_ms.max(after), to_ms, config.sampling_interval_ms);
-	store.append(&samples)?;
-	info!("seeded {} synthetic samples into {}", samples.len(), config.data_dir.display());
-	Ok(())
 }

@@ -19,7 +19,7 @@
 use qos_primitives::{otp, AgreementId, Hash256, InstanceId, PeriodIndex, Report, Window};
 use serde::Serialize;
 
-use crate::{key::MonitorKey, store::Sample, system::Reading};
+use crate::{key::MonitorKey, store::Sample};
 
 /// The value at nearest rank `ceil(pct/100 · n)` of `sorted` (ascending); 0 when empty.
 pub fn nearest_rank(sorted: &[u32], pct: u32) -> u32 {
@@ -31,6 +31,95 @@ pub fn nearest_rank(sorted: &[u32], pct: u32) -> u32 {
 	sorted[rank as usize - 1]
 }
 
+/// A report built one sample at a time, so that a 24-hour window (86,400
+/// samples at 1 s) is aggregated without holding its samples: only the
+/// successful probes' latencies are kept, for the percentiles.
+pub struct ReportBuilder {
+	window: Window,
+	samples: u32,
+	successes: u32,
+	latencies_ms: Vec<u32>,
+	min_vcpus_milli: Option<u32>,
+	min_memory_mib: Option<u32>,
+	max_memory_used_mib: u32,
+	cpu_utilisation_sum: u64,
+	cpu_steal_sum: u64,
+	net_rx_bytes: u64,
+	net_tx_bytes: u64,
+}
+
+impl ReportBuilder {
+	/// An empty report of `window`.
+	pub fn new(window: Window) -> Self {
+		ReportBuilder {
+			window,
+			samples: 0,
+			successes: 0,
+			latencies_ms: Vec::new(),
+			min_vcpus_milli: None,
+			min_memory_mib: None,
+			max_memory_used_mib: 0,
+			cpu_utilisation_sum: 0,
+			cpu_steal_sum: 0,
+			net_rx_bytes: 0,
+			net_tx_bytes: 0,
+		}
+	}
+
+	/// Counts `sample` if it started inside the window.
+	pub fn add(&mut self, sample: &Sample) {
+		if !self.window.contains(sample.ts_ms) {
+			return;
+		}
+		let m = &sample.machine;
+		self.samples += 1;
+		if sample.probe_ok {
+			self.successes += 1;
+			self.latencies_ms.push(sample.latency_us.div_ceil(1000));
+		}
+		self.min_vcpus_milli = Some(self.min_vcpus_milli.map_or(m.vcpus_milli, |v| v.min(m.vcpus_milli)));
+		self.min_memory_mib = Some(self.min_memory_mib.map_or(m.memory_mib, |v| v.min(m.memory_mib)));
+		self.max_memory_used_mib = self.max_memory_used_mib.max(m.memory_used_mib);
+		self.cpu_utilisation_sum += m.cpu_utilisation_permille as u64;
+		self.cpu_steal_sum += m.cpu_steal_permille as u64;
+		self.net_rx_bytes = self.net_rx_bytes.saturating_add(m.net_rx_delta);
+		self.net_tx_bytes = self.net_tx_bytes.saturating_add(m.net_tx_delta);
+	}
+
+	/// The report of the samples added.
+	pub fn finish(
+		mut self,
+		agreement: AgreementId,
+		period: PeriodIndex,
+		instance: InstanceId,
+		sampling_interval_ms: u64,
+	) -> Report {
+		self.latencies_ms.sort_unstable();
+		let n = self.samples as u64;
+		let mean = |sum: u64| sum.checked_div(n).unwrap_or(0) as u16;
+		Report {
+			agreement,
+			period,
+			instance,
+			window: self.window,
+			expected_samples: (self.window.len_ms() / sampling_interval_ms.max(1)).min(u32::MAX as u64) as u32,
+			samples: self.samples,
+			probe_successes: self.successes,
+			probe_failures: self.samples - self.successes,
+			latency_p50_ms: nearest_rank(&self.latencies_ms, 50),
+			latency_p95_ms: nearest_rank(&self.latencies_ms, 95),
+			latency_p99_ms: nearest_rank(&self.latencies_ms, 99),
+			min_vcpus_milli: self.min_vcpus_milli.unwrap_or(0),
+			min_memory_mib: self.min_memory_mib.unwrap_or(0),
+			cpu_utilisation_permille: mean(self.cpu_utilisation_sum),
+			cpu_steal_permille: mean(self.cpu_steal_sum),
+			max_memory_used_mib: self.max_memory_used_mib,
+			net_rx_bytes: self.net_rx_bytes,
+			net_tx_bytes: self.net_tx_bytes,
+		}
+	}
+}
+
 /// Builds the report of `window` from `samples` (those outside the window are ignored).
 pub fn aggregate(
 	agreement: AgreementId,
@@ -40,35 +129,11 @@ pub fn aggregate(
 	sampling_interval_ms: u64,
 	samples: &[Sample],
 ) -> Report {
-	let inside: Vec<&Sample> = samples.iter().filter(|s| window.contains(s.ts_ms)).collect();
-	let n = inside.len() as u64;
-	let successes = inside.iter().filter(|s| s.probe_ok).count() as u32;
-	let mut latencies_ms: Vec<u32> =
-		inside.iter().filter(|s| s.probe_ok).map(|s| s.latency_us.div_ceil(1000)).collect();
-	latencies_ms.sort_unstable();
-	let mean = |f: fn(&Reading) -> u16| {
-		inside.iter().map(|s| f(&s.machine) as u64).sum::<u64>().checked_div(n).unwrap_or(0) as u16
-	};
-	Report {
-		agreement,
-		period,
-		instance,
-		window,
-		expected_samples: (window.len_ms() / sampling_interval_ms.max(1)).min(u32::MAX as u64) as u32,
-		samples: inside.len() as u32,
-		probe_successes: successes,
-		probe_failures: inside.len() as u32 - successes,
-		latency_p50_ms: nearest_rank(&latencies_ms, 50),
-		latency_p95_ms: nearest_rank(&latencies_ms, 95),
-		latency_p99_ms: nearest_rank(&latencies_ms, 99),
-		min_vcpus_milli: inside.iter().map(|s| s.machine.vcpus_milli).min().unwrap_or(0),
-		min_memory_mib: inside.iter().map(|s| s.machine.memory_mib).min().unwrap_or(0),
-		cpu_utilisation_permille: mean(|m| m.cpu_utilisation_permille),
-		cpu_steal_permille: mean(|m| m.cpu_steal_permille),
-		max_memory_used_mib: inside.iter().map(|s| s.machine.memory_used_mib).max().unwrap_or(0),
-		net_rx_bytes: inside.iter().fold(0u64, |acc, s| acc.saturating_add(s.machine.net_rx_delta)),
-		net_tx_bytes: inside.iter().fold(0u64, |acc, s| acc.saturating_add(s.machine.net_tx_delta)),
+	let mut builder = ReportBuilder::new(window);
+	for sample in samples {
+		builder.add(sample);
 	}
+	builder.finish(agreement, period, instance, sampling_interval_ms)
 }
 
 /// The monitor's tag over a report hash (`tag_i` of the permission check in `docs/protocol.md`), keyed with the client's key.

@@ -23,7 +23,7 @@ use crate::{
 	metrics::Metrics,
 	now_ms, probe,
 	store::{Sample, Store},
-	system::{Reading, SystemSource},
+	system::SystemSource,
 };
 
 /// Why a sample was lost.
@@ -54,18 +54,20 @@ pub struct Sampler {
 }
 
 impl Sampler {
-	/// A sampler that continues after the newest stored sample.
+	/// A sampler that continues after the newest stored sample, reading the
+	/// machine through `system`.
 	pub fn new(
 		store: Arc<Store>,
 		metrics: Arc<Metrics>,
 		in_flight: Arc<InFlight>,
+		system: SystemSource,
 		probe: ProbeConfig,
 		sampling_interval_ms: u64,
 		retention_ms: u64,
 	) -> Result<Self, crate::store::StoreError> {
 		let last_ts_ms = store.last()?.map_or(0, |s| s.ts_ms);
 		metrics.set_last_sample_ms(last_ts_ms);
-		let mut system = SystemSource::new();
+		let mut system = system;
 		// Prime the CPU and network counters so the first sample has deltas.
 		system.sample();
 		Ok(Sampler {
@@ -156,7 +158,9 @@ impl Sampler {
 }
 
 /// Deterministic synthetic samples every `interval_ms` in `[from_ms, to_ms)`
-/// (for benchmarks): 1 % of probes fail, latencies spread over 1–40 ms.
+/// (for benchmarks): 1 % of probes fail, latencies spread over 1–40 ms. Only
+/// in the `bench` feature's build (`qos-monitor-seed`), never in the monitor's.
+#[cfg(any(test, feature = "bench"))]
 pub fn synthetic_samples(from_ms: u64, to_ms: u64, interval_ms: u64) -> Vec<Sample> {
 	let first = from_ms.div_ceil(interval_ms) * interval_ms;
 	(first..to_ms)
@@ -168,7 +172,7 @@ pub fn synthetic_samples(from_ms: u64, to_ms: u64, interval_ms: u64) -> Vec<Samp
 				ts_ms,
 				probe_ok: !r.is_multiple_of(100),
 				latency_us: 1_000 + (mix % 39_000) as u32,
-				machine: Reading {
+				machine: crate::system::Reading {
 					vcpus_milli: 2_000,
 					memory_mib: 4_096,
 					memory_used_mib: 1_024 + (mix % 512) as u32,
@@ -197,9 +201,16 @@ mod tests {
 			timeout_ms: 500,
 		};
 		let metrics = Arc::new(Metrics::default());
-		let mut sampler =
-			Sampler::new(store.clone(), metrics.clone(), Arc::new(InFlight::default()), probe, 1000, 3_600_000)
-				.unwrap();
+		let mut sampler = Sampler::new(
+			store.clone(),
+			metrics.clone(),
+			Arc::new(InFlight::default()),
+			SystemSource::new(),
+			probe,
+			1000,
+			3_600_000,
+		)
+		.unwrap();
 		sampler.sample_once();
 		std::thread::sleep(Duration::from_millis(5));
 		sampler.sample_once();
@@ -222,8 +233,16 @@ mod tests {
 		sampler.sample_once();
 		assert!(!store.last().unwrap().unwrap().probe_ok);
 		assert_eq!(metrics.probe_failures.get(), 1);
-		let again = Sampler::new(store.clone(), metrics, Arc::new(InFlight::default()), sampler.probe.clone(), 1000, 1)
-			.unwrap();
+		let again = Sampler::new(
+			store.clone(),
+			metrics,
+			Arc::new(InFlight::default()),
+			SystemSource::new(),
+			sampler.probe.clone(),
+			1000,
+			1,
+		)
+		.unwrap();
 		assert_eq!(again.last_ts_ms, store.last().unwrap().unwrap().ts_ms);
 	}
 
@@ -236,9 +255,16 @@ mod tests {
 		store.append(&synthetic_samples(now - 60_000, now - 50_000, 1000)).unwrap();
 		let probe = ProbeConfig { target: ProbeTarget::Tcp { host: "127.0.0.1".into(), port: 9 }, timeout_ms: 10 };
 		let metrics = Arc::new(Metrics::default());
-		let sampler =
-			Sampler::new(store.clone(), metrics.clone(), Arc::new(InFlight::default()), probe, 1000, 3_600_000)
-				.unwrap();
+		let sampler = Sampler::new(
+			store.clone(),
+			metrics.clone(),
+			Arc::new(InFlight::default()),
+			SystemSource::new(),
+			probe,
+			1000,
+			3_600_000,
+		)
+		.unwrap();
 		sampler.prune();
 		assert_eq!(metrics.samples_pruned.get(), 100);
 		assert_eq!(store.len().unwrap(), 10);
@@ -249,9 +275,16 @@ mod tests {
 		let dir = tempfile::tempdir().unwrap();
 		let store = Arc::new(Store::open(dir.path()).unwrap());
 		let probe = ProbeConfig { target: ProbeTarget::Tcp { host: "127.0.0.1".into(), port: 9 }, timeout_ms: 10 };
-		let sampler =
-			Sampler::new(store, Arc::new(Metrics::default()), Arc::new(InFlight::default()), probe, 60_000, 3_600_000)
-				.unwrap();
+		let sampler = Sampler::new(
+			store,
+			Arc::new(Metrics::default()),
+			Arc::new(InFlight::default()),
+			SystemSource::new(),
+			probe,
+			60_000,
+			3_600_000,
+		)
+		.unwrap();
 		let stop = Arc::new(AtomicBool::new(false));
 		let running = {
 			let stop = stop.clone();

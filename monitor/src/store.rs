@@ -26,6 +26,9 @@ use codec::{Decode, Encode};
 use redb::{Database, ReadTransaction, ReadableTable, ReadableTableMetadata, TableDefinition};
 
 const SAMPLES: TableDefinition<u64, &[u8]> = TableDefinition::new("samples");
+/// Facts about the samples that reports depend on (the sampling interval).
+const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
+const INTERVAL_KEY: &str = "sampling_interval_ms";
 
 /// Version byte in front of every stored sample.
 pub const SAMPLE_FORMAT: u8 = 1;
@@ -69,6 +72,13 @@ pub enum StoreError {
 	/// A stored sample has a format this version does not know.
 	#[error("sample store: sample at {ts_ms} ms has unknown format {format}")]
 	UnknownFormat { ts_ms: u64, format: u8 },
+	/// The samples were taken at another interval than the configuration's.
+	#[error(
+		"the samples in this data directory were taken every {stored} ms, the configuration says {configured} ms: \
+		 reports already served count their expected samples at {stored} ms and must not change. Keep \
+		 sampling_interval_ms = {stored}, or start on a new data_dir"
+	)]
+	IntervalChanged { stored: u64, configured: u64 },
 }
 
 fn redb_err<E: Into<redb::Error>>(what: &'static str) -> impl Fn(E) -> StoreError {
@@ -94,8 +104,9 @@ impl Store {
 			.map_err(|e| StoreError::CreateDir { path: data_dir.display().to_string(), reason: e.to_string() })?;
 		let path = data_dir.join(STORE_FILE);
 		let db = Database::builder()
-			// Reads are sequential range scans: a small cache keeps the agent's RSS low.
-			.set_cache_size(8 * 1024 * 1024)
+			// Reads are sequential range scans that the OS page cache serves
+			// well: a small cache of redb's own keeps the agent's RSS low.
+			.set_cache_size(2 * 1024 * 1024)
 			.create(&path)
 			.map_err(|e| match e {
 				redb::DatabaseError::DatabaseAlreadyOpen => StoreError::InUse { path: path.display().to_string() },
@@ -105,6 +116,28 @@ impl Store {
 		txn.open_table(SAMPLES).map_err(redb_err("create table"))?;
 		txn.commit().map_err(redb_err("commit"))?;
 		Ok(Store { db })
+	}
+
+	/// Records the sampling interval with the samples on first use; refuses
+	/// another one later (`IntervalChanged`): a report's expected samples
+	/// follow from the interval, so a new interval would change the bytes of
+	/// reports already served.
+	pub fn bind_interval(&self, sampling_interval_ms: u64) -> Result<(), StoreError> {
+		let txn = self.db.begin_write().map_err(redb_err("begin"))?;
+		{
+			let mut meta = txn.open_table(META).map_err(redb_err("open meta"))?;
+			let stored = meta.get(INTERVAL_KEY).map_err(redb_err("read meta"))?.map(|v| v.value());
+			match stored {
+				Some(stored) if stored != sampling_interval_ms => {
+					return Err(StoreError::IntervalChanged { stored, configured: sampling_interval_ms });
+				},
+				Some(_) => {},
+				None => {
+					meta.insert(INTERVAL_KEY, sampling_interval_ms).map_err(redb_err("write meta"))?;
+				},
+			}
+		}
+		txn.commit().map_err(redb_err("commit"))
 	}
 
 	/// Durably stores `samples` in one transaction; returns when they are on disk.
@@ -172,13 +205,20 @@ impl Store {
 impl Snapshot {
 	/// The samples whose start time is in `[from_ms, to_ms)`, oldest first.
 	pub fn samples(&self, from_ms: u64, to_ms: u64) -> Result<Vec<Sample>, StoreError> {
-		let table = self.0.open_table(SAMPLES).map_err(redb_err("open table"))?;
 		let mut out = Vec::new();
+		self.for_each(from_ms, to_ms, |sample| out.push(sample))?;
+		Ok(out)
+	}
+
+	/// Calls `f` with every sample whose start time is in `[from_ms, to_ms)`,
+	/// oldest first, one at a time (a day of samples never sits in memory).
+	pub fn for_each(&self, from_ms: u64, to_ms: u64, mut f: impl FnMut(Sample)) -> Result<(), StoreError> {
+		let table = self.0.open_table(SAMPLES).map_err(redb_err("open table"))?;
 		for entry in table.range(from_ms..to_ms).map_err(redb_err("range"))? {
 			let (key, value) = entry.map_err(redb_err("read"))?;
-			out.push(decode(key.value(), value.value())?);
+			f(decode(key.value(), value.value())?);
 		}
-		Ok(out)
+		Ok(())
 	}
 }
 
@@ -230,6 +270,21 @@ pub(crate) mod tests {
 		assert_eq!(store.len().unwrap(), 50);
 		assert_eq!(store.last().unwrap(), written.last().cloned());
 		assert_eq!(store.snapshot().unwrap().samples(0, u64::MAX).unwrap(), written);
+	}
+
+	#[test]
+	fn the_sampling_interval_is_bound_to_the_samples() {
+		let dir = tempfile::tempdir().unwrap();
+		{
+			let store = Store::open(dir.path()).unwrap();
+			store.bind_interval(1_000).unwrap();
+			store.bind_interval(1_000).unwrap();
+		}
+		let store = Store::open(dir.path()).unwrap();
+		let err = store.bind_interval(500).unwrap_err();
+		assert_eq!(err, StoreError::IntervalChanged { stored: 1_000, configured: 500 });
+		assert!(err.to_string().contains("Keep sampling_interval_ms = 1000, or start on a new data_dir"), "{err}");
+		store.bind_interval(1_000).unwrap();
 	}
 
 	#[test]

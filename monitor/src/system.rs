@@ -1,20 +1,37 @@
 //! Reads the instance's resources from the real machine.
 //!
-//! - vCPUs and memory limit: inside a cgroup v2 container, the tightest
-//!   `cpu.max` / `memory.max` on the path from the monitor's own cgroup up to
-//!   the cgroup root (limits nest, so the effective limit is the smallest);
-//!   without one, the online CPUs of `/proc/stat` and `MemTotal`.
-//! - CPU utilisation: when a CPU quota applies, `usage_usec` of the limited
-//!   cgroup's `cpu.stat` against the quota; otherwise busy jiffies out of all
-//!   jiffies of `/proc/stat`. CPU steal: always from `/proc/stat` (the
+//! What is measured is the *instance*, not the monitor: by default the
+//! cgroup v2 root as the monitor sees it — the whole VM, or the whole
+//! container when the monitor runs in its cgroup namespace — never the
+//! monitor's own cgroup, whose limits (a sidecar's, a systemd unit's) are
+//! the agent's and not the tenant's. [`MeasuredCgroup`] chooses another.
+//!
+//! - vCPUs: the tightest `cpu.max` quota on the path from the measured cgroup
+//!   up to the cgroup root (limits nest), the CPUs of its
+//!   `cpuset.cpus.effective`, and the online CPUs of `/proc/stat`: the least.
+//! - Memory: the tightest `memory.max` on that path, capped at `MemTotal`. In
+//!   a VM `MemTotal` is a few per cent below the nominal size (the kernel and
+//!   firmware reserve memory), so an SLA on memory states the usable size.
+//! - CPU utilisation: the measured cgroup's `cpu.stat` `usage_usec` against
+//!   the vCPUs above over the elapsed time; without cgroup v2, busy jiffies
+//!   out of all jiffies of `/proc/stat`. CPU steal: always `/proc/stat` (the
 //!   hypervisor steals from the whole guest).
-//! - Memory used: the limited cgroup's `memory.current`, else
-//!   `MemTotal - MemAvailable`.
-//! - Network: per-interface byte counters of `/proc/net/dev` (all but `lo`),
-//!   as deltas since the previous reading; a counter that went backwards was
-//!   reset, and its new value is what moved since.
+//! - Memory used: the measured cgroup's `memory.current` minus the
+//!   `inactive_file` of its `memory.stat` (reclaimable page cache); where
+//!   there is no `memory.current` (the root of a VM), `MemTotal - MemAvailable`.
+//! - Network: byte counters of `/proc/net/dev` for the interfaces
+//!   [`InterfaceSelection`] picks (by default the physical ones, those with a
+//!   `device` under `/sys/class/net`, or every interface but `lo` where none
+//!   is physical, as in a container), as deltas since the previous reading. An
+//!   interface seen for the first time starts at zero, not at its lifetime
+//!   counter; a counter that went backwards was reset, and its new value is
+//!   what moved since.
 
-use std::{collections::HashMap, path::PathBuf, time::Instant};
+use std::{
+	collections::HashMap,
+	path::{Path, PathBuf},
+	time::Instant,
+};
 
 const MIB: u64 = 1024 * 1024;
 
@@ -65,6 +82,68 @@ pub fn parse_meminfo(text: &str) -> Option<(u64, u64)> {
 	};
 	let total = field("MemTotal")?;
 	Some((total, field("MemAvailable").unwrap_or(total)))
+}
+
+/// The number of CPUs in a cpuset list such as `0-3,6,8-9`; `None` if it does not parse.
+pub fn parse_cpuset_count(text: &str) -> Option<u32> {
+	let text = text.trim();
+	if text.is_empty() {
+		return None;
+	}
+	let mut count = 0u32;
+	for part in text.split(',') {
+		let (first, last) = match part.split_once('-') {
+			Some((a, b)) => (a.trim().parse::<u32>().ok()?, b.trim().parse::<u32>().ok()?),
+			None => {
+				let cpu = part.trim().parse::<u32>().ok()?;
+				(cpu, cpu)
+			},
+		};
+		count = count.checked_add(last.checked_sub(first)? + 1)?;
+	}
+	Some(count)
+}
+
+/// `inactive_file` of a cgroup v2 `memory.stat`, in bytes.
+pub fn parse_inactive_file(text: &str) -> Option<u64> {
+	text.lines().find_map(|l| l.strip_prefix("inactive_file ")).and_then(|v| v.trim().parse().ok())
+}
+
+/// Which cgroup is the instance.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub enum MeasuredCgroup {
+	/// The cgroup v2 root as the monitor sees it: the whole VM, or the whole
+	/// container in its cgroup namespace.
+	#[default]
+	Instance,
+	/// The monitor's own cgroup (when it runs inside the workload's cgroup).
+	Own,
+	/// A cgroup by its path under the root, e.g. `/system.slice/app.service`.
+	Path(String),
+}
+
+impl MeasuredCgroup {
+	/// `"/"` (the instance), `"self"` or a path starting with `/`.
+	pub fn parse(text: &str) -> Option<Self> {
+		match text {
+			"/" => Some(MeasuredCgroup::Instance),
+			"self" => Some(MeasuredCgroup::Own),
+			path if path.starts_with('/') && !path.split('/').any(|c| c == "..") => {
+				Some(MeasuredCgroup::Path(path.to_string()))
+			},
+			_ => None,
+		}
+	}
+}
+
+/// Which network interfaces carry the instance's traffic.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct InterfaceSelection {
+	/// Only these (when not empty); otherwise the physical ones, or all but
+	/// `lo` where none is physical.
+	pub include: Vec<String>,
+	/// Never these.
+	pub exclude: Vec<String>,
 }
 
 /// Parses `/proc/net/dev` into `(interface, rx_bytes, tx_bytes)`, skipping `lo`.
@@ -134,13 +213,16 @@ pub struct Reading {
 pub struct SystemSource {
 	proc_root: PathBuf,
 	cgroup_root: PathBuf,
+	net_class_root: PathBuf,
+	measured: MeasuredCgroup,
+	interfaces: InterfaceSelection,
 	prev_cpu: Option<CpuTimes>,
 	prev_cgroup_usage: Option<(PathBuf, u64, Instant)>,
 	prev_net: Option<HashMap<String, (u64, u64)>>,
 }
 
 impl SystemSource {
-	/// Reads `/proc` and `/sys/fs/cgroup`.
+	/// Reads `/proc`, `/sys/fs/cgroup` and `/sys/class/net`, measuring the whole instance.
 	pub fn new() -> Self {
 		Self::with_roots("/proc", "/sys/fs/cgroup")
 	}
@@ -150,29 +232,57 @@ impl SystemSource {
 		SystemSource {
 			proc_root: proc_root.into(),
 			cgroup_root: cgroup_root.into(),
+			net_class_root: PathBuf::from("/sys/class/net"),
+			measured: MeasuredCgroup::Instance,
+			interfaces: InterfaceSelection::default(),
 			prev_cpu: None,
 			prev_cgroup_usage: None,
 			prev_net: None,
 		}
 	}
 
+	/// Measures `cgroup` instead of the whole instance.
+	pub fn measuring(mut self, cgroup: MeasuredCgroup) -> Self {
+		self.measured = cgroup;
+		self
+	}
+
+	/// Counts the traffic of the interfaces `selection` picks.
+	pub fn counting(mut self, selection: InterfaceSelection) -> Self {
+		self.interfaces = selection;
+		self
+	}
+
+	/// Looks for physical interfaces under `root` instead of `/sys/class/net`.
+	pub fn with_net_class_root(mut self, root: impl Into<PathBuf>) -> Self {
+		self.net_class_root = root.into();
+		self
+	}
+
 	fn read(&self, rel: &str) -> Option<String> {
 		std::fs::read_to_string(self.proc_root.join(rel)).ok()
 	}
 
-	/// The limits of cgroup v2, if it is mounted at the cgroup root and the
-	/// process's cgroup (or an ancestor) sets any.
+	/// The measured cgroup's directory, when cgroup v2 is mounted at the root.
+	pub fn measured_dir(&self) -> Option<PathBuf> {
+		if !self.cgroup_root.join("cgroup.controllers").exists() {
+			return None;
+		}
+		let relative = match &self.measured {
+			MeasuredCgroup::Instance => String::new(),
+			MeasuredCgroup::Own => self.read("self/cgroup").and_then(|t| parse_own_cgroup(&t)).unwrap_or_default(),
+			MeasuredCgroup::Path(path) => path.clone(),
+		};
+		let dir = self.cgroup_root.join(relative.trim_start_matches('/'));
+		// Inside a cgroup namespace the own path may not exist under the mount: the mount root is ours.
+		Some(if dir.starts_with(&self.cgroup_root) && dir.is_dir() { dir } else { self.cgroup_root.clone() })
+	}
+
+	/// The limits of cgroup v2 on the path from the measured cgroup up to the
+	/// root, if it is mounted at the cgroup root and any is set.
 	pub fn cgroup_limits(&self) -> CgroupLimits {
 		let mut limits = CgroupLimits::default();
-		if !self.cgroup_root.join("cgroup.controllers").exists() {
-			return limits;
-		}
-		let own = self.read("self/cgroup").and_then(|t| parse_own_cgroup(&t)).unwrap_or_default();
-		let mut dir = self.cgroup_root.join(own.trim_start_matches('/'));
-		// Inside a cgroup namespace the path may not exist under the mount: the mount root is ours.
-		if !dir.starts_with(&self.cgroup_root) || !dir.is_dir() {
-			dir = self.cgroup_root.clone();
-		}
+		let Some(mut dir) = self.measured_dir() else { return limits };
 		loop {
 			let read = |f: &str| std::fs::read_to_string(dir.join(f)).ok();
 			if let Some(milli) = read("cpu.max").and_then(|t| parse_cpu_max(&t)) {
@@ -192,21 +302,38 @@ impl SystemSource {
 		limits
 	}
 
+	/// CPUs of the measured cgroup's `cpuset.cpus.effective` (its own, or the
+	/// nearest ancestor's that has the file).
+	fn cpuset_cpus(&self, measured: &Path) -> Option<u32> {
+		let mut dir = measured.to_path_buf();
+		loop {
+			if let Ok(text) = std::fs::read_to_string(dir.join("cpuset.cpus.effective")) {
+				return parse_cpuset_count(&text);
+			}
+			if dir == self.cgroup_root || !dir.pop() {
+				return None;
+			}
+		}
+	}
+
 	/// Takes a reading; `None` if `/proc/stat` or `/proc/meminfo` is unreadable.
 	pub fn sample(&mut self) -> Option<Reading> {
 		let (cpu, online) = parse_proc_stat(&self.read("stat")?)?;
 		let (mem_total, mem_available) = parse_meminfo(&self.read("meminfo")?)?;
 		let limits = self.cgroup_limits();
+		let measured = self.measured_dir();
 
-		let host_milli = online.saturating_mul(1000);
+		let cpuset = measured.as_deref().and_then(|dir| self.cpuset_cpus(dir)).unwrap_or(online).min(online);
+		let host_milli = cpuset.max(1).saturating_mul(1000);
 		let vcpus_milli = limits.cpu.as_ref().map_or(host_milli, |(m, _)| (*m).min(host_milli));
 		let memory_bytes = limits.memory.as_ref().map_or(mem_total, |(b, _)| (*b).min(mem_total));
-		let memory_used = limits
-			.memory
-			.as_ref()
-			.and_then(|(_, dir)| std::fs::read_to_string(dir.join("memory.current")).ok())
-			.and_then(|t| t.trim().parse::<u64>().ok())
-			.unwrap_or(mem_total.saturating_sub(mem_available));
+		let read_measured = |file: &str| measured.as_ref().and_then(|dir| std::fs::read_to_string(dir.join(file)).ok());
+		let memory_used = match read_measured("memory.current").and_then(|t| t.trim().parse::<u64>().ok()) {
+			Some(current) => {
+				current.saturating_sub(read_measured("memory.stat").and_then(|t| parse_inactive_file(&t)).unwrap_or(0))
+			},
+			None => mem_total.saturating_sub(mem_available),
+		};
 
 		let (mut utilisation, mut steal) = (0u16, 0u16);
 		if let Some(prev) = self.prev_cpu {
@@ -221,7 +348,11 @@ impl SystemSource {
 		}
 		self.prev_cpu = Some(cpu);
 
-		if let Some((milli, dir)) = &limits.cpu {
+		// The measured cgroup's own CPU time against the vCPUs it may use, where
+		// its cpu.stat can be read; /proc/stat otherwise.
+		let usage_of = measured.clone();
+		if let Some(dir) = &usage_of {
+			let milli = vcpus_milli;
 			let now = Instant::now();
 			let usage = std::fs::read_to_string(dir.join("cpu.stat")).ok().and_then(|t| parse_cpu_stat_usage_usec(&t));
 			if let Some(usage) = usage {
@@ -229,7 +360,7 @@ impl SystemSource {
 					let wall_us = now.duration_since(*prev_at).as_micros() as u64;
 					if prev_dir == dir && wall_us > 0 {
 						let used_us = usage.saturating_sub(*prev_usage);
-						let available_us = wall_us.saturating_mul(*milli as u64) / 1000;
+						let available_us = wall_us.saturating_mul(milli as u64) / 1000;
 						utilisation = permille(used_us, available_us.max(1));
 					}
 				}
@@ -239,19 +370,17 @@ impl SystemSource {
 			self.prev_cgroup_usage = None;
 		}
 
-		let net: HashMap<String, (u64, u64)> = self
-			.read("net/dev")
-			.map(|t| parse_net_dev(&t))
-			.unwrap_or_default()
-			.into_iter()
-			.map(|(n, r, t)| (n, (r, t)))
-			.collect();
+		let counters = self.read("net/dev").map(|t| parse_net_dev(&t)).unwrap_or_default();
+		let net: HashMap<String, (u64, u64)> =
+			self.counted_interfaces(counters).into_iter().map(|(n, r, t)| (n, (r, t))).collect();
 		let (mut rx, mut tx) = (0u64, 0u64);
 		if let Some(prev) = &self.prev_net {
 			for (name, (r, t)) in &net {
-				let (pr, pt) = prev.get(name).copied().unwrap_or((0, 0));
-				rx = rx.saturating_add(counter_delta(pr, *r));
-				tx = tx.saturating_add(counter_delta(pt, *t));
+				// An interface seen for the first time starts at zero, not at its lifetime counter.
+				if let Some((pr, pt)) = prev.get(name) {
+					rx = rx.saturating_add(counter_delta(*pr, *r));
+					tx = tx.saturating_add(counter_delta(*pt, *t));
+				}
 			}
 		}
 		self.prev_net = Some(net);
@@ -267,6 +396,26 @@ impl SystemSource {
 		})
 	}
 
+	/// The interfaces of `counters` that count, per [`InterfaceSelection`].
+	fn counted_interfaces(&self, counters: Vec<(String, u64, u64)>) -> Vec<(String, u64, u64)> {
+		let chosen: Vec<_> = if !self.interfaces.include.is_empty() {
+			counters.into_iter().filter(|(name, ..)| self.interfaces.include.contains(name)).collect()
+		} else {
+			let physical: Vec<_> = counters.iter().filter(|(name, ..)| self.is_physical(name)).cloned().collect();
+			if physical.is_empty() {
+				counters
+			} else {
+				physical
+			}
+		};
+		chosen.into_iter().filter(|(name, ..)| !self.interfaces.exclude.contains(name)).collect()
+	}
+
+	/// A physical (or paravirtual, like virtio) interface has a device behind it.
+	fn is_physical(&self, name: &str) -> bool {
+		!name.contains('/') && self.net_class_root.join(name).join("device").exists()
+	}
+
 	/// A one-line description of where the limits come from, for the startup log.
 	pub fn describe(&self) -> String {
 		let limits = self.cgroup_limits();
@@ -278,7 +427,13 @@ impl SystemSource {
 			Some((b, dir)) => format!("cgroup v2 memory.max of {} ({} MiB)", dir.display(), b / MIB),
 			None => "MemTotal of /proc/meminfo".into(),
 		};
-		format!("vCPUs from {cpu}; memory from {mem}")
+		let measured = self.measured_dir().map_or("no cgroup v2: the host".into(), |d| d.display().to_string());
+		let counters = self.read("net/dev").map(|t| parse_net_dev(&t)).unwrap_or_default();
+		let interfaces: Vec<String> = self.counted_interfaces(counters).into_iter().map(|(n, ..)| n).collect();
+		format!(
+			"measuring {measured}: vCPUs from {cpu}; memory from {mem}; network of {}",
+			if interfaces.is_empty() { "no interface".into() } else { interfaces.join(", ") }
+		)
 	}
 }
 
@@ -352,11 +507,17 @@ mod tests {
 		assert_eq!(counter_delta(0, 0), 0);
 	}
 
+	/// A source on fixture trees, with no physical interface (as in a container).
+	fn fixture_source(proc_root: &Path, cgroup_root: &Path, net_class: &tempfile::TempDir) -> SystemSource {
+		SystemSource::with_roots(proc_root, cgroup_root).with_net_class_root(net_class.path())
+	}
+
 	#[test]
 	fn host_readings_without_cgroup_limits() {
 		let proc_dir = proc_tree(STAT_A, NET_A, "0::/\n");
 		let no_cgroup = tempfile::tempdir().unwrap();
-		let mut source = SystemSource::with_roots(proc_dir.path(), no_cgroup.path());
+		let no_net = tempfile::tempdir().unwrap();
+		let mut source = fixture_source(proc_dir.path(), no_cgroup.path(), &no_net);
 		let first = source.sample().unwrap();
 		assert_eq!((first.vcpus_milli, first.memory_mib, first.memory_used_mib), (2000, 8000, 2000));
 		assert_eq!((first.cpu_utilisation_permille, first.net_rx_delta, first.net_tx_delta), (0, 0, 0));
@@ -381,8 +542,9 @@ mod tests {
 		fs::write(root.join("pod/ctr/cpu.max"), "150000 100000\n").unwrap();
 		fs::write(root.join("pod/ctr/memory.max"), "1073741824\n").unwrap();
 		fs::write(root.join("pod/ctr/memory.current"), "268435456\n").unwrap();
-		fs::write(root.join("pod/cpu.stat"), "usage_usec 0\n").unwrap();
-		let mut source = SystemSource::with_roots(proc_dir.path(), root);
+		fs::write(root.join("pod/ctr/cpu.stat"), "usage_usec 0\n").unwrap();
+		let no_net = tempfile::tempdir().unwrap();
+		let mut source = fixture_source(proc_dir.path(), root, &no_net).measuring(MeasuredCgroup::Own);
 		let limits = source.cgroup_limits();
 		assert_eq!(limits.cpu, Some((500, root.join("pod"))));
 		assert_eq!(limits.memory, Some((1024 * MIB, root.join("pod/ctr"))));
@@ -390,7 +552,7 @@ mod tests {
 		assert_eq!((r.vcpus_milli, r.memory_mib, r.memory_used_mib), (500, 1024, 256));
 		// Half a CPU of quota, fully used for the elapsed time: at least near 1000 permille.
 		std::thread::sleep(std::time::Duration::from_millis(50));
-		fs::write(root.join("pod/cpu.stat"), "usage_usec 1000000\n").unwrap();
+		fs::write(root.join("pod/ctr/cpu.stat"), "usage_usec 1000000\n").unwrap();
 		assert_eq!(source.sample().unwrap().cpu_utilisation_permille, 1000);
 	}
 
@@ -400,8 +562,120 @@ mod tests {
 		let cg = tempfile::tempdir().unwrap();
 		fs::write(cg.path().join("cgroup.controllers"), "cpu\n").unwrap();
 		fs::write(cg.path().join("cpu.max"), "800000 100000\n").unwrap();
-		let mut source = SystemSource::with_roots(proc_dir.path(), cg.path());
+		let no_net = tempfile::tempdir().unwrap();
+		let mut source = fixture_source(proc_dir.path(), cg.path(), &no_net);
 		assert_eq!(source.sample().unwrap().vcpus_milli, 2000);
+	}
+
+	/// A container's cgroup namespace: the root is the container (2 CPUs of a
+	/// quota, CPUs 0-1, 4 GiB); the monitor runs as a sidecar in `/monitor`
+	/// with limits of its own (0.1 CPU, 64 MiB).
+	fn container_with_a_sidecar() -> (tempfile::TempDir, tempfile::TempDir) {
+		let proc_dir = proc_tree(STAT_A, NET_A, "0::/monitor\n");
+		let cg = tempfile::tempdir().unwrap();
+		let root = cg.path();
+		fs::write(root.join("cgroup.controllers"), "cpuset cpu memory\n").unwrap();
+		fs::write(root.join("cpu.max"), "200000 100000\n").unwrap();
+		fs::write(root.join("cpuset.cpus.effective"), "0-1\n").unwrap();
+		fs::write(root.join("memory.max"), "4294967296\n").unwrap();
+		fs::write(root.join("memory.current"), "3221225472\n").unwrap();
+		fs::write(root.join("memory.stat"), "anon 2147483648\nfile 1073741824\ninactive_file 1073741824\n").unwrap();
+		fs::write(root.join("cpu.stat"), "usage_usec 0\n").unwrap();
+		fs::create_dir_all(root.join("monitor")).unwrap();
+		fs::write(root.join("monitor/cpu.max"), "10000 100000\n").unwrap();
+		fs::write(root.join("monitor/memory.max"), "67108864\n").unwrap();
+		fs::write(root.join("monitor/memory.current"), "8388608\n").unwrap();
+		(proc_dir, cg)
+	}
+
+	#[test]
+	fn the_instance_is_measured_not_the_monitors_own_cgroup() {
+		let (proc_dir, cg) = container_with_a_sidecar();
+		let no_net = tempfile::tempdir().unwrap();
+		let r = fixture_source(proc_dir.path(), cg.path(), &no_net).sample().unwrap();
+		// Used memory leaves out the reclaimable page cache: 3 GiB - 1 GiB inactive_file.
+		assert_eq!((r.vcpus_milli, r.memory_mib, r.memory_used_mib), (2000, 4096, 2048));
+		let own = fixture_source(proc_dir.path(), cg.path(), &no_net).measuring(MeasuredCgroup::Own).sample().unwrap();
+		assert_eq!((own.vcpus_milli, own.memory_mib, own.memory_used_mib), (100, 64, 8));
+		let by_path = fixture_source(proc_dir.path(), cg.path(), &no_net)
+			.measuring(MeasuredCgroup::Path("/monitor".into()))
+			.sample()
+			.unwrap();
+		assert_eq!(by_path, own);
+	}
+
+	#[test]
+	fn the_cpuset_bounds_the_vcpus_and_utilisation_counts_against_them() {
+		let (proc_dir, cg) = container_with_a_sidecar();
+		fs::write(cg.path().join("cpu.max"), "max 100000\n").unwrap();
+		fs::write(cg.path().join("cpuset.cpus.effective"), "1\n").unwrap();
+		let no_net = tempfile::tempdir().unwrap();
+		let mut source = fixture_source(proc_dir.path(), cg.path(), &no_net);
+		assert_eq!(source.sample().unwrap().vcpus_milli, 1000, "one CPU in the cpuset of two online");
+		std::thread::sleep(std::time::Duration::from_millis(50));
+		// More CPU time than one CPU had in the elapsed time: all of it used.
+		fs::write(cg.path().join("cpu.stat"), "usage_usec 1000000\n").unwrap();
+		assert_eq!(source.sample().unwrap().cpu_utilisation_permille, 1000);
+	}
+
+	#[test]
+	fn only_physical_interfaces_count_and_a_new_one_starts_at_zero() {
+		let proc_dir = proc_tree(STAT_A, NET_A, "0::/\n");
+		let no_cgroup = tempfile::tempdir().unwrap();
+		let net_class = tempfile::tempdir().unwrap();
+		for physical in ["eth0", "eth2"] {
+			fs::create_dir_all(net_class.path().join(physical).join("device")).unwrap();
+		}
+		fs::create_dir_all(net_class.path().join("eth1")).unwrap();
+		let mut source = fixture_source(proc_dir.path(), no_cgroup.path(), &net_class);
+		source.sample().unwrap();
+		fs::write(proc_dir.path().join("stat"), STAT_B).unwrap();
+		// eth2 appears with a lifetime counter of 10 GB: it starts at zero.
+		let with_new = format!("{NET_B}  eth2: 10000000000 1 0 0 0 0 0 0 20000000000 1 0 0 0 0 0 0\n");
+		fs::write(proc_dir.path().join("net/dev"), with_new).unwrap();
+		let r = source.sample().unwrap();
+		assert_eq!((r.net_rx_delta, r.net_tx_delta), (300, 400), "eth0 only: eth1 is virtual, eth2 new");
+		assert!(source.describe().ends_with("network of eth0, eth2"), "{}", source.describe());
+	}
+
+	#[test]
+	fn an_interface_list_overrides_the_physical_rule() {
+		let proc_dir = proc_tree(STAT_A, NET_A, "0::/\n");
+		let no_cgroup = tempfile::tempdir().unwrap();
+		let net_class = tempfile::tempdir().unwrap();
+		fs::create_dir_all(net_class.path().join("eth0/device")).unwrap();
+		let only_eth1 = InterfaceSelection { include: vec!["eth1".into()], exclude: vec![] };
+		let mut source = fixture_source(proc_dir.path(), no_cgroup.path(), &net_class).counting(only_eth1);
+		source.sample().unwrap();
+		fs::write(proc_dir.path().join("net/dev"), NET_B).unwrap();
+		assert_eq!(source.sample().map(|r| (r.net_rx_delta, r.net_tx_delta)), Some((40, 60)));
+
+		let no_net = tempfile::tempdir().unwrap();
+		let not_eth0 = InterfaceSelection { include: vec![], exclude: vec!["eth0".into()] };
+		fs::write(proc_dir.path().join("net/dev"), NET_A).unwrap();
+		let mut source = fixture_source(proc_dir.path(), no_cgroup.path(), &no_net).counting(not_eth0);
+		source.sample().unwrap();
+		fs::write(proc_dir.path().join("net/dev"), NET_B).unwrap();
+		assert_eq!(source.sample().map(|r| (r.net_rx_delta, r.net_tx_delta)), Some((40, 60)));
+	}
+
+	#[test]
+	fn cpusets_and_cgroup_choices_parse() {
+		assert_eq!(parse_cpuset_count("0-3,6,8-9\n"), Some(7));
+		assert_eq!(parse_cpuset_count("5"), Some(1));
+		for bad in ["", "3-1", "a", "0-", "1,,2"] {
+			assert_eq!(parse_cpuset_count(bad), None, "{bad:?}");
+		}
+		assert_eq!(parse_inactive_file("active_file 1\ninactive_file 4096\n"), Some(4096));
+		assert_eq!(MeasuredCgroup::parse("/"), Some(MeasuredCgroup::Instance));
+		assert_eq!(MeasuredCgroup::parse("self"), Some(MeasuredCgroup::Own));
+		assert_eq!(
+			MeasuredCgroup::parse("/system.slice/app.service"),
+			Some(MeasuredCgroup::Path("/system.slice/app.service".into()))
+		);
+		for bad in ["", "relative", "/../etc", "/a/../../b"] {
+			assert_eq!(MeasuredCgroup::parse(bad), None, "{bad:?}");
+		}
 	}
 
 	#[test]

@@ -72,7 +72,7 @@ impl Setup {
 		fs::set_permissions(&key, fs::Permissions::from_mode(0o600)).unwrap();
 		let config = format!(
 			"listen = \"127.0.0.1:{port}\"\noperations_listen = \"127.0.0.1:{ops_port}\"\nagreement = 7\ninstance = 2\nkey_file = \"{}\"\ndata_dir = \"{}\"\n\
-			 sampling_interval_ms = 200\nretention_hours = 25\n[probe]\ntarget = \"http://127.0.0.1:{probe_port}/health\"\ntimeout_ms = 1000\n",
+			 sampling_interval_ms = 200\nretention_hours = 25\n[probe]\ntarget = \"http://127.0.0.1:{probe_port}/health\"\ntimeout_ms = 150\n",
 			key.display(),
 			dir.path().join("data").display()
 		);
@@ -206,6 +206,7 @@ fn refuses_to_start_with_a_bad_key_file_or_config() {
 	assert!(refused(&config, &[]).contains("does not exist"));
 
 	assert!(refused(&config, &["--probe-timeout-ms", "5000"]).contains("probe.timeout_ms = 5000"));
+	assert!(refused(&config, &["--probe-timeout-ms", "200"]).contains("must be below sampling_interval_ms = 200"));
 	assert!(!setup.dir.path().join("data").exists(), "a refused start must not create the store");
 }
 
@@ -306,6 +307,9 @@ fn sigterm_stops_it_cleanly_and_it_starts_again_on_its_data() {
 	assert!(status.success(), "SIGTERM is a clean stop, exit 0: {status:?}");
 	let log = fs::read_to_string(setup.dir.path().join("agent.log")).unwrap();
 	assert!(log.contains("SIGTERM: stopping"), "{log}");
+	// Another sampling interval on the same samples would change served reports.
+	let other_interval = refused(&setup.config(), &["--sampling-interval-ms", "500", "--probe-timeout-ms", "100"]);
+	assert!(other_interval.contains("were taken every 200 ms"), "{other_interval}");
 	let _again = setup.start();
 	assert_eq!(http_get(setup.port, &path).unwrap().1, before, "the same report after a clean restart");
 }

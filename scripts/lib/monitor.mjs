@@ -37,7 +37,8 @@ export class Monitor {
         '',
         '[probe]',
         `target = "${probeUrl}"`,
-        'timeout_ms = 1000',
+        // Below the sampling interval: every tick gets its own probe.
+        `timeout_ms = ${Math.min(1000, Math.floor((samplingMs * 4) / 5))}`,
         '',
       ].join('\n'),
     );
