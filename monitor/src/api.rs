@@ -281,14 +281,23 @@ fn healthz(state: &ApiState) -> Response {
 	let last = state.metrics.last_sample_ms();
 	// Fresh: a sample within three intervals plus the longest probe.
 	let fresh = last != 0 && now.saturating_sub(last) <= 3 * state.sampling_interval_ms + REPORT_SETTLE_MS;
+	// Failing: a write failed within the same horizon (a full disk may fail every other sample).
+	let horizon = Duration::from_millis(3 * state.sampling_interval_ms + REPORT_SETTLE_MS);
+	let store_failure = state.store.write_failure_within(horizon);
+	let status = match (&store_failure, fresh) {
+		(Some(_), _) => "store_failing",
+		(None, true) => "ok",
+		(None, false) => "stale",
+	};
 	let body = json!({
-		"status": if fresh { "ok" } else { "stale" },
+		"status": status,
 		"agreement": state.agreement,
 		"instance": state.instance,
 		"last_sample_ms": last,
 		"now_ms": now,
+		"store_error": store_failure,
 	});
-	Response::json(if fresh { 200 } else { 503 }, body.to_string())
+	Response::json(if status == "ok" { 200 } else { 503 }, body.to_string())
 }
 
 #[cfg(test)]

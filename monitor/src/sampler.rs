@@ -37,6 +37,9 @@ pub enum SampleError {
 	Store(#[from] crate::store::StoreError),
 }
 
+/// Least time between two log lines about lost samples.
+const FAILURE_LOG_EVERY: Duration = Duration::from_secs(60);
+
 /// Samples between two retention prunes.
 const PRUNE_EVERY: u64 = 60;
 
@@ -51,6 +54,9 @@ pub struct Sampler {
 	pub retention_ms: u64,
 	last_ts_ms: u64,
 	taken: u64,
+	/// When a lost sample was last logged, and how many were lost since.
+	failure_logged_at: Option<std::time::Instant>,
+	lost_unlogged: u64,
 }
 
 impl Sampler {
@@ -80,6 +86,8 @@ impl Sampler {
 			retention_ms,
 			last_ts_ms,
 			taken: 0,
+			failure_logged_at: None,
+			lost_unlogged: 0,
 		})
 	}
 
@@ -124,7 +132,16 @@ impl Sampler {
 			Ok(false) => self.metrics.sample_errors.inc(),
 			Err(e) => {
 				self.metrics.sample_errors.inc();
-				warn!("sample at {ts_ms} ms lost: {e}");
+				// A full disk fails sample after sample: one line a minute.
+				self.lost_unlogged += 1;
+				if self.failure_logged_at.is_none_or(|at| at.elapsed() >= FAILURE_LOG_EVERY) {
+					warn!(
+						"{} sample(s) lost, the last at {ts_ms} ms: {e}; retrying with every sample",
+						self.lost_unlogged
+					);
+					self.failure_logged_at = Some(std::time::Instant::now());
+					self.lost_unlogged = 0;
+				}
 			},
 		}
 		self.taken += 1;

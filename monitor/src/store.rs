@@ -19,7 +19,14 @@
 //! key type, so ranges are time ranges); values are `SAMPLE_FORMAT ||
 //! SCALE(Sample)`.
 
-use std::path::Path;
+use std::{
+	path::{Path, PathBuf},
+	sync::{
+		atomic::{AtomicBool, Ordering},
+		Mutex, RwLock,
+	},
+	time::{Duration, Instant},
+};
 
 use crate::system::Reading;
 use codec::{Decode, Encode};
@@ -72,6 +79,9 @@ pub enum StoreError {
 	/// A stored sample has a format this version does not know.
 	#[error("sample store: sample at {ts_ms} ms has unknown format {format}")]
 	UnknownFormat { ts_ms: u64, format: u8 },
+	/// The database is closed after a failed write and could not be reopened yet.
+	#[error("sample store {path} is unavailable after a failed write: {reason}")]
+	Unavailable { path: String, reason: String },
 	/// The samples were taken at another interval than the configuration's.
 	#[error(
 		"the samples in this data directory were taken every {stored} ms, the configuration says {configured} ms: \
@@ -86,8 +96,21 @@ fn redb_err<E: Into<redb::Error>>(what: &'static str) -> impl Fn(E) -> StoreErro
 }
 
 /// The sample store of one data directory.
+///
+/// A failed write (a full disk, an I/O error) leaves redb refusing every
+/// later write until the database is opened again. So after one, the next
+/// write closes and reopens it (redb repairs it on open): once space
+/// returns, sampling resumes without a restart. Meanwhile reads of what is
+/// stored go on, and [`Store::write_failure_within`] says what failed (for
+/// `/healthz`).
 pub struct Store {
-	db: Database,
+	path: PathBuf,
+	/// `None` while closed after a failed write and not yet reopened.
+	db: RwLock<Option<Database>>,
+	/// A write failed since the last reopen: reopen before the next write.
+	reopen_needed: AtomicBool,
+	/// The last write failure and when it happened.
+	failure: Mutex<Option<(String, Instant)>>,
 }
 
 /// A consistent view of the samples, unaffected by later appends and prunes.
@@ -103,19 +126,55 @@ impl Store {
 			.create(data_dir)
 			.map_err(|e| StoreError::CreateDir { path: data_dir.display().to_string(), reason: e.to_string() })?;
 		let path = data_dir.join(STORE_FILE);
-		let db = Database::builder()
-			// Reads are sequential range scans that the OS page cache serves
-			// well: a small cache of redb's own keeps the agent's RSS low.
-			.set_cache_size(2 * 1024 * 1024)
-			.create(&path)
-			.map_err(|e| match e {
-				redb::DatabaseError::DatabaseAlreadyOpen => StoreError::InUse { path: path.display().to_string() },
-				e => StoreError::Open { path: path.display().to_string(), reason: e.to_string() },
-			})?;
-		let txn = db.begin_write().map_err(redb_err("begin"))?;
-		txn.open_table(SAMPLES).map_err(redb_err("create table"))?;
-		txn.commit().map_err(redb_err("commit"))?;
-		Ok(Store { db })
+		let db = open_database(&path)?;
+		Ok(Store { path, db: RwLock::new(Some(db)), reopen_needed: AtomicBool::new(false), failure: Mutex::new(None) })
+	}
+
+	/// Runs `f` on the open database (`Unavailable` while it is closed).
+	fn read<T>(&self, f: impl FnOnce(&Database) -> Result<T, StoreError>) -> Result<T, StoreError> {
+		let guard = self.db.read().unwrap_or_else(|p| p.into_inner());
+		match guard.as_ref() {
+			Some(db) => f(db),
+			None => Err(self.unavailable()),
+		}
+	}
+
+	fn unavailable(&self) -> StoreError {
+		let reason = self.write_failure_within(Duration::MAX).unwrap_or_else(|| "closed".into());
+		StoreError::Unavailable { path: self.path.display().to_string(), reason }
+	}
+
+	/// Runs the write `f`, reopening the database first after a failed write.
+	fn write<T>(&self, f: impl FnOnce(&Database) -> Result<T, StoreError>) -> Result<T, StoreError> {
+		let result = if self.reopen_needed.load(Ordering::SeqCst) {
+			self.reopen().and_then(|()| self.read(f))
+		} else {
+			self.read(f)
+		};
+		if let Err(e) = &result {
+			if matches!(e, StoreError::Database { .. } | StoreError::Open { .. } | StoreError::Unavailable { .. }) {
+				self.reopen_needed.store(true, Ordering::SeqCst);
+				*self.failure.lock().unwrap_or_else(|p| p.into_inner()) = Some((e.to_string(), Instant::now()));
+			}
+		}
+		result
+	}
+
+	/// Closes and reopens the database; redb repairs it on open.
+	fn reopen(&self) -> Result<(), StoreError> {
+		let mut slot = self.db.write().unwrap_or_else(|p| p.into_inner());
+		// Dropped first: the file's lock must be free for the new handle.
+		*slot = None;
+		*slot = Some(open_database(&self.path)?);
+		self.reopen_needed.store(false, Ordering::SeqCst);
+		tracing::debug!("sample store {} reopened after a failed write", self.path.display());
+		Ok(())
+	}
+
+	/// What the last write failed with, if that was less than `horizon` ago.
+	pub fn write_failure_within(&self, horizon: Duration) -> Option<String> {
+		let failure = self.failure.lock().unwrap_or_else(|p| p.into_inner());
+		failure.as_ref().filter(|(_, at)| at.elapsed() < horizon).map(|(e, _)| e.clone())
 	}
 
 	/// Records the sampling interval with the samples on first use; refuses
@@ -123,54 +182,34 @@ impl Store {
 	/// follow from the interval, so a new interval would change the bytes of
 	/// reports already served.
 	pub fn bind_interval(&self, sampling_interval_ms: u64) -> Result<(), StoreError> {
-		let txn = self.db.begin_write().map_err(redb_err("begin"))?;
-		{
-			let mut meta = txn.open_table(META).map_err(redb_err("open meta"))?;
-			let stored = meta.get(INTERVAL_KEY).map_err(redb_err("read meta"))?.map(|v| v.value());
-			match stored {
-				Some(stored) if stored != sampling_interval_ms => {
-					return Err(StoreError::IntervalChanged { stored, configured: sampling_interval_ms });
-				},
-				Some(_) => {},
-				None => {
-					meta.insert(INTERVAL_KEY, sampling_interval_ms).map_err(redb_err("write meta"))?;
-				},
-			}
-		}
-		txn.commit().map_err(redb_err("commit"))
+		self.write(|db| bind_interval(db, sampling_interval_ms))
 	}
 
 	/// Durably stores `samples` in one transaction; returns when they are on disk.
 	pub fn append(&self, samples: &[Sample]) -> Result<(), StoreError> {
-		let mut txn = self.db.begin_write().map_err(redb_err("begin"))?;
-		txn.set_durability(redb::Durability::Immediate);
-		{
-			let mut table = txn.open_table(SAMPLES).map_err(redb_err("open table"))?;
-			for sample in samples {
-				let mut value = vec![SAMPLE_FORMAT];
-				sample.encode_to(&mut value);
-				table.insert(sample.ts_ms, value.as_slice()).map_err(redb_err("insert"))?;
-			}
-		}
-		txn.commit().map_err(redb_err("commit"))
+		self.write(|db| append(db, samples))
 	}
 
 	/// The newest sample, if any.
 	pub fn last(&self) -> Result<Option<Sample>, StoreError> {
-		let txn = self.db.begin_read().map_err(redb_err("begin read"))?;
-		let table = txn.open_table(SAMPLES).map_err(redb_err("open table"))?;
-		let last = match table.last().map_err(redb_err("read"))? {
-			Some((key, value)) => Some(decode(key.value(), value.value())?),
-			None => None,
-		};
-		Ok(last)
+		self.read(|db| {
+			let txn = db.begin_read().map_err(redb_err("begin read"))?;
+			let table = txn.open_table(SAMPLES).map_err(redb_err("open table"))?;
+			let last = match table.last().map_err(redb_err("read"))? {
+				Some((key, value)) => Some(decode(key.value(), value.value())?),
+				None => None,
+			};
+			Ok(last)
+		})
 	}
 
 	/// Number of samples stored.
 	pub fn len(&self) -> Result<u64, StoreError> {
-		let txn = self.db.begin_read().map_err(redb_err("begin read"))?;
-		let table = txn.open_table(SAMPLES).map_err(redb_err("open table"))?;
-		table.len().map_err(redb_err("count"))
+		self.read(|db| {
+			let txn = db.begin_read().map_err(redb_err("begin read"))?;
+			let table = txn.open_table(SAMPLES).map_err(redb_err("open table"))?;
+			table.len().map_err(redb_err("count"))
+		})
 	}
 
 	/// Whether no sample is stored.
@@ -180,26 +219,79 @@ impl Store {
 
 	/// A read snapshot.
 	pub fn snapshot(&self) -> Result<Snapshot, StoreError> {
-		self.db.begin_read().map(Snapshot).map_err(redb_err("begin read"))
+		self.read(|db| db.begin_read().map(Snapshot).map_err(redb_err("begin read")))
 	}
 
 	/// Deletes every sample older than `cutoff_ms`; returns how many.
 	pub fn prune_before(&self, cutoff_ms: u64) -> Result<u64, StoreError> {
-		let mut txn = self.db.begin_write().map_err(redb_err("begin"))?;
-		txn.set_durability(redb::Durability::Immediate);
-		let mut removed = 0u64;
-		{
-			let mut table = txn.open_table(SAMPLES).map_err(redb_err("open table"))?;
-			table
-				.retain_in(..cutoff_ms, |_, _| {
-					removed += 1;
-					false
-				})
-				.map_err(redb_err("prune"))?;
-		}
-		txn.commit().map_err(redb_err("commit"))?;
-		Ok(removed)
+		self.write(|db| prune_before(db, cutoff_ms))
 	}
+}
+
+/// Opens (creating) the database at `path` with its tables.
+fn open_database(path: &Path) -> Result<Database, StoreError> {
+	let db = Database::builder()
+		// Reads are sequential range scans that the OS page cache serves
+		// well: a small cache of redb's own keeps the agent's RSS low.
+		.set_cache_size(2 * 1024 * 1024)
+		.create(path)
+		.map_err(|e| match e {
+			redb::DatabaseError::DatabaseAlreadyOpen => StoreError::InUse { path: path.display().to_string() },
+			e => StoreError::Open { path: path.display().to_string(), reason: e.to_string() },
+		})?;
+	let txn = db.begin_write().map_err(redb_err("begin"))?;
+	txn.open_table(SAMPLES).map_err(redb_err("create table"))?;
+	txn.commit().map_err(redb_err("commit"))?;
+	Ok(db)
+}
+
+fn bind_interval(db: &Database, sampling_interval_ms: u64) -> Result<(), StoreError> {
+	let txn = db.begin_write().map_err(redb_err("begin"))?;
+	{
+		let mut meta = txn.open_table(META).map_err(redb_err("open meta"))?;
+		let stored = meta.get(INTERVAL_KEY).map_err(redb_err("read meta"))?.map(|v| v.value());
+		match stored {
+			Some(stored) if stored != sampling_interval_ms => {
+				return Err(StoreError::IntervalChanged { stored, configured: sampling_interval_ms });
+			},
+			Some(_) => {},
+			None => {
+				meta.insert(INTERVAL_KEY, sampling_interval_ms).map_err(redb_err("write meta"))?;
+			},
+		}
+	}
+	txn.commit().map_err(redb_err("commit"))
+}
+
+fn append(db: &Database, samples: &[Sample]) -> Result<(), StoreError> {
+	let mut txn = db.begin_write().map_err(redb_err("begin"))?;
+	txn.set_durability(redb::Durability::Immediate);
+	{
+		let mut table = txn.open_table(SAMPLES).map_err(redb_err("open table"))?;
+		for sample in samples {
+			let mut value = vec![SAMPLE_FORMAT];
+			sample.encode_to(&mut value);
+			table.insert(sample.ts_ms, value.as_slice()).map_err(redb_err("insert"))?;
+		}
+	}
+	txn.commit().map_err(redb_err("commit"))
+}
+
+fn prune_before(db: &Database, cutoff_ms: u64) -> Result<u64, StoreError> {
+	let mut txn = db.begin_write().map_err(redb_err("begin"))?;
+	txn.set_durability(redb::Durability::Immediate);
+	let mut removed = 0u64;
+	{
+		let mut table = txn.open_table(SAMPLES).map_err(redb_err("open table"))?;
+		table
+			.retain_in(..cutoff_ms, |_, _| {
+				removed += 1;
+				false
+			})
+			.map_err(redb_err("prune"))?;
+	}
+	txn.commit().map_err(redb_err("commit"))?;
+	Ok(removed)
 }
 
 impl Snapshot {

@@ -313,3 +313,70 @@ fn sigterm_stops_it_cleanly_and_it_starts_again_on_its_data() {
 	let _again = setup.start();
 	assert_eq!(http_get(setup.port, &path).unwrap().1, before, "the same report after a clean restart");
 }
+
+/// Unmounts a test's filesystem, even when the test fails.
+struct Mounted(PathBuf);
+
+impl Drop for Mounted {
+	fn drop(&mut self) {
+		let _ = Command::new("umount").arg("-l").arg(&self.0).status();
+	}
+}
+
+/// Polls `probe` every 100 ms until it is true; false after `within`.
+fn eventually(within: Duration, mut probe: impl FnMut() -> bool) -> bool {
+	let deadline = Instant::now() + within;
+	while Instant::now() < deadline {
+		if probe() {
+			return true;
+		}
+		std::thread::sleep(Duration::from_millis(100));
+	}
+	false
+}
+
+fn samples_taken(setup: &Setup) -> u64 {
+	let (_, metrics) = http_get(setup.ops_port, "/metrics").unwrap();
+	metrics.lines().find_map(|l| l.strip_prefix("qos_monitor_samples_taken_total ")).unwrap().parse().unwrap()
+}
+
+#[test]
+fn a_full_disk_is_recovered_from_without_a_restart() {
+	let setup = Setup::new(workload());
+	// The data directory on a 4-MiB filesystem of its own.
+	let data = setup.dir.path().join("data");
+	fs::create_dir_all(&data).unwrap();
+	let mounted = Command::new("mount").args(["-t", "tmpfs", "-o", "size=4m,mode=0700", "tmpfs"]).arg(&data).status();
+	if !matches!(mounted, Ok(status) if status.success()) {
+		eprintln!("skipped: mounting a tmpfs needs root");
+		return;
+	}
+	let _mounted = Mounted(data.clone());
+	let mut agent = setup.start();
+	let path = settled_window(&setup);
+	let (_, before) = http_get(setup.port, &path).unwrap();
+
+	// The disk fills up: health says so in words, and what is stored is still served.
+	let filler = data.join("filler");
+	{
+		let mut file = fs::File::create(&filler).unwrap();
+		let chunk = vec![0u8; 64 * 1024];
+		while file.write_all(&chunk).is_ok() {}
+	}
+	let failing = eventually(
+		Duration::from_secs(20),
+		|| matches!(http_get(setup.ops_port, "/healthz"), Some((503, body)) if body.contains("store_failing") && body.contains("No space left")),
+	);
+	assert!(failing, "healthz never said the store is failing");
+	// (A request that meets the store while it reopens gets a 5xx and retries, as an accounting node does.)
+	let served =
+		eventually(Duration::from_secs(3), || http_get(setup.port, &path).is_some_and(|(_, body)| body == before));
+	assert!(served, "a stored window is still served");
+
+	// Space returns: the same process stores samples again.
+	fs::remove_file(&filler).unwrap();
+	assert!(eventually(Duration::from_secs(20), || http_get(setup.ops_port, "/healthz").map(|r| r.0) == Some(200)));
+	let taken = samples_taken(&setup);
+	assert!(eventually(Duration::from_secs(5), || samples_taken(&setup) > taken + 3), "sampling did not resume");
+	assert!(agent.0.try_wait().unwrap().is_none(), "the monitor restarted or died instead of recovering");
+}
