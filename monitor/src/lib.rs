@@ -20,9 +20,11 @@
 //! - [`server`]: the listeners (hyper), with the limits that keep a hostile network from stalling them.
 //! - [`metrics`]: the Prometheus metrics.
 //! - [`log`]: logging (`tracing`, levels from `RUST_LOG`).
+//! - [`clock`]: whether the wall clock is synchronised.
 //! - [`sampler`]: the sampling loop.
 
 pub mod api;
+pub mod clock;
 pub mod config;
 pub mod key;
 pub mod log;

@@ -19,6 +19,9 @@ pub struct Metrics {
 	pub probe_failures: IntCounter,
 	pub sample_errors: IntCounter,
 	pub samples_pruned: IntCounter,
+	pub samples_set_aside: IntCounter,
+	clock_synchronized: IntGauge,
+	clock_max_error: prometheus::Gauge,
 	pub http_requests: IntCounterVec,
 	pub report_duration: Histogram,
 	pub open_connections: IntGauge,
@@ -54,6 +57,20 @@ impl Metrics {
 		let probe_failures = counter("probe_failures_total", "Workload probes that failed or timed out.");
 		let sample_errors = counter("sample_errors_total", "Samples lost to a read or storage error.");
 		let samples_pruned = counter("samples_pruned_total", "Samples deleted by retention.");
+		let samples_set_aside = counter(
+			"samples_set_aside_total",
+			"Samples set aside because the wall clock stepped back before their time.",
+		);
+		let clock_synchronized = gauge(
+			"clock_synchronized",
+			"1 when the kernel's clock is synchronised (adjtimex), 0 when not, -1 when it cannot be read.",
+		);
+		let clock_max_error = prometheus::Gauge::new(
+			"clock_max_error_seconds",
+			"The kernel's bound on the clock's error (adjtimex maxerror).",
+		)
+		.expect("a valid metric");
+		registry.register(Box::new(clock_max_error.clone())).expect("registered once");
 		let open_connections = gauge("http_open_connections", "HTTP connections open on the report listener.");
 		let connections_evicted = counter(
 			"http_connections_evicted_total",
@@ -86,6 +103,9 @@ impl Metrics {
 			probe_failures,
 			sample_errors,
 			samples_pruned,
+			samples_set_aside,
+			clock_synchronized,
+			clock_max_error,
 			http_requests,
 			report_duration,
 			open_connections,
@@ -112,8 +132,16 @@ impl Metrics {
 		self.http_requests.with_label_values(&[handler, &code.to_string()]).inc();
 	}
 
-	/// Every metric in the Prometheus text exposition format.
+	/// Every metric in the Prometheus text exposition format (the clock's
+	/// state read at this moment).
 	pub fn render(&self) -> String {
+		match crate::clock::sync_state() {
+			Some(state) => {
+				self.clock_synchronized.set(state.synchronized as i64);
+				self.clock_max_error.set(state.max_error_us as f64 / 1e6);
+			},
+			None => self.clock_synchronized.set(-1),
+		}
 		let mut out = Vec::new();
 		TextEncoder::new().encode(&self.registry.gather(), &mut out).expect("text encoding into memory");
 		String::from_utf8(out).expect("the text format is UTF-8")

@@ -2,10 +2,18 @@
 //! probe the workload, read the machine, and commit the sample.
 //!
 //! Ticks are aligned to multiples of the interval so that a window aligned to
-//! the interval holds exactly `length / interval` ticks. A probe that runs past
-//! the next tick skips it (the missed sample counts as down). A wall clock that
-//! goes backwards never rewrites history: a sample not newer than the last one
-//! stored is dropped, so served windows stay byte-for-byte stable.
+//! the interval holds exactly `length / interval` ticks; the probe's timeout is
+//! below the interval, so every tick gets its own probe.
+//!
+//! The wall clock: a sample is never written before the newest stored one, so
+//! a clock slewed back a little (up to [`STEP_BACK_TOLERANCE_INTERVALS`]
+//! intervals) only drops the samples of that moment. A clock *stepped* back
+//! further (a wrong clock corrected, a VM restored) would otherwise stop
+//! sampling for the size of the step, so the samples stamped after now are
+//! set aside (kept in the store, never served) and sampling goes on at once;
+//! the same at start, for samples stamped in the future. A report of a
+//! window that was served while the clock was ahead cannot be reproduced
+//! after such a correction: its samples were stamped with a wrong time.
 
 use std::{
 	sync::{
@@ -37,6 +45,13 @@ pub enum SampleError {
 	Store(#[from] crate::store::StoreError),
 }
 
+/// A clock this many intervals behind the newest sample has been stepped back
+/// (less is a slew: that moment's samples are dropped).
+pub const STEP_BACK_TOLERANCE_INTERVALS: u64 = 2;
+
+/// The wall clock in ms since the Unix epoch (tests substitute their own).
+pub type Clock = Arc<dyn Fn() -> u64 + Send + Sync>;
+
 /// Least time between two log lines about lost samples.
 const FAILURE_LOG_EVERY: Duration = Duration::from_secs(60);
 
@@ -57,6 +72,7 @@ pub struct Sampler {
 	/// When a lost sample was last logged, and how many were lost since.
 	failure_logged_at: Option<std::time::Instant>,
 	lost_unlogged: u64,
+	clock: Clock,
 }
 
 impl Sampler {
@@ -71,7 +87,8 @@ impl Sampler {
 		sampling_interval_ms: u64,
 		retention_ms: u64,
 	) -> Result<Self, crate::store::StoreError> {
-		let last_ts_ms = store.last()?.map_or(0, |s| s.ts_ms);
+		let clock: Clock = Arc::new(now_ms);
+		let last_ts_ms = set_aside_future_samples(&store, &metrics, clock(), sampling_interval_ms)?;
 		metrics.set_last_sample_ms(last_ts_ms);
 		let mut system = system;
 		// Prime the CPU and network counters so the first sample has deltas.
@@ -88,7 +105,18 @@ impl Sampler {
 			taken: 0,
 			failure_logged_at: None,
 			lost_unlogged: 0,
+			clock,
 		})
+	}
+
+	/// The same sampler reading `clock` instead of the wall clock (tests).
+	pub fn with_clock(mut self, clock: Clock) -> Self {
+		self.clock = clock;
+		self
+	}
+
+	fn step_back_tolerance_ms(&self) -> u64 {
+		STEP_BACK_TOLERANCE_INTERVALS * self.sampling_interval_ms
 	}
 
 	/// Samples until `stop` is set (and the thread unparked, to return at once).
@@ -96,12 +124,16 @@ impl Sampler {
 		self.prune();
 		let mut last_tick = 0;
 		while !stop.load(Ordering::SeqCst) {
-			let now = now_ms();
+			let now = (self.clock)();
+			if now + self.step_back_tolerance_ms() < last_tick {
+				// The clock stepped back: tick from now, not from the old future.
+				last_tick = 0;
+			}
 			// Strictly after the previous tick, even if the wall clock was slewed back a little.
 			let next_tick = ((now / self.sampling_interval_ms + 1) * self.sampling_interval_ms)
 				.max(last_tick + self.sampling_interval_ms);
 			loop {
-				let now = now_ms();
+				let now = (self.clock)();
 				if now >= next_tick || stop.load(Ordering::SeqCst) {
 					break;
 				}
@@ -117,7 +149,8 @@ impl Sampler {
 
 	/// Takes, stores and counts one sample.
 	pub fn sample_once(&mut self) {
-		let ts_ms = self.in_flight.begin(&now_ms);
+		let clock = self.clock.clone();
+		let ts_ms = self.in_flight.begin(&|| clock());
 		let outcome = probe::probe(&self.probe.target, Duration::from_millis(self.probe.timeout_ms));
 		let stored = self.store_sample(ts_ms, outcome);
 		self.in_flight.end();
@@ -153,11 +186,14 @@ impl Sampler {
 	fn store_sample(&mut self, ts_ms: u64, outcome: probe::ProbeOutcome) -> Result<bool, SampleError> {
 		let reading = self.system.sample().ok_or(SampleError::Unreadable)?;
 		if ts_ms <= self.last_ts_ms {
-			warn!(
-				"wall clock went back ({ts_ms} ms is not after the last sample at {} ms): sample dropped",
-				self.last_ts_ms
-			);
-			return Ok(false);
+			if self.last_ts_ms - ts_ms <= self.step_back_tolerance_ms() {
+				warn!(
+					"wall clock went back ({ts_ms} ms is not after the last sample at {} ms): sample dropped",
+					self.last_ts_ms
+				);
+				return Ok(false);
+			}
+			self.last_ts_ms = set_aside_future_samples(&self.store, &self.metrics, ts_ms, self.sampling_interval_ms)?;
 		}
 		let sample = Sample { ts_ms, probe_ok: outcome.success, latency_us: outcome.latency_us, machine: reading };
 		self.store.append(&[sample])?;
@@ -166,12 +202,34 @@ impl Sampler {
 	}
 
 	fn prune(&self) {
-		let cutoff = now_ms().saturating_sub(self.retention_ms);
+		let cutoff = (self.clock)().saturating_sub(self.retention_ms);
 		match self.store.prune_before(cutoff) {
 			Ok(n) => self.metrics.samples_pruned.inc_by(n),
 			Err(e) => warn!("retention prune failed: {e}"),
 		}
 	}
+}
+
+/// Sets aside the samples stamped after `now_ms` when the newest one is more
+/// than the tolerance ahead (a clock stepped back); returns the newest
+/// remaining sample's time (0 for none).
+fn set_aside_future_samples(
+	store: &Store,
+	metrics: &Metrics,
+	now_ms: u64,
+	sampling_interval_ms: u64,
+) -> Result<u64, crate::store::StoreError> {
+	let last = store.last()?.map_or(0, |s| s.ts_ms);
+	if last <= now_ms + STEP_BACK_TOLERANCE_INTERVALS * sampling_interval_ms {
+		return Ok(last);
+	}
+	let moved = store.set_aside_from(now_ms)?;
+	metrics.samples_set_aside.inc_by(moved);
+	warn!(
+		"wall clock stepped back: the newest sample is stamped {} s after now; {moved} sample(s) from that future set aside",
+		(last - now_ms) / 1000
+	);
+	Ok(store.last()?.map_or(0, |s| s.ts_ms))
 }
 
 /// Deterministic synthetic samples every `interval_ms` in `[from_ms, to_ms)`
@@ -237,8 +295,9 @@ mod tests {
 		assert!(last.probe_ok && last.machine.vcpus_milli >= 1000 && last.machine.memory_mib > 0);
 		assert_eq!(metrics.last_sample_ms(), last.ts_ms);
 
-		// A clock that jumped back: the sampler refuses to write before its last sample.
-		sampler.last_ts_ms = u64::MAX;
+		// A clock slewed back by less than the tolerance: that moment's sample is
+		// dropped rather than written before the last one.
+		sampler.last_ts_ms = now_ms() + 1_000;
 		sampler.sample_once();
 		assert_eq!(store.len().unwrap(), 2);
 		assert_eq!(metrics.sample_errors.get(), 1);
@@ -313,6 +372,71 @@ mod tests {
 		running.thread().unpark();
 		running.join().unwrap();
 		assert!(asked.elapsed() < Duration::from_secs(5), "a 60-s interval must not delay the stop");
+	}
+
+	#[test]
+	fn a_clock_stepped_back_an_hour_neither_stalls_sampling_nor_blocks_writes() {
+		const HOUR: u64 = 3_600_000;
+		let dir = tempfile::tempdir().unwrap();
+		let store = Arc::new(Store::open(dir.path()).unwrap());
+		let probe = ProbeConfig { target: ProbeTarget::Tcp { host: "127.0.0.1".into(), port: 9 }, timeout_ms: 10 };
+		let metrics = Arc::new(Metrics::default());
+		let t = now_ms();
+		let time = Arc::new(std::sync::atomic::AtomicU64::new(t));
+		let clock: Clock = {
+			let time = time.clone();
+			Arc::new(move || time.load(Ordering::SeqCst))
+		};
+		let new_sampler = |store: Arc<Store>| {
+			Sampler::new(
+				store,
+				metrics.clone(),
+				Arc::new(InFlight::default()),
+				SystemSource::new(),
+				probe.clone(),
+				1000,
+				48 * HOUR,
+			)
+			.unwrap()
+			.with_clock(clock.clone())
+		};
+		let mut sampler = new_sampler(store.clone());
+		sampler.sample_once();
+		time.store(t + 1_000, Ordering::SeqCst);
+		sampler.sample_once();
+		// A slew of one interval back drops that moment's sample only.
+		time.store(t, Ordering::SeqCst);
+		sampler.sample_once();
+		assert_eq!((store.len().unwrap(), metrics.samples_set_aside.get()), (2, 0));
+
+		// Stepped back an hour: the samples of that future are set aside and
+		// the sample of now is stored at once, and the next.
+		time.store(t + 2_000 - HOUR, Ordering::SeqCst);
+		sampler.sample_once();
+		time.store(t + 3_000 - HOUR, Ordering::SeqCst);
+		sampler.sample_once();
+		let times: Vec<u64> = store.snapshot().unwrap().samples(0, u64::MAX).unwrap().iter().map(|s| s.ts_ms).collect();
+		assert_eq!(times, vec![t + 2_000 - HOUR, t + 3_000 - HOUR]);
+		assert_eq!(metrics.samples_set_aside.get(), 2);
+
+		// Samples from the future found at start are set aside too.
+		drop(sampler);
+		let restarted = Sampler::new(
+			store.clone(),
+			metrics.clone(),
+			Arc::new(InFlight::default()),
+			SystemSource::new(),
+			probe.clone(),
+			1000,
+			48 * HOUR,
+		);
+		// (`new` reads the wall clock: the stored samples are an hour in its past, nothing moves.)
+		assert_eq!(restarted.unwrap().last_ts_ms, t + 3_000 - HOUR);
+		let future = t + 10 * HOUR;
+		store.append(&[crate::store::tests::sample(future)]).unwrap();
+		let restarted = new_sampler(store.clone());
+		assert_eq!(restarted.last_ts_ms, t + 3_000 - HOUR, "the sample stamped ten hours ahead was set aside at start");
+		assert_eq!(metrics.samples_set_aside.get(), 3);
 	}
 
 	#[test]

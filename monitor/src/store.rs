@@ -33,6 +33,9 @@ use codec::{Decode, Encode};
 use redb::{Database, ReadTransaction, ReadableTable, ReadableTableMetadata, TableDefinition};
 
 const SAMPLES: TableDefinition<u64, &[u8]> = TableDefinition::new("samples");
+/// Samples stamped after the wall clock stepped back past them, set aside so
+/// that new samples can be written (kept for inspection, never served).
+const SET_ASIDE: TableDefinition<u64, &[u8]> = TableDefinition::new("samples_set_aside");
 /// Facts about the samples that reports depend on (the sampling interval).
 const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
 const INTERVAL_KEY: &str = "sampling_interval_ms";
@@ -225,6 +228,29 @@ impl Store {
 	/// Deletes every sample older than `cutoff_ms`; returns how many.
 	pub fn prune_before(&self, cutoff_ms: u64) -> Result<u64, StoreError> {
 		self.write(|db| prune_before(db, cutoff_ms))
+	}
+
+	/// Moves every sample stamped at or after `from_ms` out of the samples
+	/// (into `samples_set_aside`), in one transaction; returns how many. For
+	/// a wall clock that stepped back: samples from its future would
+	/// otherwise block every new one.
+	pub fn set_aside_from(&self, from_ms: u64) -> Result<u64, StoreError> {
+		self.write(|db| {
+			let mut txn = db.begin_write().map_err(redb_err("begin"))?;
+			txn.set_durability(redb::Durability::Immediate);
+			let mut moved = 0u64;
+			{
+				let mut samples = txn.open_table(SAMPLES).map_err(redb_err("open table"))?;
+				let mut aside = txn.open_table(SET_ASIDE).map_err(redb_err("open set-aside table"))?;
+				for entry in samples.extract_from_if(from_ms.., |_, _| true).map_err(redb_err("set aside"))? {
+					let (key, value) = entry.map_err(redb_err("set aside"))?;
+					aside.insert(key.value(), value.value()).map_err(redb_err("set aside"))?;
+					moved += 1;
+				}
+			}
+			txn.commit().map_err(redb_err("commit"))?;
+			Ok(moved)
+		})
 	}
 }
 
