@@ -224,32 +224,60 @@ fn parse_query(query: &str) -> Result<ReportQuery, String> {
 	})
 }
 
-fn report(state: &ApiState, query: &str) -> Response {
-	let q = match parse_query(query) {
-		Ok(q) => q,
-		Err(reason) => return Response::error(400, reason),
-	};
+/// The checks of a report request that need no stored sample, in order:
+/// the parameters (400), the agreement (404), the window (400), its
+/// settlement (425) and the retention horizon (410). The server makes them
+/// before a request may wait for one of the few computation slots.
+pub fn check_report_request(state: &ApiState, query: &str) -> Result<(), Response> {
+	check_query(state, query).map(|_| ())
+}
+
+fn check_query(state: &ApiState, query: &str) -> Result<ReportQuery, Response> {
+	let q = parse_query(query).map_err(|reason| Response::error(400, reason))?;
 	if q.agreement != state.agreement {
-		return Response::error(404, format!("this monitor serves agreement {}, not {}", state.agreement, q.agreement));
+		return Err(Response::error(
+			404,
+			format!("this monitor serves agreement {}, not {}", state.agreement, q.agreement),
+		));
 	}
 	let Window { from_ms, to_ms } = q.window;
 	if from_ms >= to_ms {
-		return Response::error(400, format!("empty window: from_ms {from_ms} must be below to_ms {to_ms}"));
+		return Err(Response::error(400, format!("empty window: from_ms {from_ms} must be below to_ms {to_ms}")));
 	}
 	if to_ms - from_ms > MAX_REPORT_WINDOW_MS {
-		return Response::error(
+		return Err(Response::error(
 			400,
 			format!("window of {} ms is longer than the maximum of {MAX_REPORT_WINDOW_MS} ms", to_ms - from_ms),
-		);
+		));
 	}
 	let now = (state.clock)();
 	let settles_at = to_ms.saturating_add(REPORT_SETTLE_MS);
 	if settles_at > now {
-		return Response::error(
+		return Err(Response::error(
 			425,
 			format!("window not final yet: it closes at {to_ms} and settles at {settles_at} ms, now is {now} ms"),
-		);
+		));
 	}
+	let horizon = now.saturating_sub(state.retention_ms);
+	if from_ms < horizon {
+		return Err(beyond_retention(from_ms, horizon));
+	}
+	Ok(q)
+}
+
+fn beyond_retention(from_ms: u64, horizon: u64) -> Response {
+	Response::error(
+		410,
+		format!("window starts at {from_ms} ms, before the retention horizon {horizon} ms; its samples are gone"),
+	)
+}
+
+fn report(state: &ApiState, query: &str) -> Response {
+	let q = match check_query(state, query) {
+		Ok(q) => q,
+		Err(response) => return response,
+	};
+	let Window { from_ms, to_ms } = q.window;
 	let wait = Duration::from_millis(REPORT_SETTLE_MS);
 	let Some(snapshot) = state.in_flight.settled(to_ms, wait, || state.store.snapshot()) else {
 		return Response::error(503, "a sample of this window is still being stored; retry");
@@ -263,10 +291,7 @@ fn report(state: &ApiState, query: &str) -> Response {
 	let now = (state.clock)();
 	let horizon = now.saturating_sub(state.retention_ms);
 	if from_ms < horizon {
-		return Response::error(
-			410,
-			format!("window starts at {from_ms} ms, before the retention horizon {horizon} ms; its samples are gone"),
-		);
+		return beyond_retention(from_ms, horizon);
 	}
 	let mut builder = ReportBuilder::new(q.window);
 	if let Err(e) = snapshot.for_each(from_ms, to_ms, |sample| builder.add(&sample)) {

@@ -95,7 +95,13 @@ pub enum KeyError {
 /// Reads and checks the key file at `path`.
 pub fn load_key(path: &Path) -> Result<MonitorKey, KeyError> {
 	let shown = path.display().to_string();
-	let file = match OpenOptions::new().read(true).custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC).open(path) {
+	// O_NONBLOCK: a FIFO planted at the path must not hang the start before
+	// the regular-file check refuses it.
+	let file = match OpenOptions::new()
+		.read(true)
+		.custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC | libc::O_NONBLOCK)
+		.open(path)
+	{
 		Ok(file) => file,
 		Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(KeyError::Missing(shown)),
 		Err(e) if e.raw_os_error() == Some(libc::ELOOP) => return Err(KeyError::SymbolicLink(shown)),
@@ -187,6 +193,12 @@ mod tests {
 		assert!(matches!(err, KeyError::Missing(_)));
 		assert!(err.to_string().contains("does not exist"));
 		assert!(matches!(load_key(dir.path()).unwrap_err(), KeyError::NotAFile(_)));
+		// A FIFO is refused at once, not waited on for a writer.
+		let fifo = dir.path().join("fifo");
+		let name = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+		// SAFETY: a valid C string.
+		assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
+		assert!(matches!(load_key(&fifo).unwrap_err(), KeyError::NotAFile(_)));
 	}
 
 	#[test]

@@ -132,15 +132,26 @@ impl Sampler {
 			// Strictly after the previous tick, even if the wall clock was slewed back a little.
 			let next_tick = ((now / self.sampling_interval_ms + 1) * self.sampling_interval_ms)
 				.max(last_tick + self.sampling_interval_ms);
+			let mut stepped_back = false;
 			loop {
 				let now = (self.clock)();
 				if now >= next_tick || stop.load(Ordering::SeqCst) {
 					break;
 				}
-				std::thread::park_timeout(Duration::from_millis(next_tick - now));
+				// Stepped back while waiting: do not wait out the step.
+				if now + self.step_back_tolerance_ms() + self.sampling_interval_ms < next_tick {
+					stepped_back = true;
+					break;
+				}
+				// At most one interval at a time, so a step back is noticed soon.
+				std::thread::park_timeout(Duration::from_millis((next_tick - now).min(self.sampling_interval_ms)));
 			}
 			if stop.load(Ordering::SeqCst) {
 				break;
+			}
+			if stepped_back {
+				last_tick = 0;
+				continue;
 			}
 			last_tick = next_tick;
 			self.sample_once();

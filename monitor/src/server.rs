@@ -13,7 +13,11 @@
 //!   legitimate request out, whose head arrives as soon as it connects;
 //! - reports are computed off the network thread, at most
 //!   [`Limits::report_concurrency`] at a time (503 when none frees within
-//!   [`Limits::report_queue_wait`]);
+//!   [`Limits::report_queue_wait`]), and one at a time per client address
+//!   (429 for a second one), after the checks that need no sample (a bad,
+//!   unsettled or expired request never waits for a slot): one client
+//!   cannot take every slot. (Until monitors authenticate the accounting
+//!   nodes, several addresses still can; see issue 13.)
 //! - an `accept()` error that is not about one connection ends [`serve`] with
 //!   that error, and the monitor exits non-zero for its supervisor to restart
 //!   it, instead of living on without a listener.
@@ -22,10 +26,10 @@
 //! nor a tag is ever logged.
 
 use std::{
-	collections::BTreeMap,
+	collections::{BTreeMap, HashMap},
 	convert::Infallible,
 	io,
-	net::SocketAddr,
+	net::{IpAddr, SocketAddr},
 	sync::{Arc, Mutex},
 	time::Duration,
 };
@@ -144,7 +148,10 @@ fn is_out_of_descriptors(e: &io::Error) -> bool {
 /// Serves `listener` until its `accept()` fails for good; returns that error.
 pub async fn serve(listener: TcpListener, which: Listener, state: Arc<ApiState>, limits: Limits) -> io::Error {
 	let connections = Arc::new(Mutex::new(Connections::default()));
-	let reports = Arc::new(Semaphore::new(limits.report_concurrency));
+	let reports = Arc::new(ReportSlots {
+		slots: Arc::new(Semaphore::new(limits.report_concurrency)),
+		per_client: Mutex::new(HashMap::new()),
+	});
 	loop {
 		let (stream, peer) = match listener.accept().await {
 			Ok(accepted) => accepted,
@@ -182,6 +189,42 @@ pub async fn serve(listener: TcpListener, which: Listener, state: Arc<ApiState>,
 	}
 }
 
+/// The report computation slots, and the clients with a report queued or computing.
+struct ReportSlots {
+	slots: Arc<Semaphore>,
+	per_client: Mutex<HashMap<IpAddr, usize>>,
+}
+
+/// A client's claim on its one report at a time, released when dropped.
+struct ClientClaim {
+	slots: Arc<ReportSlots>,
+	client: IpAddr,
+}
+
+impl ReportSlots {
+	fn claim(self: &Arc<Self>, client: IpAddr) -> Option<ClientClaim> {
+		let mut per_client = self.per_client.lock().unwrap_or_else(|p| p.into_inner());
+		let count = per_client.entry(client).or_insert(0);
+		if *count > 0 {
+			return None;
+		}
+		*count += 1;
+		Some(ClientClaim { slots: self.clone(), client })
+	}
+}
+
+impl Drop for ClientClaim {
+	fn drop(&mut self) {
+		let mut per_client = self.slots.per_client.lock().unwrap_or_else(|p| p.into_inner());
+		if let Some(count) = per_client.get_mut(&self.client) {
+			*count -= 1;
+			if *count == 0 {
+				per_client.remove(&self.client);
+			}
+		}
+	}
+}
+
 /// Leaves the connection table when the connection's task ends (or is aborted).
 struct Departure {
 	id: u64,
@@ -204,7 +247,7 @@ async fn serve_connection(
 	peer: SocketAddr,
 	departure: Departure,
 	limits: Limits,
-	reports: Arc<Semaphore>,
+	reports: Arc<ReportSlots>,
 ) {
 	let (id, which, state, connections) =
 		(departure.id, departure.which, departure.state.clone(), departure.connections.clone());
@@ -236,7 +279,7 @@ async fn respond(
 	which: Listener,
 	state: Arc<ApiState>,
 	limits: &Limits,
-	reports: Arc<Semaphore>,
+	reports: Arc<ReportSlots>,
 ) -> hyper::Response<Full<Bytes>> {
 	let method = request.method().as_str().to_owned();
 	let target = request.uri().path_and_query().map_or_else(|| request.uri().path().to_owned(), |pq| pq.to_string());
@@ -246,7 +289,9 @@ async fn respond(
 	} else {
 		let path = target.split_once('?').map_or(target.as_str(), |(p, _)| p);
 		match which.route(&method, path) {
-			Endpoint::Report => compute_report(&state, &method, &target, reports, limits.report_queue_wait).await,
+			Endpoint::Report => {
+				compute_report(&state, peer.ip(), &method, &target, reports, limits.report_queue_wait).await
+			},
 			endpoint => api::answer(&state, endpoint, &method, &target),
 		}
 	};
@@ -261,24 +306,39 @@ async fn respond(
 		.expect("a status, two valid headers and a body")
 }
 
-/// Computes a report on the blocking pool once one of the few slots is free.
+/// Computes a report on the blocking pool once one of the few slots is free;
+/// what can be refused without the samples is refused first.
 async fn compute_report(
 	state: &Arc<ApiState>,
+	client: IpAddr,
 	method: &str,
 	target: &str,
-	reports: Arc<Semaphore>,
+	reports: Arc<ReportSlots>,
 	queue_wait: Duration,
 ) -> Response {
-	let permit = match tokio::time::timeout(queue_wait, reports.acquire_owned()).await {
+	let refuse = |response: Response| {
+		state.metrics.count_request("report", response.status);
+		response
+	};
+	let query = target.split_once('?').map_or("", |(_, q)| q);
+	if let Err(response) = api::check_report_request(state, query) {
+		return refuse(response);
+	}
+	let Some(claim) = reports.claim(client) else {
+		return refuse(Response::error(
+			429,
+			"one report at a time per client address; retry when the first is answered",
+		));
+	};
+	let permit = match tokio::time::timeout(queue_wait, reports.slots.clone().acquire_owned()).await {
 		Ok(Ok(permit)) => permit,
-		_ => {
-			state.metrics.count_request("report", 503);
-			return Response::error(503, "busy computing other reports; retry");
-		},
+		_ => return refuse(Response::error(503, "busy computing other reports; retry")),
 	};
 	let (state, method, target) = (state.clone(), method.to_owned(), target.to_owned());
+	// The slot and the client's claim go with the computation: a client that
+	// hangs up does not free them while its report is still being computed.
 	let computed = tokio::task::spawn_blocking(move || {
-		let _permit = permit;
+		let _held = (permit, claim);
 		api::answer(&state, Endpoint::Report, &method, &target)
 	})
 	.await;
@@ -311,6 +371,20 @@ mod tests {
 		// Every connection answering: the new one is refused, none is closed.
 		assert_eq!(c.admit(2), None);
 		assert_eq!(c.open.len(), 2);
+	}
+
+	#[test]
+	fn a_client_gets_one_report_computation_at_a_time() {
+		let slots =
+			Arc::new(ReportSlots { slots: Arc::new(Semaphore::new(2)), per_client: Mutex::new(HashMap::new()) });
+		let (a, b): (IpAddr, IpAddr) = ("10.0.0.1".parse().unwrap(), "10.0.0.2".parse().unwrap());
+		let first = slots.claim(a).expect("the first report of a client");
+		assert!(slots.claim(a).is_none(), "a second one from the same address waits its turn");
+		let other = slots.claim(b).expect("another address is not held up");
+		drop(first);
+		assert!(slots.claim(a).is_some(), "the client's claim is released with its report");
+		drop(other);
+		assert!(slots.per_client.lock().unwrap().is_empty());
 	}
 
 	#[test]

@@ -133,8 +133,18 @@ impl Store {
 		Ok(Store { path, db: RwLock::new(Some(db)), reopen_needed: AtomicBool::new(false), failure: Mutex::new(None) })
 	}
 
-	/// Runs `f` on the open database (`Unavailable` while it is closed).
+	/// Runs `f` on the open database; while it is closed after a failed
+	/// reopen, tries to open it first (`Unavailable` if that fails again).
 	fn read<T>(&self, f: impl FnOnce(&Database) -> Result<T, StoreError>) -> Result<T, StoreError> {
+		{
+			let guard = self.db.read().unwrap_or_else(|p| p.into_inner());
+			if let Some(db) = guard.as_ref() {
+				return f(db);
+			}
+		}
+		if self.reopen().is_err() {
+			return Err(self.unavailable());
+		}
 		let guard = self.db.read().unwrap_or_else(|p| p.into_inner());
 		match guard.as_ref() {
 			Some(db) => f(db),
@@ -155,7 +165,14 @@ impl Store {
 			self.read(f)
 		};
 		if let Err(e) = &result {
-			if matches!(e, StoreError::Database { .. } | StoreError::Open { .. } | StoreError::Unavailable { .. }) {
+			// (InUse: a report's snapshot still held the old handle's file lock.)
+			if matches!(
+				e,
+				StoreError::Database { .. }
+					| StoreError::Open { .. }
+					| StoreError::InUse { .. }
+					| StoreError::Unavailable { .. }
+			) {
 				self.reopen_needed.store(true, Ordering::SeqCst);
 				*self.failure.lock().unwrap_or_else(|p| p.into_inner()) = Some((e.to_string(), Instant::now()));
 			}
@@ -166,6 +183,10 @@ impl Store {
 	/// Closes and reopens the database; redb repairs it on open.
 	fn reopen(&self) -> Result<(), StoreError> {
 		let mut slot = self.db.write().unwrap_or_else(|p| p.into_inner());
+		if slot.is_some() && !self.reopen_needed.load(Ordering::SeqCst) {
+			// Another thread reopened it meanwhile.
+			return Ok(());
+		}
 		// Dropped first: the file's lock must be free for the new handle.
 		*slot = None;
 		*slot = Some(open_database(&self.path)?);

@@ -5,12 +5,13 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import sirv from 'sirv';
 
 import { UserError } from './chain.mjs';
 
-export const DASHBOARD_DIST = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'dashboard', 'dist');
+export const DASHBOARD_DIST = fileURLToPath(new URL('../dashboard/dist', import.meta.url));
 
 // The page runs Wasm (polkadot.js's crypto, smoldot) and talks to a node by
 // WebSocket; everything else comes from this server.

@@ -96,12 +96,17 @@ test('the dashboard shows an agreement live, confirms periods with the key file,
     onReady: (ready) => {
       driving = drive(ready);
       // The scenario waits for the page to close every period; a failure in
-      // the page must end the run rather than leave it waiting.
-      driving.catch(() => scenario.stop());
+      // the page must end the run rather than leave it waiting, and be the
+      // failure reported.
+      driving.catch((e) => {
+        pageFailure = e;
+        scenario.stop();
+      });
     },
   });
   cleanup.push(() => scenario.stop());
   let driving = null;
+  let pageFailure = null;
   let page = null;
   let api = null;
   let server = null;
@@ -161,12 +166,19 @@ test('the dashboard shows an agreement live, confirms periods with the key file,
       .filter({ hasText: 'Not confirming period 0: the OTP derived with your key does not open the commitment' })
       .waitFor();
     await shot(page, 'refused-wrong-key');
-    // Loading the other key now that a period is recorded is refused outright.
+    // Loading the other key now that a period is recorded: the page says it
+    // opens none of the recorded periods, and confirming stays refused.
     await page.setInputFiles('#key-file', otherKey);
-    await page.locator('#error').filter({ hasText: "other.key is not this agreement's key" }).waitFor();
-    assert.equal(await page.locator('#key-status').textContent(), 'no key loaded');
+    await page.locator('#error').filter({ hasText: "other.key opens the commitment of none of this agreement's recorded periods" }).waitFor();
+    assert.equal(await page.locator('#key-status').textContent(), 'other.key: opens none of the recorded periods');
     await rowOf(page, 0).locator('[data-confirm]').click();
-    await page.locator('#periods-h ~ .error').filter({ hasText: 'Load your key file' }).waitFor();
+    await page.locator('#periods-h ~ .error').filter({ hasText: 'Not confirming period 0' }).waitFor();
+    // Without a key file, the page asks for one.
+    const keyless = await browser.newPage();
+    await keyless.goto(`${server.url}?account=Eve#/agreement/${agreement}`);
+    await rowOf(keyless, 0).locator('[data-confirm]').click();
+    await keyless.locator('#periods-h ~ .error').filter({ hasText: 'Load your key file' }).waitFor();
+    await keyless.close();
     const untouched = await ops.periodRecord(api, agreement, 0);
     assert.ok(untouched.state.isRecorded, 'period 0 still waits for the client');
     assert.equal(untouched.failedOtpAttempts.toNumber(), 0, 'no OTP attempt was spent');
@@ -193,7 +205,9 @@ test('the dashboard shows an agreement live, confirms periods with the key file,
     assert.deepEqual(pageErrors, [], 'no uncaught error in the page');
   }
 
-  const result = await scenario.run();
+  const result = await scenario.run().catch((e) => {
+    throw pageFailure ?? e;
+  });
   await driving;
   assert.equal(result.results.length, PERIODS);
 

@@ -39,17 +39,27 @@ export function seriesOf(overview) {
   );
   const latency = overview.instances.map((i) => recorded.map((p) => p.reports.find((rep) => rep.instance === i)?.latencyP95Ms ?? null));
   const breaches = recorded.filter((p) => p.credit > 0).map((p) => ({ fromS: p.window.fromMs / 1000, toS: p.window.toMs / 1000, period: p.period }));
-  return { x, availability, latency, breaches, periods: recorded.map((p) => p.period) };
+  // The whole term on the x axis, so that the first points sit where they belong.
+  const term = overview.periods.length ? [overview.periods[0].window.fromMs / 1000, overview.periods.at(-1).window.toMs / 1000] : null;
+  return { x, availability, latency, breaches, term, periods: recorded.map((p) => p.period) };
 }
 
-/** A chart in `container`; `update(series)` redraws it with new data. */
-export function timeChart(container, { title, unit, pick, instances }) {
+/**
+ * A chart in `container`; `update(series)` redraws it with new data. `yRange`
+ * fixes the y axis (`[0, 100]` for a percentage); otherwise it runs from 0 to
+ * a little above the highest value.
+ */
+export function timeChart(container, { title, unit, pick, instances, yRange = null }) {
   let breaches = [];
+  let term = null;
   const opts = {
     title,
     width: Math.max(280, container.clientWidth || 600),
     height: 220,
-    scales: { x: { time: true } },
+    scales: {
+      x: { time: true, range: (_u, min, max) => term ?? [min, max] },
+      y: { range: (_u, _min, max) => yRange ?? [0, Math.max(1, Math.ceil((max ?? 0) * 1.15))] },
+    },
     axes: [{}, { label: unit, size: 60 }],
     series: [
       { label: 'window end' },
@@ -69,6 +79,7 @@ export function timeChart(container, { title, unit, pick, instances }) {
   return {
     update(series) {
       breaches = series.breaches;
+      term = series.term;
       plot.setData([series.x, ...pick(series)]);
       container.dataset.points = String(series.x.length);
       container.dataset.breaches = series.breaches.map((b) => b.period).join(',');

@@ -21,6 +21,7 @@ const state = {
   view: null,
   finalized: null,
   unsubscribe: null,
+  errorSticky: false,
   rendering: Promise.resolve(),
 };
 
@@ -33,10 +34,16 @@ const app = {
   nameOf: (address) => state.names.get(address) ?? short(address, 5),
 };
 
-function showError(text) {
+/**
+ * Shows `text` in the alert bar (or clears it). A sticky message — about
+ * something the user did, such as a key file — stays until the next one;
+ * any other (the chain unreachable) is cleared by the next good refresh.
+ */
+function showError(text, { sticky = false } = {}) {
   const el = $('error');
   el.textContent = text ?? '';
   el.hidden = !text;
+  state.errorSticky = Boolean(text) && sticky;
 }
 
 const setStatus = (text) => {
@@ -70,7 +77,7 @@ function refresh() {
     try {
       const at = await state.api.at(state.finalized.hash);
       await view.update(at);
-      showError(null);
+      if (!state.errorSticky) showError(null);
     } catch (e) {
       showError(explain(e));
     }
@@ -139,25 +146,29 @@ async function loadKey(file) {
   state.key = null;
   try {
     const key = await loadKeyFile(file);
+    let warning = null;
     if (state.view instanceof AgreementView) {
       const opens = await state.view.keyOpensAnyPeriod(key);
       if (opens === false) {
-        throw new KeyFileError(
-          `${file.name} is not this agreement's key: it opens the commitment of none of its recorded periods. It was not kept, and nothing was sent.`,
-        );
+        // Kept: if the owner altered every recorded period, this may still be the right key.
+        warning = `${file.name} opens the commitment of none of this agreement's recorded periods: it is not this agreement's key, or every recorded period was altered. Confirming is refused until a period checks out with it; nothing is sent.`;
+        status.textContent = `${file.name}: opens none of the recorded periods`;
+      } else {
+        status.textContent = opens
+          ? `${file.name}: opens this agreement's recorded periods`
+          : `${file.name} loaded (no period recorded yet to check it against)`;
       }
-      status.textContent = opens ? `${file.name}: opens this agreement's recorded periods` : `${file.name} loaded (no period recorded yet to check it against)`;
     } else {
       status.textContent = `${file.name} loaded`;
     }
     state.key = key;
-    status.className = 'good';
-    showError(null);
+    status.className = warning ? 'bad' : 'good';
+    showError(warning, { sticky: true });
     refresh();
   } catch (e) {
     status.textContent = 'no key loaded';
     status.className = '';
-    showError(e instanceof KeyFileError ? e.message : explain(e));
+    showError(e instanceof KeyFileError ? e.message : explain(e), { sticky: true });
   } finally {
     $('key-file').value = '';
   }

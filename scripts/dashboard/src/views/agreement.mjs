@@ -20,6 +20,9 @@ export class AgreementView {
     this.overview = null;
     this.charts = [];
     this.message = null;
+    // Periods whose confirmation is on its way: their buttons stay disabled
+    // across re-renders, so a second click cannot send a second OTP.
+    this.confirming = new Set();
   }
 
   title() {
@@ -118,21 +121,23 @@ export class AgreementView {
     if (!recorded) return '';
     const evidence = h('a', { href: `#/agreement/${this.agreement}/period/${p.period}` }, 'Evidence');
     if (!p.awaitingClient || !isClient) return evidence;
+    const busy = this.confirming.has(p.period);
     const button = h(
       'button',
       {
         type: 'button',
         dataset: { confirm: p.period },
+        disabled: busy,
         title: this.app.key() ? `confirm period ${p.period} with the OTP from your key` : 'load your key file first',
-        onclick: () => this.confirm(p.period, button),
+        onclick: () => this.confirm(p.period),
       },
-      'Confirm',
+      busy ? 'Confirming…' : 'Confirm',
     );
     return [button, ' ', evidence];
   }
 
   /** The client's confirmation: check the block with the key in this page, then send the OTP. */
-  async confirm(period, button) {
+  async confirm(period) {
     const key = this.app.key();
     const account = this.app.account();
     const say = (text, error = false) => {
@@ -142,7 +147,9 @@ export class AgreementView {
     if (!key) return say(`Load your key file (the one your monitors hold) before confirming period ${period}. Nothing was sent.`, true);
     if (!account || account.address !== this.overview.client)
       return say(`Sign as the agreement's client (${this.app.nameOf(this.overview.client)}) to confirm. Nothing was sent.`, true);
-    button.disabled = true;
+    if (this.confirming.has(period)) return;
+    this.confirming.add(period);
+    this.renderPeriods();
     try {
       const api = this.app.api;
       const block = await ops.metricsBlock(api, this.agreement, period);
@@ -159,7 +166,8 @@ export class AgreementView {
     } catch (e) {
       say(explain(e), true);
     } finally {
-      button.disabled = false;
+      this.confirming.delete(period);
+      this.renderPeriods();
     }
   }
 
@@ -168,7 +176,7 @@ export class AgreementView {
     if (this.charts.length === 0) {
       const instances = this.overview.instances;
       this.charts = [
-        timeChart(this.availability, { title: 'Availability (%)', unit: '%', instances, pick: (s) => s.availability }),
+        timeChart(this.availability, { title: 'Availability (%)', unit: '%', instances, pick: (s) => s.availability, yRange: [0, 100] }),
         timeChart(this.latency, { title: 'p95 latency (ms)', unit: 'ms', instances, pick: (s) => s.latency }),
       ];
     }
