@@ -277,6 +277,26 @@ mod tests {
 	use super::*;
 	use crate::config::ProbeTarget;
 
+	/// A sampler of this machine at `interval_ms`.
+	fn sampler_on(
+		store: &Arc<Store>,
+		metrics: &Arc<Metrics>,
+		probe: ProbeConfig,
+		interval_ms: u64,
+		retention_ms: u64,
+	) -> Sampler {
+		Sampler::new(
+			store.clone(),
+			metrics.clone(),
+			Arc::new(InFlight::default()),
+			SystemSource::new(),
+			probe,
+			interval_ms,
+			retention_ms,
+		)
+		.unwrap()
+	}
+
 	#[test]
 	fn samples_land_in_the_store_and_the_clock_never_goes_back() {
 		let dir = tempfile::tempdir().unwrap();
@@ -287,16 +307,7 @@ mod tests {
 			timeout_ms: 500,
 		};
 		let metrics = Arc::new(Metrics::default());
-		let mut sampler = Sampler::new(
-			store.clone(),
-			metrics.clone(),
-			Arc::new(InFlight::default()),
-			SystemSource::new(),
-			probe,
-			1000,
-			3_600_000,
-		)
-		.unwrap();
+		let mut sampler = sampler_on(&store, &metrics, probe, 1000, 3_600_000);
 		sampler.sample_once();
 		std::thread::sleep(Duration::from_millis(5));
 		sampler.sample_once();
@@ -320,16 +331,7 @@ mod tests {
 		sampler.sample_once();
 		assert!(!store.last().unwrap().unwrap().probe_ok);
 		assert_eq!(metrics.probe_failures.get(), 1);
-		let again = Sampler::new(
-			store.clone(),
-			metrics,
-			Arc::new(InFlight::default()),
-			SystemSource::new(),
-			sampler.probe.clone(),
-			1000,
-			1,
-		)
-		.unwrap();
+		let again = sampler_on(&store, &metrics, sampler.probe.clone(), 1000, 1);
 		assert_eq!(again.last_ts_ms, store.last().unwrap().unwrap().ts_ms);
 	}
 
@@ -342,16 +344,7 @@ mod tests {
 		store.append(&synthetic_samples(now - 60_000, now - 50_000, 1000)).unwrap();
 		let probe = ProbeConfig { target: ProbeTarget::Tcp { host: "127.0.0.1".into(), port: 9 }, timeout_ms: 10 };
 		let metrics = Arc::new(Metrics::default());
-		let sampler = Sampler::new(
-			store.clone(),
-			metrics.clone(),
-			Arc::new(InFlight::default()),
-			SystemSource::new(),
-			probe,
-			1000,
-			3_600_000,
-		)
-		.unwrap();
+		let sampler = sampler_on(&store, &metrics, probe, 1000, 3_600_000);
 		sampler.prune();
 		assert_eq!(metrics.samples_pruned.get(), 100);
 		assert_eq!(store.len().unwrap(), 10);
@@ -362,16 +355,7 @@ mod tests {
 		let dir = tempfile::tempdir().unwrap();
 		let store = Arc::new(Store::open(dir.path()).unwrap());
 		let probe = ProbeConfig { target: ProbeTarget::Tcp { host: "127.0.0.1".into(), port: 9 }, timeout_ms: 10 };
-		let sampler = Sampler::new(
-			store,
-			Arc::new(Metrics::default()),
-			Arc::new(InFlight::default()),
-			SystemSource::new(),
-			probe,
-			60_000,
-			3_600_000,
-		)
-		.unwrap();
+		let sampler = sampler_on(&store, &Arc::new(Metrics::default()), probe, 60_000, 3_600_000);
 		let stop = Arc::new(AtomicBool::new(false));
 		let running = {
 			let stop = stop.clone();
@@ -398,19 +382,9 @@ mod tests {
 			let time = time.clone();
 			Arc::new(move || time.load(Ordering::SeqCst))
 		};
-		let new_sampler = |store: Arc<Store>| {
-			Sampler::new(
-				store,
-				metrics.clone(),
-				Arc::new(InFlight::default()),
-				SystemSource::new(),
-				probe.clone(),
-				1000,
-				48 * HOUR,
-			)
-			.unwrap()
-			.with_clock(clock.clone())
-		};
+		let new_sampler =
+			|store: Arc<Store>| sampler_on(&store, &metrics, probe.clone(), 1000, 48 * HOUR).with_clock(clock.clone());
+
 		let mut sampler = new_sampler(store.clone());
 		sampler.sample_once();
 		time.store(t + 1_000, Ordering::SeqCst);
@@ -432,17 +406,8 @@ mod tests {
 
 		// Samples from the future found at start are set aside too.
 		drop(sampler);
-		let restarted = Sampler::new(
-			store.clone(),
-			metrics.clone(),
-			Arc::new(InFlight::default()),
-			SystemSource::new(),
-			probe.clone(),
-			1000,
-			48 * HOUR,
-		);
 		// (`new` reads the wall clock: the stored samples are an hour in its past, nothing moves.)
-		assert_eq!(restarted.unwrap().last_ts_ms, t + 3_000 - HOUR);
+		assert_eq!(sampler_on(&store, &metrics, probe.clone(), 1000, 48 * HOUR).last_ts_ms, t + 3_000 - HOUR);
 		let future = t + 10 * HOUR;
 		store.append(&[crate::store::tests::sample(future)]).unwrap();
 		let restarted = new_sampler(store.clone());

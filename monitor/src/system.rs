@@ -281,27 +281,34 @@ impl SystemSource {
 	/// The limits of cgroup v2 on the path from the measured cgroup up to the
 	/// root, if it is mounted at the cgroup root and any is set.
 	pub fn cgroup_limits(&self) -> CgroupLimits {
-		let mut limits = CgroupLimits::default();
-		let Some(mut dir) = self.measured_dir() else { return limits };
-		loop {
-			let read = |f: &str| std::fs::read_to_string(dir.join(f)).ok();
-			if let Some(milli) = read("cpu.max").and_then(|t| parse_cpu_max(&t)) {
-				if limits.cpu.as_ref().is_none_or(|(m, _)| milli < *m) {
-					limits.cpu = Some((milli, dir.clone()));
-				}
-			}
-			if let Some(bytes) = read("memory.max").and_then(|t| parse_memory_max(&t)) {
-				if limits.memory.as_ref().is_none_or(|(b, _)| bytes < *b) {
-					limits.memory = Some((bytes, dir.clone()));
-				}
-			}
-			if dir == self.cgroup_root || !dir.pop() {
-				break;
+		limits_from(self.measured_dir(), &self.cgroup_root)
+	}
+}
+
+/// The tightest limits on the path from `measured` up to `cgroup_root`.
+fn limits_from(measured: Option<PathBuf>, cgroup_root: &Path) -> CgroupLimits {
+	let mut limits = CgroupLimits::default();
+	let Some(mut dir) = measured else { return limits };
+	loop {
+		let read = |f: &str| std::fs::read_to_string(dir.join(f)).ok();
+		if let Some(milli) = read("cpu.max").and_then(|t| parse_cpu_max(&t)) {
+			if limits.cpu.as_ref().is_none_or(|(m, _)| milli < *m) {
+				limits.cpu = Some((milli, dir.clone()));
 			}
 		}
-		limits
+		if let Some(bytes) = read("memory.max").and_then(|t| parse_memory_max(&t)) {
+			if limits.memory.as_ref().is_none_or(|(b, _)| bytes < *b) {
+				limits.memory = Some((bytes, dir.clone()));
+			}
+		}
+		if dir == cgroup_root || !dir.pop() {
+			break;
+		}
 	}
+	limits
+}
 
+impl SystemSource {
 	/// CPUs of the measured cgroup's `cpuset.cpus.effective` (its own, or the
 	/// nearest ancestor's that has the file).
 	fn cpuset_cpus(&self, measured: &Path) -> Option<u32> {
@@ -320,8 +327,9 @@ impl SystemSource {
 	pub fn sample(&mut self) -> Option<Reading> {
 		let (cpu, online) = parse_proc_stat(&self.read("stat")?)?;
 		let (mem_total, mem_available) = parse_meminfo(&self.read("meminfo")?)?;
-		let limits = self.cgroup_limits();
+		// Resolved once per sample: the limits and every reading below use it.
 		let measured = self.measured_dir();
+		let limits = limits_from(measured.clone(), &self.cgroup_root);
 
 		let cpuset = measured.as_deref().and_then(|dir| self.cpuset_cpus(dir)).unwrap_or(online).min(online);
 		let host_milli = cpuset.max(1).saturating_mul(1000);

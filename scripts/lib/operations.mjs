@@ -542,5 +542,8 @@ export async function agreementStatus(api, agreement, { settlements = new Map(),
       arbiter: a.arbiter.isSome ? a.arbiter.unwrap().toString() : null,
     },
     rows,
+    // What the rows were made from, for callers that show more of it.
+    stored: a,
+    records,
   };
 }

@@ -74,7 +74,7 @@ export async function servicesOverview(at) {
  */
 export async function agreementOverview(at, agreement, { blocks = new Map(), settlements = new Map() } = {}) {
   const status = await ops.agreementStatus(at, agreement, { settlements });
-  const stored = (await at.query.slaVerification.agreements(agreement)).unwrap();
+  const { stored, records } = status;
   const escrow = await at.query.escrowRelease.escrows(agreement);
   const startMs = stored.startMs.toNumber();
   const periodMs = stored.periodMs.toNumber();
@@ -86,7 +86,7 @@ export async function agreementOverview(at, agreement, { blocks = new Map(), set
       block = await ops.metricsBlock(at, agreement, row.period);
       if (block) blocks.set(row.period, block);
     }
-    const record = recorded ? await ops.periodRecord(at, agreement, row.period) : null;
+    const record = records[row.period];
     periods.push({
       ...row,
       window: { fromMs: startMs + row.period * periodMs, toMs: startMs + (row.period + 1) * periodMs },

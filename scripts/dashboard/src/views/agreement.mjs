@@ -1,6 +1,7 @@
 // An agreement: its terms, the escrow, a row per period (live as blocks
 // finalise), the charts, and the client's confirmation with the OTP key.
 import { formatAmount } from '../../../lib/amounts.mjs';
+import { UserError } from '../../../lib/chain.mjs';
 import * as ops from '../../../lib/operations.mjs';
 import { describeSla } from '../../../lib/sla.mjs';
 import { seriesOf, timeChart } from '../charts.mjs';
@@ -55,12 +56,13 @@ export class AgreementView {
   }
 
   async update(at) {
-    const exists = await at.query.slaVerification.agreements(this.agreement);
-    if (exists.isNone) {
+    try {
+      this.overview = await agreementOverview(at, this.agreement, { blocks: this.blocks, settlements: this.settlements });
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
       fill(this.terms, h('p', { class: 'error' }, `There is no agreement ${this.agreement} on this chain (it may have been pruned).`));
       return;
     }
-    this.overview = await agreementOverview(at, this.agreement, { blocks: this.blocks, settlements: this.settlements });
     this.renderTerms();
     this.renderPeriods();
     this.renderCharts();
