@@ -10,6 +10,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { u8aToHex } from '@polkadot/util';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+
+import { signer } from '../scripts/lib/chain.mjs';
+import { monitorKeysFile, writeMonitorKeys } from '../scripts/lib/monitor-keys.mjs';
 import { Monitor, monitorBinary, stopAllMonitors } from '../scripts/lib/monitor.mjs';
 import { nodeBinary, repoRoot, tempDir } from '../scripts/lib/node.mjs';
 import { Workload } from '../scripts/lib/workload.mjs';
@@ -56,11 +61,26 @@ try {
   // first agreement of the fresh chain), instances 0, 1, 2.
   const keyFile = path.join(dir, 'client.key');
   fs.writeFileSync(keyFile, `${crypto.randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
+  // Whom they answer: the four validators' accounting keys (zombienet puts
+  // each dev validator's //Name sr25519 key in its keystore as `acct`), and
+  // the client and owner of checks.mjs. Written before the network exists.
+  await cryptoWaitReady();
+  const authorizedKeys = path.join(dir, 'authorized-keys.json');
+  const validators = ['Alice', 'Bob', 'Charlie', 'Dave'];
+  writeMonitorKeys(
+    authorizedKeys,
+    monitorKeysFile({
+      agreement: 0,
+      accountingKeys: validators.map((name) => u8aToHex(signer(`//${name}`).publicKey)),
+      client: signer('//Eve').address,
+      owner: signer('//Ferdie').address,
+    }),
+  );
   const monitorUrls = [];
   for (let i = 0; i < 3; i += 1) {
     const w = await new Workload().listen();
     workloads.push(w);
-    const m = await Monitor.start({ name: `monitor-${i}`, agreement: 0, instance: i, keyFile, probeUrl: w.url, dir });
+    const m = await Monitor.start({ name: `monitor-${i}`, agreement: 0, instance: i, keyFile, authorizedKeys, probeUrl: w.url, dir });
     monitorUrls.push(m.url);
   }
   const runFile = path.join(dir, 'run.json');

@@ -31,9 +31,11 @@ export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/qos-ledger/target}
 cargo build --release -q -p qos-monitor --manifest-path "$ROOT/Cargo.toml"
 # The seeding tool is a separate binary of the `bench` feature: the monitor
 # itself carries no way to write invented samples.
-cargo build --release -q -p qos-monitor --features bench --bin qos-monitor-seed --manifest-path "$ROOT/Cargo.toml"
+cargo build --release -q -p qos-monitor --features bench --bin qos-monitor-seed --bin qos-monitor-sign --manifest-path "$ROOT/Cargo.toml"
 BIN=$CARGO_TARGET_DIR/release/qos-monitor
 SEED=$CARGO_TARGET_DIR/release/qos-monitor-seed
+# The benchmark's accounting node: its authorized-keys file and signed requests.
+SIGN=$CARGO_TARGET_DIR/release/qos-monitor-sign
 
 WORK=$(mktemp -d)
 PIDS=()
@@ -66,6 +68,11 @@ bench_one() {
     echo "agreement = 1"
     echo "instance = 0"
     echo "key_file = \"$WORK/key.hex\""
+    # A monitor that authenticates its callers (older ones do not know the field).
+    if "$bin" --help | grep -q -- --authorized-keys; then
+      "$SIGN" authorized-keys --agreement 1 > "$dir/authorized-keys.json"
+      echo "authorized_keys = \"$dir/authorized-keys.json\""
+    fi
     echo "data_dir = \"$dir/data\""
     echo "sampling_interval_ms = 1000"
     echo "retention_hours = 168"
@@ -101,10 +108,13 @@ bench_one() {
 
   local hour="http://127.0.0.1:$api/v1/report?agreement=1&period=0&from_ms=$(( to - 3600000 ))&to_ms=$to"
   local day="http://127.0.0.1:$api/v1/report?agreement=1&period=0&from_ms=$(( to - 86400000 ))&to_ms=$to"
-  curl -fs "$day" > "$dir/day.json"
+  # Signed once per window: a signature holds for 30 s, longer than the calls take.
+  "$SIGN" headers --agreement 1 --instance 0 --period 0 --from-ms $(( to - 3600000 )) --to-ms "$to" > "$dir/hour.headers"
+  "$SIGN" headers --agreement 1 --instance 0 --period 0 --from-ms $(( to - 86400000 )) --to-ms "$to" > "$dir/day.headers"
+  curl -fs -H @"$dir/day.headers" "$day" > "$dir/day.json"
   for _ in $(seq "$CALLS"); do
-    curl -fs -o /dev/null -w 'hour %{time_total}\n' "$hour"
-    curl -fs -o /dev/null -w 'day %{time_total}\n' "$day"
+    curl -fs -H @"$dir/hour.headers" -o /dev/null -w 'hour %{time_total}\n' "$hour"
+    curl -fs -H @"$dir/day.headers" -o /dev/null -w 'day %{time_total}\n' "$day"
   done > "$dir/latency.txt"
   local hwm
   hwm=$(awk '/VmHWM/ {print $2}' "/proc/$agent/status")

@@ -4,11 +4,16 @@
 //! operations listener (`/healthz`, `/metrics`), on localhost by default.
 //!
 //! Report listener:
-//! - `GET /v1/report?agreement=&period=&from_ms=&to_ms=` → 200 with
-//!   [`SignedReport`]; errors are 4xx with `{"error": "<reason>"}`:
+//! - `GET /v1/report?agreement=&period=&from_ms=&to_ms=`, signed
+//!   ([`crate::auth`]) → 200 with [`SignedReport`] (without its tag for the
+//!   owner); errors are 4xx with `{"error": "<reason>"}`:
 //!   - 400: a parameter missing, repeated or not a number; `from_ms >= to_ms`;
 //!     a window longer than `MAX_REPORT_WINDOW_MS`.
 //!   - 404: an agreement this monitor does not serve.
+//!   - 401: not signed by a current accounting key or a party of the
+//!     agreement, or signed for another request or too long ago; the answer
+//!     also has `"reason"`: `unsigned`, `malformed`, `stale_timestamp`,
+//!     `unknown_key` or `bad_signature`.
 //!   - 410: a window starting before the retention horizon (samples pruned).
 //!   - 425: a window not yet settled (`to_ms + REPORT_SETTLE_MS > now`).
 //!
@@ -33,6 +38,7 @@ use qos_primitives::{AgreementId, InstanceId, Window, MAX_REPORT_WINDOW_MS, REPO
 use serde_json::json;
 
 use crate::{
+	auth::{Authorizer, Credentials, Refusal, Requester},
 	key::MonitorKey,
 	metrics::Metrics,
 	report::{ReportBuilder, SignedReport},
@@ -106,6 +112,8 @@ pub struct ApiState {
 	pub sampling_interval_ms: u64,
 	pub retention_ms: u64,
 	pub key: MonitorKey,
+	/// Who may ask for reports.
+	pub authorizer: Authorizer,
 	pub store: Arc<Store>,
 	pub metrics: Arc<Metrics>,
 	pub in_flight: Arc<InFlight>,
@@ -160,12 +168,12 @@ pub fn route_operations(method: &str, path: &str) -> Endpoint {
 }
 
 /// Answers a routed request and counts it in `http_requests_total`.
-pub fn answer(state: &ApiState, endpoint: Endpoint, method: &str, url: &str) -> Response {
+pub fn answer(state: &ApiState, endpoint: Endpoint, method: &str, url: &str, credentials: &Credentials) -> Response {
 	let (path, query) = url.split_once('?').unwrap_or((url, ""));
 	let response = match endpoint {
 		Endpoint::Report => {
 			let started = Instant::now();
-			let response = report(state, query);
+			let response = report(state, query, credentials);
 			state.metrics.report_duration.observe(started.elapsed().as_secs_f64());
 			response
 		},
@@ -183,15 +191,15 @@ pub fn answer(state: &ApiState, endpoint: Endpoint, method: &str, url: &str) -> 
 }
 
 /// Answers one request of the report listener.
-pub fn handle_reports(state: &ApiState, method: &str, url: &str) -> Response {
+pub fn handle_reports(state: &ApiState, method: &str, url: &str, credentials: &Credentials) -> Response {
 	let path = url.split_once('?').map_or(url, |(p, _)| p);
-	answer(state, route_reports(method, path), method, url)
+	answer(state, route_reports(method, path), method, url, credentials)
 }
 
 /// Answers one request of the operations listener.
 pub fn handle_operations(state: &ApiState, method: &str, url: &str) -> Response {
 	let path = url.split_once('?').map_or(url, |(p, _)| p);
-	answer(state, route_operations(method, path), method, url)
+	answer(state, route_operations(method, path), method, url, &Credentials::default())
 }
 
 /// The query parameters of a report request.
@@ -225,14 +233,20 @@ fn parse_query(query: &str) -> Result<ReportQuery, String> {
 }
 
 /// The checks of a report request that need no stored sample, in order:
-/// the parameters (400), the agreement (404), the window (400), its
-/// settlement (425) and the retention horizon (410). The server makes them
-/// before a request may wait for one of the few computation slots.
-pub fn check_report_request(state: &ApiState, query: &str) -> Result<(), Response> {
-	check_query(state, query).map(|_| ())
+/// the parameters (400), the agreement (404), the signature (401), the
+/// window (400), its settlement (425) and the retention horizon (410). The
+/// server makes them before a request may wait for one of the few
+/// computation slots. Returns who asked.
+pub fn check_report_request(state: &ApiState, query: &str, credentials: &Credentials) -> Result<Requester, Response> {
+	check_query(state, query, credentials).map(|(_, requester)| requester)
 }
 
-fn check_query(state: &ApiState, query: &str) -> Result<ReportQuery, Response> {
+fn unauthorized(state: &ApiState, refusal: Refusal) -> Response {
+	state.metrics.unauthorized_requests.with_label_values(&[refusal.code()]).inc();
+	Response::json(401, json!({ "error": refusal.to_string(), "reason": refusal.code() }).to_string())
+}
+
+fn check_query(state: &ApiState, query: &str, credentials: &Credentials) -> Result<(ReportQuery, Requester), Response> {
 	let q = parse_query(query).map_err(|reason| Response::error(400, reason))?;
 	if q.agreement != state.agreement {
 		return Err(Response::error(
@@ -240,6 +254,10 @@ fn check_query(state: &ApiState, query: &str) -> Result<ReportQuery, Response> {
 			format!("this monitor serves agreement {}, not {}", state.agreement, q.agreement),
 		));
 	}
+	let requester = state
+		.authorizer
+		.authorize(credentials, state.instance, q.period, &q.window, (state.clock)())
+		.map_err(|refusal| unauthorized(state, refusal))?;
 	let Window { from_ms, to_ms } = q.window;
 	if from_ms >= to_ms {
 		return Err(Response::error(400, format!("empty window: from_ms {from_ms} must be below to_ms {to_ms}")));
@@ -262,7 +280,7 @@ fn check_query(state: &ApiState, query: &str) -> Result<ReportQuery, Response> {
 	if from_ms < horizon {
 		return Err(beyond_retention(from_ms, horizon));
 	}
-	Ok(q)
+	Ok((q, requester))
 }
 
 fn beyond_retention(from_ms: u64, horizon: u64) -> Response {
@@ -272,9 +290,9 @@ fn beyond_retention(from_ms: u64, horizon: u64) -> Response {
 	)
 }
 
-fn report(state: &ApiState, query: &str) -> Response {
-	let q = match check_query(state, query) {
-		Ok(q) => q,
+fn report(state: &ApiState, query: &str, credentials: &Credentials) -> Response {
+	let (q, requester) = match check_query(state, query, credentials) {
+		Ok(checked) => checked,
 		Err(response) => return response,
 	};
 	let Window { from_ms, to_ms } = q.window;
@@ -298,7 +316,11 @@ fn report(state: &ApiState, query: &str) -> Response {
 		return Response::error(500, e.to_string());
 	}
 	let report = builder.finish(state.agreement, q.period, state.instance, state.sampling_interval_ms);
-	Response::json(200, SignedReport::new(report, &state.key).to_json())
+	let mut signed = SignedReport::new(report, &state.key);
+	if !requester.gets_tag() {
+		signed.tag = None;
+	}
+	Response::json(200, signed.to_json())
 }
 
 fn healthz(state: &ApiState) -> Response {
@@ -328,7 +350,10 @@ fn healthz(state: &ApiState) -> Response {
 #[cfg(test)]
 mod tests {
 	use super::*;
-	use crate::store::{tests::sample, Sample};
+	use crate::{
+		auth::{tests::public, tests::signed, AuthorizedKeys},
+		store::{tests::sample, Sample},
+	};
 	use codec::Decode;
 	use qos_primitives::Report;
 	use std::sync::atomic::{AtomicU64, Ordering};
@@ -353,6 +378,13 @@ mod tests {
 			sampling_interval_ms: 1000,
 			retention_ms: 48 * HOUR,
 			key: MonitorKey::from_bytes([5; 32]),
+			authorizer: Authorizer::fixed(AuthorizedKeys {
+				agreement: 7,
+				accounting: [public(ACCOUNTING)].into(),
+				client: Some(public(CLIENT)),
+				owner: Some(public(OWNER)),
+				block: None,
+			}),
 			store,
 			metrics: Arc::new(Metrics::default()),
 			in_flight: Arc::new(InFlight::default()),
@@ -361,8 +393,24 @@ mod tests {
 		Fixture { _dir: dir, state, clock }
 	}
 
+	const ACCOUNTING: u8 = 1;
+	const CLIENT: u8 = 10;
+	const OWNER: u8 = 11;
+
+	/// Signature headers for `url` by `seed`'s key at `now`; a URL that does
+	/// not parse gets a signature over nothing in particular.
+	fn credentials(state: &ApiState, url: &str, seed: u8, party: bool) -> Credentials {
+		let q = parse_query(url.split_once('?').map_or("", |(_, q)| q)).unwrap_or(ReportQuery {
+			agreement: 7,
+			period: 0,
+			window: Window { from_ms: 0, to_ms: 1 },
+		});
+		signed(seed, party, q.agreement, state.instance, q.period, &q.window, (state.clock)())
+	}
+
+	/// A request as an accounting node sends it.
 	fn handle(state: &ApiState, method: &str, url: &str) -> Response {
-		handle_reports(state, method, url)
+		handle_reports(state, method, url, &credentials(state, url, ACCOUNTING, false))
 	}
 
 	/// `http_requests_total{handler,code}`'s value in the rendered metrics.
@@ -421,6 +469,56 @@ mod tests {
 		let second = handle(&f.state, "GET", &url(7, from, from + 30_000));
 		assert_eq!(first.status, 200);
 		assert_eq!(first, second);
+	}
+
+	#[test]
+	fn the_owner_gets_the_report_without_its_tag_the_client_with_it() {
+		let f = fixture();
+		let from = NOW - HOUR;
+		f.state.store.append(&(0..30).map(|i| sample(from + i * 1000)).collect::<Vec<_>>()).unwrap();
+		let u = url(7, from, from + 30_000);
+		let body = |seed, party| {
+			let r = handle_reports(&f.state, "GET", &u, &credentials(&f.state, &u, seed, party));
+			assert_eq!(r.status, 200, "{}", r.body);
+			serde_json::from_str::<serde_json::Value>(&r.body).unwrap()
+		};
+		let (node, client, owner) = (body(ACCOUNTING, false), body(CLIENT, true), body(OWNER, true));
+		assert!(node["tag"].is_string());
+		assert_eq!(client["tag"], node["tag"]);
+		assert!(owner["tag"].is_null(), "the owner never sees a tag: {owner}");
+		assert_eq!(owner["scale"], node["scale"], "but the same report bytes");
+	}
+
+	#[test]
+	fn unsigned_stale_and_foreign_requests_are_401_with_a_reason() {
+		let f = fixture();
+		let from = NOW - HOUR;
+		f.state.store.append(&(0..30).map(|i| sample(from + i * 1000)).collect::<Vec<_>>()).unwrap();
+		let u = url(7, from, from + 30_000);
+		let refused = |credentials: &Credentials, reason: &str| {
+			let r = handle_reports(&f.state, "GET", &u, credentials);
+			assert_eq!(r.status, 401, "{reason}: {}", r.body);
+			let body: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+			assert_eq!(body["reason"], reason, "{body}");
+			assert!(body.get("tag").is_none() && body.get("scale").is_none());
+		};
+		refused(&Credentials::default(), "unsigned");
+		// Someone who reaches the port with a key of its own.
+		refused(&credentials(&f.state, &u, 99, false), "unknown_key");
+		// A signature of 40 s ago.
+		let mut old = credentials(&f.state, &u, ACCOUNTING, false);
+		f.clock.fetch_add(40_000, Ordering::SeqCst);
+		refused(&old, "stale_timestamp");
+		// A fresh timestamp on that signature.
+		old.timestamp = Some((f.clock.load(Ordering::SeqCst)).to_string());
+		refused(&old, "bad_signature");
+		// A request signed for another window.
+		let other = url(7, from + 30_000, from + 60_000);
+		refused(&credentials(&f.state, &other, ACCOUNTING, false), "bad_signature");
+		assert_eq!(requests(&f.state, "report", 401), 5);
+		let unauthorized = |reason: &str| f.state.metrics.unauthorized_requests.with_label_values(&[reason]).get();
+		assert_eq!(unauthorized("bad_signature"), 2);
+		assert_eq!(f.state.metrics.report_duration.get_sample_count(), 5, "each was answered at once");
 	}
 
 	#[test]

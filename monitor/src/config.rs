@@ -9,10 +9,12 @@
 //! agreement = 1
 //! instance = 0
 //! key_file = "/etc/qos-monitor/key.hex"
+//! authorized_keys = "/etc/qos-monitor/authorized-keys.json"  # who may ask (`qos monitor-keys`); reread on SIGHUP
 //! data_dir = "/var/lib/qos-monitor"
 //! sampling_interval_ms = 1000
 //! retention_hours = 168
 //! measure_cgroup = "/"                   # the whole instance; "self"; or "/system.slice/app.service"
+//! checkpoint_interval_s = 300            # journal copied into the database this often
 //!
 //! [probe]
 //! target = "http://127.0.0.1:8080/healthz"   # or "tcp://127.0.0.1:5432"
@@ -53,6 +55,10 @@ pub const DEFAULT_RETENTION_HOURS: u64 = 168;
 /// Shortest retention accepted: a whole longest window must still be servable
 /// once it has settled.
 pub const MIN_RETENTION_HOURS: u64 = (MAX_REPORT_WINDOW_MS + REPORT_SETTLE_MS).div_ceil(3_600_000);
+/// Default time between checkpoints of the sample journal, in seconds.
+pub const DEFAULT_CHECKPOINT_INTERVAL_S: u64 = crate::sampler::DEFAULT_CHECKPOINT_INTERVAL_MS / 1000;
+/// Accepted checkpoint intervals, in seconds (the journal holds an hour at most).
+pub const CHECKPOINT_INTERVAL_RANGE_S: std::ops::RangeInclusive<u64> = 1..=3600;
 /// Longest retention accepted (about a year of samples at 1 s is ~2 GiB).
 pub const MAX_RETENTION_HOURS: u64 = 24 * 366;
 
@@ -92,6 +98,10 @@ pub struct Overrides {
 	/// File holding the client's 32-byte key in hex (mode 0600 or stricter).
 	#[arg(long, value_name = "FILE")]
 	pub key_file: Option<PathBuf>,
+	/// The accounting nodes' and the parties' keys (`qos monitor-keys` writes
+	/// it); read again on SIGHUP.
+	#[arg(long, value_name = "FILE")]
+	pub authorized_keys: Option<PathBuf>,
 	/// Directory for the sample store.
 	#[arg(long, value_name = "DIR")]
 	pub data_dir: Option<PathBuf>,
@@ -112,6 +122,10 @@ pub struct Overrides {
 	/// default), `self` (the monitor's own) or a path such as `/system.slice/app.service`.
 	#[arg(long, value_name = "CGROUP")]
 	pub measure_cgroup: Option<String>,
+	/// Seconds between two copies of the sample journal into the database
+	/// [default: 300]: shorter writes more to disk, longer keeps more in the journal.
+	#[arg(long, value_name = "SECONDS")]
+	pub checkpoint_interval_s: Option<u64>,
 }
 
 /// The configuration file.
@@ -124,10 +138,12 @@ pub struct FileConfig {
 	pub agreement: Option<AgreementId>,
 	pub instance: Option<InstanceId>,
 	pub key_file: Option<PathBuf>,
+	pub authorized_keys: Option<PathBuf>,
 	pub data_dir: Option<PathBuf>,
 	pub sampling_interval_ms: Option<u64>,
 	pub retention_hours: Option<u64>,
 	pub measure_cgroup: Option<String>,
+	pub checkpoint_interval_s: Option<u64>,
 	#[serde(default)]
 	pub probe: FileProbe,
 	#[serde(default)]
@@ -238,9 +254,11 @@ pub struct Config {
 	pub agreement: AgreementId,
 	pub instance: InstanceId,
 	pub key_file: PathBuf,
+	pub authorized_keys: PathBuf,
 	pub data_dir: PathBuf,
 	pub sampling_interval_ms: u64,
 	pub retention_ms: u64,
+	pub checkpoint_interval_ms: u64,
 	pub probe: ProbeConfig,
 	pub measure_cgroup: MeasuredCgroup,
 	pub interfaces: InterfaceSelection,
@@ -281,6 +299,9 @@ pub enum ConfigError {
 		window_hours = MAX_REPORT_WINDOW_MS / 3_600_000
 	)]
 	Retention(u64),
+	/// The checkpoint interval is out of range.
+	#[error("checkpoint_interval_s = {0} is out of range 1..=3600")]
+	CheckpointInterval(u64),
 	/// The probe target cannot be used.
 	#[error("probe target {target:?}: {reason}")]
 	ProbeTarget { target: String, reason: &'static str },
@@ -343,6 +364,11 @@ impl Config {
 		let agreement = o.agreement.or(file.agreement).ok_or_else(|| missing("agreement", "agreement"))?;
 		let instance = o.instance.or(file.instance).ok_or_else(|| missing("instance", "instance"))?;
 		let key_file = o.key_file.clone().or(file.key_file).ok_or_else(|| missing("key_file", "key-file"))?;
+		let authorized_keys = o
+			.authorized_keys
+			.clone()
+			.or(file.authorized_keys)
+			.ok_or_else(|| missing("authorized_keys", "authorized-keys"))?;
 		let data_dir = o.data_dir.clone().or(file.data_dir).ok_or_else(|| missing("data_dir", "data-dir"))?;
 
 		let sampling_interval_ms =
@@ -355,6 +381,11 @@ impl Config {
 			return Err(ConfigError::Retention(retention_hours));
 		}
 
+		let checkpoint_interval_s =
+			o.checkpoint_interval_s.or(file.checkpoint_interval_s).unwrap_or(DEFAULT_CHECKPOINT_INTERVAL_S);
+		if !CHECKPOINT_INTERVAL_RANGE_S.contains(&checkpoint_interval_s) {
+			return Err(ConfigError::CheckpointInterval(checkpoint_interval_s));
+		}
 		let target_text =
 			o.probe_target.clone().or(file.probe.target).ok_or_else(|| missing("probe.target", "probe-target"))?;
 		let target = ProbeTarget::parse(&target_text)?;
@@ -389,9 +420,11 @@ impl Config {
 			agreement,
 			instance,
 			key_file,
+			authorized_keys,
 			data_dir,
 			sampling_interval_ms,
 			retention_ms: retention_hours * 3_600_000,
+			checkpoint_interval_ms: checkpoint_interval_s * 1000,
 			probe: ProbeConfig { target, timeout_ms },
 			measure_cgroup,
 			interfaces: InterfaceSelection { include, exclude },
@@ -415,6 +448,7 @@ max_connections = 64
 agreement = 7
 instance = 2
 key_file = "/etc/qos/key.hex"
+authorized_keys = "/etc/qos/authorized-keys.json"
 data_dir = "/var/lib/qos"
 sampling_interval_ms = 500
 retention_hours = 48
@@ -431,7 +465,7 @@ exclude = ["docker0"]
 
 	fn minimal() -> FileConfig {
 		parse_file(
-			"agreement = 1\ninstance = 0\nkey_file = \"k\"\ndata_dir = \"d\"\n[probe]\ntarget = \"127.0.0.1:80\"\n",
+			"agreement = 1\ninstance = 0\nkey_file = \"k\"\nauthorized_keys = \"a\"\ndata_dir = \"d\"\n[probe]\ntarget = \"127.0.0.1:80\"\n",
 		)
 		.unwrap()
 	}
@@ -448,6 +482,7 @@ exclude = ["docker0"]
 		assert_eq!(c.max_connections, 64);
 		assert_eq!((c.agreement, c.instance), (7, 2));
 		assert_eq!(c.key_file, PathBuf::from("/etc/qos/key.hex"));
+		assert_eq!(c.authorized_keys, PathBuf::from("/etc/qos/authorized-keys.json"));
 		assert_eq!(c.data_dir, PathBuf::from("/var/lib/qos"));
 		assert_eq!(c.sampling_interval_ms, 500);
 		assert_eq!(c.retention_ms, 48 * 3_600_000);
@@ -499,7 +534,7 @@ exclude = ["docker0"]
 			assert!(err(minimal(), &o).contains("measure_cgroup"), "{bad:?}");
 		}
 		let text =
-			"agreement = 1\ninstance = 0\nkey_file = \"k\"\ndata_dir = \"d\"\n[probe]\ntarget = \"127.0.0.1:80\"\n";
+			"agreement = 1\ninstance = 0\nkey_file = \"k\"\nauthorized_keys = \"a\"\ndata_dir = \"d\"\n[probe]\ntarget = \"127.0.0.1:80\"\n";
 		for bad in ["", "a/b", "sixteen-letters!", "et h0"] {
 			let file = parse_file(&format!("{text}[network]\ninclude = [{bad:?}]\n")).unwrap();
 			assert!(err(file, &Overrides::default()).contains("network interface name"), "{bad:?}");
@@ -571,6 +606,13 @@ exclude = ["docker0"]
 		assert!(err(minimal(), &o).contains("operations_listen \"9617\" is not an IP:port address"));
 		let o = Overrides { listen: Some("127.0.0.1:9617".into()), ..Default::default() };
 		assert!(err(minimal(), &o).contains("needs its own address"));
+		let o = Overrides { checkpoint_interval_s: Some(0), ..Default::default() };
+		assert!(err(minimal(), &o).contains("checkpoint_interval_s = 0 is out of range 1..=3600"));
+		let o = Overrides { checkpoint_interval_s: Some(3601), ..Default::default() };
+		assert!(err(minimal(), &o).contains("checkpoint_interval_s = 3601"));
+		let o = Overrides { checkpoint_interval_s: Some(60), ..Default::default() };
+		assert_eq!(Config::resolve(minimal(), &o).unwrap().checkpoint_interval_ms, 60_000);
+		assert_eq!(Config::resolve(minimal(), &Overrides::default()).unwrap().checkpoint_interval_ms, 300_000);
 		let o = Overrides { max_connections: Some(15), ..Default::default() };
 		assert!(err(minimal(), &o).contains("max_connections = 15"));
 		let o = Overrides { max_connections: Some(3073), ..Default::default() };
@@ -583,14 +625,17 @@ exclude = ["docker0"]
 			("agreement", "agreement = 1\n"),
 			("instance", "instance = 0\n"),
 			("key_file", "key_file = \"k\"\n"),
+			("authorized_keys", "authorized_keys = \"a\"\n"),
 			("data_dir", "data_dir = \"d\"\n"),
 		] {
 			let text =
-				"agreement = 1\ninstance = 0\nkey_file = \"k\"\ndata_dir = \"d\"\n[probe]\ntarget = \"127.0.0.1:80\"\n"
+				"agreement = 1\ninstance = 0\nkey_file = \"k\"\nauthorized_keys = \"a\"\ndata_dir = \"d\"\n[probe]\ntarget = \"127.0.0.1:80\"\n"
 					.replacen(line, "", 1);
 			assert!(err(parse_file(&text).unwrap(), &Overrides::default()).contains(&format!("missing `{field}`")));
 		}
-		let no_probe = parse_file("agreement = 1\ninstance = 0\nkey_file = \"k\"\ndata_dir = \"d\"\n").unwrap();
+		let no_probe =
+			parse_file("agreement = 1\ninstance = 0\nkey_file = \"k\"\nauthorized_keys = \"a\"\ndata_dir = \"d\"\n")
+				.unwrap();
 		assert!(err(no_probe, &Overrides::default()).contains("missing `probe.target`"));
 	}
 

@@ -12,9 +12,11 @@
 //!
 //! - [`config`]: the TOML file, command-line overrides and their validation.
 //! - [`key`]: loading the client's key `K` (refused when exposed or malformed).
+//! - [`auth`]: who may ask for reports (the authorized-keys file, signed requests).
 //! - [`system`]: reading vCPUs, memory, CPU and network counters.
 //! - [`probe`]: the HTTP or TCP probe of the workload.
-//! - [`store`]: the samples on disk (redb).
+//! - [`store`]: the samples on disk (redb, behind [`journal`]).
+//! - [`journal`]: the write-ahead journal that makes a sample durable with a few hundred bytes.
 //! - [`report`]: turning a window's samples into a tagged report.
 //! - [`api`]: the HTTP API (`/v1/report`; `/healthz`, `/metrics` on the operations listener).
 //! - [`server`]: the listeners (hyper), with the limits that keep a hostile network from stalling them.
@@ -24,8 +26,10 @@
 //! - [`sampler`]: the sampling loop.
 
 pub mod api;
+pub mod auth;
 pub mod clock;
 pub mod config;
+pub mod journal;
 pub mod key;
 pub mod log;
 pub mod metrics;

@@ -8,6 +8,7 @@ use std::{
 use clap::Parser;
 use qos_monitor::{
 	api::{ApiState, InFlight},
+	auth::{Authorizer, KeysFileError},
 	config::{Cli, Config, ConfigError},
 	key::{forbid_core_dumps, load_key, KeyError},
 	log,
@@ -29,6 +30,8 @@ enum MonitorError {
 	#[error(transparent)]
 	Key(#[from] KeyError),
 	#[error(transparent)]
+	AuthorizedKeys(#[from] KeysFileError),
+	#[error(transparent)]
 	Store(#[from] StoreError),
 	#[error("cannot listen on {addr}: {reason}")]
 	Listen { addr: std::net::SocketAddr, reason: String },
@@ -36,6 +39,8 @@ enum MonitorError {
 	ListenerDied(Listener, std::io::Error),
 	#[error("cannot start the {0}: {1}")]
 	Start(&'static str, std::io::Error),
+	#[error("{0}")]
+	MeasuredCgroup(String),
 	#[error("the sampler stopped unexpectedly")]
 	SamplerStopped,
 }
@@ -63,9 +68,14 @@ fn run(cli: Cli) -> Result<(), MonitorError> {
 	}
 	raise_open_files_limit();
 	let key = load_key(&config.key_file)?;
+	let authorizer = Authorizer::load(&config.authorized_keys, config.agreement)?;
+	info!("answering {} ({})", authorizer.keys().describe(), config.authorized_keys.display());
+	let system = SystemSource::new().measuring(config.measure_cgroup.clone()).counting(config.interfaces.clone());
+	system.check_measured_cgroup().map_err(MonitorError::MeasuredCgroup)?;
 	let store = Arc::new(Store::open(&config.data_dir)?);
 	store.bind_interval(config.sampling_interval_ms)?;
 	let metrics = Arc::new(Metrics::new());
+	metrics.accounting_keys.set(authorizer.keys().accounting.len() as i64);
 	let in_flight = Arc::new(InFlight::default());
 	info!(
 		"qos-monitor {} agreement {} instance {}: {} samples stored in {}; sampling every {} ms, probe {} (timeout {} ms), retention {} h",
@@ -79,7 +89,6 @@ fn run(cli: Cli) -> Result<(), MonitorError> {
 		config.probe.timeout_ms,
 		config.retention_ms / 3_600_000,
 	);
-	let system = SystemSource::new().measuring(config.measure_cgroup.clone()).counting(config.interfaces.clone());
 	info!("{}", system.describe());
 
 	let sampler = Sampler::new(
@@ -90,7 +99,8 @@ fn run(cli: Cli) -> Result<(), MonitorError> {
 		config.probe.clone(),
 		config.sampling_interval_ms,
 		config.retention_ms,
-	)?;
+	)?
+	.checkpointing_every(config.checkpoint_interval_ms);
 	let stop = Arc::new(AtomicBool::new(false));
 	let (sampler_ended, sampler_end) = tokio::sync::oneshot::channel::<()>();
 	let sampling = {
@@ -110,6 +120,7 @@ fn run(cli: Cli) -> Result<(), MonitorError> {
 		sampling_interval_ms: config.sampling_interval_ms,
 		retention_ms: config.retention_ms,
 		key,
+		authorizer,
 		store,
 		metrics,
 		in_flight,
@@ -135,14 +146,26 @@ fn run(cli: Cli) -> Result<(), MonitorError> {
 			reports.local_addr().map_err(|e| MonitorError::Start("report listener", e))?,
 			operations.local_addr().map_err(|e| MonitorError::Start("operations listener", e))?
 		);
-		let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-			.map_err(|e| MonitorError::Start("signal handler", e))?;
+		use tokio::signal::unix::{signal, SignalKind};
+		let mut terminate =
+			signal(SignalKind::terminate()).map_err(|e| MonitorError::Start("signal handler", e))?;
+		let mut hangup = signal(SignalKind::hangup()).map_err(|e| MonitorError::Start("signal handler", e))?;
+		let reloading = {
+			let state = state.clone();
+			async move {
+				while hangup.recv().await.is_some() {
+					reload_authorized_keys(&state);
+				}
+			}
+		};
+		tokio::pin!(reloading);
 		tokio::select! {
 			e = server::serve(reports, Listener::Reports, state.clone(), limits) => Err(MonitorError::ListenerDied(Listener::Reports, e)),
 			e = server::serve(operations, Listener::Operations, state.clone(), operations_limits) => Err(MonitorError::ListenerDied(Listener::Operations, e)),
 			_ = sampler_end => Err(MonitorError::SamplerStopped),
 			_ = terminate.recv() => { info!("SIGTERM: stopping"); Ok(()) },
 			_ = tokio::signal::ctrl_c() => { info!("SIGINT: stopping"); Ok(()) },
+			_ = &mut reloading => Err(MonitorError::Start("SIGHUP handler", std::io::Error::other("signal stream ended"))),
 		}
 	});
 	// Connections still open are dropped with the runtime; the sampler ends
@@ -154,6 +177,21 @@ fn run(cli: Cli) -> Result<(), MonitorError> {
 	let _ = sampling.join();
 	drop(state);
 	outcome
+}
+
+/// SIGHUP: reads the authorized-keys file again; a file that does not load
+/// leaves the keys in force (and says why).
+fn reload_authorized_keys(state: &ApiState) {
+	match state.authorizer.reload() {
+		Ok(keys) => {
+			state.metrics.accounting_keys.set(keys.accounting.len() as i64);
+			info!("SIGHUP: authorized keys reloaded: {}", keys.describe());
+		},
+		Err(e) => {
+			state.metrics.keys_reload_failures.inc();
+			warn!("SIGHUP: {e}; the keys loaded before stay in force");
+		},
+	}
 }
 
 /// Raises the soft limit on open descriptors towards [`WANTED_OPEN_FILES`].

@@ -27,6 +27,11 @@ pub struct Metrics {
 	pub open_connections: IntGauge,
 	pub connections_evicted: IntCounter,
 	pub connections_refused: IntCounter,
+	/// Report requests refused with 401, by `reason` ([`crate::auth::Refusal::code`]).
+	pub unauthorized_requests: IntCounterVec,
+	/// Accounting keys in force.
+	pub accounting_keys: IntGauge,
+	pub keys_reload_failures: IntCounter,
 	last_sample_timestamp: IntGauge,
 	/// Start time of the newest stored sample in ms (0 before the first);
 	/// `/healthz` reads it.
@@ -78,6 +83,18 @@ impl Metrics {
 		);
 		let connections_refused =
 			counter("http_connections_refused_total", "Connections refused at the cap with none idle to evict.");
+		let unauthorized_requests = IntCounterVec::new(
+			Opts::new("report_requests_unauthorized_total", "Report requests refused with 401, by reason."),
+			&["reason"],
+		)
+		.expect("a valid metric");
+		registry.register(Box::new(unauthorized_requests.clone())).expect("registered once");
+		let accounting_keys =
+			gauge("authorized_accounting_keys", "Accounting keys in the authorized-keys file in force.");
+		let keys_reload_failures = counter(
+			"authorized_keys_reload_failures_total",
+			"Reloads of the authorized-keys file (SIGHUP) that failed; the keys before stay in force.",
+		);
 		let last_sample_timestamp =
 			gauge("last_sample_timestamp_seconds", "Unix time at which the newest stored sample's probe started.");
 		let http_requests = IntCounterVec::new(
@@ -111,6 +128,9 @@ impl Metrics {
 			open_connections,
 			connections_evicted,
 			connections_refused,
+			unauthorized_requests,
+			accounting_keys,
+			keys_reload_failures,
 			last_sample_timestamp,
 			last_sample_ms: AtomicU64::new(0),
 		}

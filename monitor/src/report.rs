@@ -156,8 +156,8 @@ pub struct SignedReport {
 	pub scale: String,
 	/// `0x` + hex of `sha256(SCALE(report))`.
 	pub report_hash: String,
-	/// `0x` + hex of the tag.
-	pub tag: String,
+	/// `0x` + hex of the tag; `null` in answers to the owner.
+	pub tag: Option<String>,
 }
 
 impl SignedReport {
@@ -170,7 +170,7 @@ impl SignedReport {
 			report,
 			scale: format!("0x{}", hex::encode(scale)),
 			report_hash: format!("0x{}", hex::encode(hash)),
-			tag: format!("0x{}", hex::encode(tag)),
+			tag: Some(format!("0x{}", hex::encode(tag))),
 		}
 	}
 
@@ -275,11 +275,11 @@ mod tests {
 		assert_eq!(Report::decode(&mut &scale[..]).unwrap(), report);
 		assert_eq!(signed.report_hash, format!("0x{}", hex::encode(report.hash())));
 		let expected = otp::instance_tag(&[9; 32], 1, 0, 0, &report.hash());
-		assert_eq!(signed.tag, format!("0x{}", hex::encode(expected)));
+		assert_eq!(signed.tag, Some(format!("0x{}", hex::encode(expected))));
 		let json: serde_json::Value = serde_json::from_str(&signed.to_json()).unwrap();
 		assert_eq!(json["report"]["window"]["from_ms"], 10_000);
 		assert_eq!(json["report"]["latency_p50_ms"], 3);
-		assert_eq!(json["tag"], signed.tag);
+		assert_eq!(json["tag"].as_str(), signed.tag.as_deref());
 	}
 
 	#[test]

@@ -55,8 +55,10 @@ pub type Clock = Arc<dyn Fn() -> u64 + Send + Sync>;
 /// Least time between two log lines about lost samples.
 const FAILURE_LOG_EVERY: Duration = Duration::from_secs(60);
 
-/// Samples between two retention prunes.
-const PRUNE_EVERY: u64 = 60;
+/// Default time between two checkpoints (the journal copied into the
+/// database, with the retention prune): one durable database commit in five
+/// minutes, a few hundred journal bytes in between.
+pub const DEFAULT_CHECKPOINT_INTERVAL_MS: u64 = 300_000;
 
 /// The sampler's state.
 pub struct Sampler {
@@ -67,6 +69,8 @@ pub struct Sampler {
 	pub probe: ProbeConfig,
 	pub sampling_interval_ms: u64,
 	pub retention_ms: u64,
+	/// Samples between two checkpoints.
+	checkpoint_every: u64,
 	last_ts_ms: u64,
 	taken: u64,
 	/// When a lost sample was last logged, and how many were lost since.
@@ -101,12 +105,19 @@ impl Sampler {
 			probe,
 			sampling_interval_ms,
 			retention_ms,
+			checkpoint_every: (DEFAULT_CHECKPOINT_INTERVAL_MS / sampling_interval_ms.max(1)).max(1),
 			last_ts_ms,
 			taken: 0,
 			failure_logged_at: None,
 			lost_unlogged: 0,
 			clock,
 		})
+	}
+
+	/// The same sampler checkpointing every `interval_ms` (at least every sample).
+	pub fn checkpointing_every(mut self, interval_ms: u64) -> Self {
+		self.checkpoint_every = (interval_ms / self.sampling_interval_ms.max(1)).max(1);
+		self
 	}
 
 	/// The same sampler reading `clock` instead of the wall clock (tests).
@@ -121,7 +132,7 @@ impl Sampler {
 
 	/// Samples until `stop` is set (and the thread unparked, to return at once).
 	pub fn run(mut self, stop: &AtomicBool) {
-		self.prune();
+		self.checkpoint();
 		let mut last_tick = 0;
 		while !stop.load(Ordering::SeqCst) {
 			let now = (self.clock)();
@@ -189,8 +200,8 @@ impl Sampler {
 			},
 		}
 		self.taken += 1;
-		if self.taken.is_multiple_of(PRUNE_EVERY) {
-			self.prune();
+		if self.taken.is_multiple_of(self.checkpoint_every) {
+			self.checkpoint();
 		}
 	}
 
@@ -212,11 +223,12 @@ impl Sampler {
 		Ok(true)
 	}
 
-	fn prune(&self) {
+	/// Copies the journal into the database and applies retention.
+	fn checkpoint(&self) {
 		let cutoff = (self.clock)().saturating_sub(self.retention_ms);
-		match self.store.prune_before(cutoff) {
+		match self.store.checkpoint(Some(cutoff)) {
 			Ok(n) => self.metrics.samples_pruned.inc_by(n),
-			Err(e) => warn!("retention prune failed: {e}"),
+			Err(e) => warn!("checkpoint failed: {e}; the journal keeps the samples until the next one"),
 		}
 	}
 }
@@ -345,7 +357,7 @@ mod tests {
 		let probe = ProbeConfig { target: ProbeTarget::Tcp { host: "127.0.0.1".into(), port: 9 }, timeout_ms: 10 };
 		let metrics = Arc::new(Metrics::default());
 		let sampler = sampler_on(&store, &metrics, probe, 1000, 3_600_000);
-		sampler.prune();
+		sampler.checkpoint();
 		assert_eq!(metrics.samples_pruned.get(), 100);
 		assert_eq!(store.len().unwrap(), 10);
 	}

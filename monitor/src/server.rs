@@ -15,9 +15,9 @@
 //!   [`Limits::report_concurrency`] at a time (503 when none frees within
 //!   [`Limits::report_queue_wait`]), and one at a time per client address
 //!   (429 for a second one), after the checks that need no sample (a bad,
-//!   unsettled or expired request never waits for a slot): one client
-//!   cannot take every slot. (Until monitors authenticate the accounting
-//!   nodes, several addresses still can; see issue 13.)
+//!   unsigned, unsettled or expired request never waits for a slot): one
+//!   client cannot take every slot, and only signers the monitor answers
+//!   ([`crate::auth`]) reach one at all.
 //! - an `accept()` error that is not about one connection ends [`serve`] with
 //!   that error, and the monitor exits non-zero for its supervisor to restart
 //!   it, instead of living on without a listener.
@@ -40,7 +40,10 @@ use hyper::{body::Incoming, header, server::conn::http1, service::service_fn, Re
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::{net::TcpListener, sync::Semaphore, task::AbortHandle};
 
-use crate::api::{self, ApiState, Endpoint, Response};
+use crate::{
+	api::{self, ApiState, Endpoint, Response},
+	auth::Credentials,
+};
 
 /// How one listener protects itself.
 #[derive(Clone, Debug)]
@@ -290,9 +293,12 @@ async fn respond(
 		let path = target.split_once('?').map_or(target.as_str(), |(p, _)| p);
 		match which.route(&method, path) {
 			Endpoint::Report => {
-				compute_report(&state, peer.ip(), &method, &target, reports, limits.report_queue_wait).await
+				let headers = request.headers();
+				let credentials = Credentials::from_headers(|name| headers.get(name).and_then(|v| v.to_str().ok()));
+				compute_report(&state, peer.ip(), &method, &target, &credentials, reports, limits.report_queue_wait)
+					.await
 			},
-			endpoint => api::answer(&state, endpoint, &method, &target),
+			endpoint => api::answer(&state, endpoint, &method, &target, &Credentials::default()),
 		}
 	};
 	if which == Listener::Reports || response.status >= 400 {
@@ -313,6 +319,7 @@ async fn compute_report(
 	client: IpAddr,
 	method: &str,
 	target: &str,
+	credentials: &Credentials,
 	reports: Arc<ReportSlots>,
 	queue_wait: Duration,
 ) -> Response {
@@ -321,7 +328,7 @@ async fn compute_report(
 		response
 	};
 	let query = target.split_once('?').map_or("", |(_, q)| q);
-	if let Err(response) = api::check_report_request(state, query) {
+	if let Err(response) = api::check_report_request(state, query, credentials) {
 		return refuse(response);
 	}
 	let Some(claim) = reports.claim(client) else {
@@ -334,12 +341,13 @@ async fn compute_report(
 		Ok(Ok(permit)) => permit,
 		_ => return refuse(Response::error(503, "busy computing other reports; retry")),
 	};
-	let (state, method, target) = (state.clone(), method.to_owned(), target.to_owned());
+	let (state, method, target, credentials) =
+		(state.clone(), method.to_owned(), target.to_owned(), credentials.clone());
 	// The slot and the client's claim go with the computation: a client that
 	// hangs up does not free them while its report is still being computed.
 	let computed = tokio::task::spawn_blocking(move || {
 		let _held = (permit, claim);
-		api::answer(&state, Endpoint::Report, &method, &target)
+		api::answer(&state, Endpoint::Report, &method, &target, &credentials)
 	})
 	.await;
 	computed.unwrap_or_else(|e| Response::error(500, format!("report computation failed: {e}")))

@@ -278,6 +278,19 @@ impl SystemSource {
 		Some(if dir.starts_with(&self.cgroup_root) && dir.is_dir() { dir } else { self.cgroup_root.clone() })
 	}
 
+	/// Refuses a configured cgroup path that does not exist under cgroup v2:
+	/// the root measured in its place could be a whole node (a sidecar with
+	/// the node's cgroup tree mounted), far more than the instance.
+	pub fn check_measured_cgroup(&self) -> Result<(), String> {
+		if let MeasuredCgroup::Path(path) = &self.measured {
+			let dir = self.cgroup_root.join(path.trim_start_matches('/'));
+			if self.cgroup_root.join("cgroup.controllers").exists() && !dir.is_dir() {
+				return Err(format!("measure_cgroup {path:?}: no such cgroup ({} does not exist)", dir.display()));
+			}
+		}
+		Ok(())
+	}
+
 	/// The limits of cgroup v2 on the path from the measured cgroup up to the
 	/// root, if it is mounted at the cgroup root and any is set.
 	pub fn cgroup_limits(&self) -> CgroupLimits {
@@ -610,6 +623,12 @@ mod tests {
 			.sample()
 			.unwrap();
 		assert_eq!(by_path, own);
+		let source = fixture_source(proc_dir.path(), cg.path(), &no_net);
+		assert_eq!(source.measuring(MeasuredCgroup::Path("/monitor".into())).check_measured_cgroup(), Ok(()));
+		let typo =
+			fixture_source(proc_dir.path(), cg.path(), &no_net).measuring(MeasuredCgroup::Path("/monitr".into()));
+		let refused = typo.check_measured_cgroup().unwrap_err();
+		assert!(refused.contains("measure_cgroup \"/monitr\": no such cgroup"), "{refused}");
 	}
 
 	#[test]

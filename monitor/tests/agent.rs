@@ -2,7 +2,9 @@
 //! decode as the runtime's type, carry a valid tag, and are byte-for-byte the
 //! same after a `kill -9` and a restart; a thousand idle connections do not
 //! keep a report from being served, a slow header is cut off, an overlong URL
-//! refused, SIGTERM stops it cleanly; bad configurations are refused.
+//! refused, SIGTERM stops it cleanly; bad configurations are refused; only
+//! signed requests of the keys in the authorized-keys file are answered, and
+//! SIGHUP reloads that file.
 
 use std::{
 	fs,
@@ -15,7 +17,11 @@ use std::{
 };
 
 use codec::Decode;
-use qos_primitives::{otp::instance_tag, Report, REPORT_SETTLE_MS};
+use qos_primitives::{
+	otp::instance_tag,
+	request::{report_request_payload, ACCOUNTING_KEY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER},
+	Report, Window, REPORT_SETTLE_MS,
+};
 
 const KEY_HEX: &str = "4242424242424242424242424242424242424242424242424242424242424242";
 const BIN: &str = env!("CARGO_BIN_EXE_qos-monitor");
@@ -46,14 +52,57 @@ fn free_port() -> u16 {
 }
 
 fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
+	http_get_with(port, path, &[])
+}
+
+fn http_get_with(port: u16, path: &str, headers: &[(&str, String)]) -> Option<(u16, String)> {
 	let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
 	stream.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
-	write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").ok()?;
+	let extra: String = headers.iter().map(|(name, value)| format!("{name}: {value}\r\n")).collect();
+	write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{extra}Connection: close\r\n\r\n").ok()?;
 	let mut raw = String::new();
 	stream.read_to_string(&mut raw).ok()?;
 	let status = raw.split(' ').nth(1)?.parse().ok()?;
 	let body = raw.split_once("\r\n\r\n")?.1.to_string();
 	Some((status, body))
+}
+
+/// The sr25519 key of seed `seed`, as the accounting node `seed` holds it.
+fn keypair(seed: u8) -> schnorrkel::Keypair {
+	schnorrkel::MiniSecretKey::from_bytes(&[seed; 32]).unwrap().expand_to_keypair(schnorrkel::ExpansionMode::Ed25519)
+}
+
+fn public_hex(seed: u8) -> String {
+	format!("0x{}", hex::encode(keypair(seed).public.to_bytes()))
+}
+
+/// The accounting node in the file written by [`Setup::new`].
+const NODE: u8 = 1;
+
+/// `path` (a report request of agreement 7, instance 2) asked by accounting
+/// node `seed`, signed now.
+fn signed_get(port: u16, path: &str, seed: u8) -> Option<(u16, String)> {
+	let query = path.split_once('?').map_or("", |(_, q)| q);
+	let param = |name: &str| -> u64 {
+		query.split('&').find_map(|p| p.strip_prefix(&format!("{name}="))).and_then(|v| v.parse().ok()).unwrap_or(0)
+	};
+	let timestamp = now_ms();
+	let window = Window { from_ms: param("from_ms"), to_ms: param("to_ms") };
+	let payload = report_request_payload(param("agreement"), 2, param("period") as u32, &window, timestamp);
+	let signature = keypair(seed).sign_simple(b"substrate", &payload).to_bytes();
+	let headers = [
+		(ACCOUNTING_KEY_HEADER, public_hex(seed)),
+		(TIMESTAMP_HEADER, timestamp.to_string()),
+		(SIGNATURE_HEADER, format!("0x{}", hex::encode(signature))),
+	];
+	http_get_with(port, path, &headers)
+}
+
+/// An authorized-keys file for agreement 7 naming these accounting nodes.
+fn authorized_keys(nodes: &[u8]) -> String {
+	let keys: Vec<String> = nodes.iter().map(|n| public_hex(*n)).collect();
+	serde_json::json!({ "agreement": 7, "accounting_keys": keys, "client": public_hex(10), "owner": public_hex(11) })
+		.to_string()
 }
 
 struct Setup {
@@ -70,10 +119,15 @@ impl Setup {
 		let key = dir.path().join("key.hex");
 		fs::write(&key, format!("{KEY_HEX}\n")).unwrap();
 		fs::set_permissions(&key, fs::Permissions::from_mode(0o600)).unwrap();
+		let keys = dir.path().join("authorized-keys.json");
+		fs::write(&keys, authorized_keys(&[NODE])).unwrap();
+		fs::set_permissions(&keys, fs::Permissions::from_mode(0o644)).unwrap();
 		let config = format!(
-			"listen = \"127.0.0.1:{port}\"\noperations_listen = \"127.0.0.1:{ops_port}\"\nagreement = 7\ninstance = 2\nkey_file = \"{}\"\ndata_dir = \"{}\"\n\
+			"listen = \"127.0.0.1:{port}\"\noperations_listen = \"127.0.0.1:{ops_port}\"\nagreement = 7\ninstance = 2\nkey_file = \"{}\"\n\
+			 authorized_keys = \"{}\"\ndata_dir = \"{}\"\n\
 			 sampling_interval_ms = 200\nretention_hours = 25\n[probe]\ntarget = \"http://127.0.0.1:{probe_port}/health\"\ntimeout_ms = 150\n",
 			key.display(),
+			keys.display(),
 			dir.path().join("data").display()
 		);
 		fs::write(dir.path().join("monitor.toml"), config).unwrap();
@@ -86,6 +140,10 @@ impl Setup {
 
 	fn key(&self) -> PathBuf {
 		self.dir.path().join("key.hex")
+	}
+
+	fn authorized_keys(&self) -> PathBuf {
+		self.dir.path().join("authorized-keys.json")
 	}
 
 	/// Starts the agent and waits until it has stored a sample.
@@ -141,12 +199,12 @@ fn serves_final_tagged_reports_that_survive_kill_9() {
 	let path = format!("/v1/report?agreement=7&period=4&from_ms={from}&to_ms={to}");
 
 	sleep_until(to + 100);
-	let (status, body) = http_get(setup.port, &path).unwrap();
+	let (status, body) = signed_get(setup.port, &path, NODE).unwrap();
 	assert_eq!(status, 425, "{body}");
 	assert!(body.contains("\"error\""));
 
 	sleep_until(to + REPORT_SETTLE_MS + 100);
-	let (status, first) = http_get(setup.port, &path).unwrap();
+	let (status, first) = signed_get(setup.port, &path, NODE).unwrap();
 	assert_eq!(status, 200, "{first}");
 	let json: serde_json::Value = serde_json::from_str(&first).unwrap();
 	let scale = hex::decode(json["scale"].as_str().unwrap().trim_start_matches("0x")).unwrap();
@@ -173,7 +231,7 @@ fn serves_final_tagged_reports_that_survive_kill_9() {
 
 	agent.kill_9();
 	let _restarted = setup.start();
-	let (status, again) = http_get(setup.port, &path).unwrap();
+	let (status, again) = signed_get(setup.port, &path, NODE).unwrap();
 	assert_eq!(status, 200);
 	assert_eq!(again, first, "the report of a closed window changed across kill -9 and restart");
 
@@ -205,6 +263,17 @@ fn refuses_to_start_with_a_bad_key_file_or_config() {
 	fs::remove_file(&key).unwrap();
 	assert!(refused(&config, &[]).contains("does not exist"));
 
+	fs::write(&key, format!("{KEY_HEX}\n")).unwrap();
+	fs::set_permissions(&key, fs::Permissions::from_mode(0o600)).unwrap();
+	let keys = setup.authorized_keys();
+	fs::set_permissions(&keys, fs::Permissions::from_mode(0o666)).unwrap();
+	assert!(refused(&config, &[]).contains("writable by others than its owner"));
+	fs::write(&keys, authorized_keys(&[NODE]).replace("\"agreement\":7", "\"agreement\":8")).unwrap();
+	fs::set_permissions(&keys, fs::Permissions::from_mode(0o644)).unwrap();
+	assert!(refused(&config, &[]).contains("is for agreement 8, this monitor serves agreement 7"));
+	fs::remove_file(&keys).unwrap();
+	assert!(refused(&config, &[]).contains("cannot read the authorized-keys file"));
+
 	assert!(refused(&config, &["--probe-timeout-ms", "5000"]).contains("probe.timeout_ms = 5000"));
 	assert!(refused(&config, &["--probe-timeout-ms", "200"]).contains("must be below sampling_interval_ms = 200"));
 	assert!(!setup.dir.path().join("data").exists(), "a refused start must not create the store");
@@ -222,7 +291,7 @@ fn settled_window(setup: &Setup) -> String {
 	let to = from + 1000;
 	sleep_until(to + REPORT_SETTLE_MS + 100);
 	let path = format!("/v1/report?agreement=7&period=1&from_ms={from}&to_ms={to}");
-	assert_eq!(http_get(setup.port, &path).map(|r| r.0), Some(200));
+	assert_eq!(signed_get(setup.port, &path, NODE).map(|r| r.0), Some(200));
 	path
 }
 
@@ -253,7 +322,7 @@ fn a_thousand_idle_connections_do_not_keep_a_report_from_being_served() {
 		})
 		.collect();
 	let asked = Instant::now();
-	let (status, body) = http_get(setup.port, &path).unwrap();
+	let (status, body) = signed_get(setup.port, &path, NODE).unwrap();
 	let took = asked.elapsed();
 	assert_eq!(status, 200, "{body}");
 	assert!(took < Duration::from_secs(1), "answered after {took:?} with 1000 idle connections open");
@@ -293,7 +362,7 @@ fn sigterm_stops_it_cleanly_and_it_starts_again_on_its_data() {
 	let setup = Setup::new(workload());
 	let mut agent = setup.start();
 	let path = settled_window(&setup);
-	let (_, before) = http_get(setup.port, &path).unwrap();
+	let (_, before) = signed_get(setup.port, &path, NODE).unwrap();
 	// SAFETY: signalling our own child.
 	assert_eq!(unsafe { libc::kill(agent.pid(), libc::SIGTERM) }, 0);
 	let deadline = Instant::now() + Duration::from_secs(10);
@@ -311,7 +380,7 @@ fn sigterm_stops_it_cleanly_and_it_starts_again_on_its_data() {
 	let other_interval = refused(&setup.config(), &["--sampling-interval-ms", "500", "--probe-timeout-ms", "100"]);
 	assert!(other_interval.contains("were taken every 200 ms"), "{other_interval}");
 	let _again = setup.start();
-	assert_eq!(http_get(setup.port, &path).unwrap().1, before, "the same report after a clean restart");
+	assert_eq!(signed_get(setup.port, &path, NODE).unwrap().1, before, "the same report after a clean restart");
 }
 
 /// Unmounts a test's filesystem, even when the test fails.
@@ -344,6 +413,14 @@ fn samples_taken(setup: &Setup) -> u64 {
 fn a_full_disk_is_recovered_from_without_a_restart() {
 	let setup = Setup::new(workload());
 	// The data directory on a 4-MiB filesystem of its own.
+	// Checkpoints every second: each one needs space in the database, while
+	// the journal's preallocated file takes samples with the disk full.
+	let config = fs::read_to_string(setup.config()).unwrap();
+	fs::write(
+		setup.config(),
+		config.replace("retention_hours = 25\n", "retention_hours = 25\ncheckpoint_interval_s = 1\n"),
+	)
+	.unwrap();
 	let data = setup.dir.path().join("data");
 	fs::create_dir_all(&data).unwrap();
 	let mounted = Command::new("mount").args(["-t", "tmpfs", "-o", "size=4m,mode=0700", "tmpfs"]).arg(&data).status();
@@ -354,7 +431,7 @@ fn a_full_disk_is_recovered_from_without_a_restart() {
 	let _mounted = Mounted(data.clone());
 	let mut agent = setup.start();
 	let path = settled_window(&setup);
-	let (_, before) = http_get(setup.port, &path).unwrap();
+	let (_, before) = signed_get(setup.port, &path, NODE).unwrap();
 
 	// The disk fills up: health says so in words, and what is stored is still served.
 	let filler = data.join("filler");
@@ -369,8 +446,9 @@ fn a_full_disk_is_recovered_from_without_a_restart() {
 	);
 	assert!(failing, "healthz never said the store is failing");
 	// (A request that meets the store while it reopens gets a 5xx and retries, as an accounting node does.)
-	let served =
-		eventually(Duration::from_secs(3), || http_get(setup.port, &path).is_some_and(|(_, body)| body == before));
+	let served = eventually(Duration::from_secs(3), || {
+		signed_get(setup.port, &path, NODE).is_some_and(|(_, body)| body == before)
+	});
 	assert!(served, "a stored window is still served");
 
 	// Space returns: the same process stores samples again.
@@ -379,4 +457,47 @@ fn a_full_disk_is_recovered_from_without_a_restart() {
 	let taken = samples_taken(&setup);
 	assert!(eventually(Duration::from_secs(5), || samples_taken(&setup) > taken + 3), "sampling did not resume");
 	assert!(agent.0.try_wait().unwrap().is_none(), "the monitor restarted or died instead of recovering");
+}
+
+fn metric(setup: &Setup, name: &str) -> u64 {
+	let (_, metrics) = http_get(setup.ops_port, "/metrics").unwrap();
+	metrics.lines().find_map(|l| l.strip_prefix(&format!("{name} "))).map_or(0, |v| v.parse().unwrap())
+}
+
+#[test]
+fn only_listed_keys_get_reports_and_sighup_reloads_the_list() {
+	let setup = Setup::new(workload());
+	let agent = setup.start();
+	let path = settled_window(&setup);
+	let reason = |answer: Option<(u16, String)>| {
+		let (status, body) = answer.unwrap();
+		assert_eq!(status, 401, "{body}");
+		serde_json::from_str::<serde_json::Value>(&body).unwrap()["reason"].as_str().unwrap().to_owned()
+	};
+	// Whoever reaches the port: no signature, or a key of its own.
+	assert_eq!(reason(http_get(setup.port, &path)), "unsigned");
+	assert_eq!(reason(signed_get(setup.port, &path, 2)), "unknown_key");
+	assert_eq!(metric(&setup, "qos_monitor_authorized_accounting_keys"), 1);
+
+	// The validator set changes: node 2 joins, node 1 leaves; the file is rewritten and the monitor told.
+	let hangup = |agent: &Agent| {
+		// SAFETY: signalling our own child.
+		assert_eq!(unsafe { libc::kill(agent.pid(), libc::SIGHUP) }, 0);
+	};
+	fs::write(setup.authorized_keys(), authorized_keys(&[2])).unwrap();
+	hangup(&agent);
+	assert!(eventually(Duration::from_secs(5), || signed_get(setup.port, &path, 2).map(|r| r.0) == Some(200)));
+	assert_eq!(reason(signed_get(setup.port, &path, NODE)), "unknown_key");
+	assert_eq!(metric(&setup, "qos_monitor_authorized_accounting_keys"), 1);
+
+	// A half-written file on reload keeps the keys in force, and the monitor running.
+	fs::write(setup.authorized_keys(), "{\"agreement\": 7, \"accounting_keys\": [").unwrap();
+	hangup(&agent);
+	assert!(
+		eventually(Duration::from_secs(5), || metric(&setup, "qos_monitor_authorized_keys_reload_failures_total") == 1)
+	);
+	assert_eq!(signed_get(setup.port, &path, 2).map(|r| r.0), Some(200));
+	let log = fs::read_to_string(setup.dir.path().join("agent.log")).unwrap();
+	assert!(log.contains("the keys loaded before stay in force"), "{log}");
+	assert_eq!(metric(&setup, "qos_monitor_report_requests_unauthorized_total{reason=\"unknown_key\"}"), 2);
 }

@@ -24,6 +24,7 @@ fn the_systemd_unit_verifies_without_a_warning() {
 		"After=time-sync.target",
 		"LimitCORE=0",
 		"NoNewPrivileges=yes",
+		"ExecReload=/bin/kill -HUP $MAINPID",
 	] {
 		assert!(unit.contains(hardening), "the unit has {hardening}");
 	}

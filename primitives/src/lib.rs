@@ -13,6 +13,7 @@
 //!   inclusion proofs for single reports.
 //! - [`selection`]: which accounting node is designated for a period.
 //! - [`url`]: what a monitor's base URL may look like.
+//! - [`request`]: what the signature of a report request to a monitor covers.
 //!
 //! Everything is `no_std` and allocation-light so it runs inside the Wasm
 //! runtime, and every integer is SCALE (little-endian) encoded.
@@ -23,6 +24,7 @@ extern crate alloc;
 pub mod merkle;
 pub mod otp;
 pub mod report;
+pub mod request;
 pub mod selection;
 pub mod sla;
 pub mod traits;

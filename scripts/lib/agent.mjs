@@ -217,7 +217,7 @@ export class Agent {
         const diagnosed = `${id}/${state}/refutation`;
         if (!this.memory.diagnoses.has(diagnosed)) {
           const block = await at.query.metricsBlocks.metricsBlocks(agreement, period);
-          this.memory.diagnoses.set(diagnosed, block.isSome ? await ops.findRefutation(at, block.unwrap(), agreement, period, service) : []);
+          this.memory.diagnoses.set(diagnosed, block.isSome ? await ops.findRefutation(at, block.unwrap(), agreement, period, service, this.pair) : []);
         }
         const refutation = this.memory.diagnoses.get(diagnosed);
         if (refutation.length) {
@@ -263,7 +263,7 @@ export class Agent {
     // Which instance's report fails is asked of the monitors once per state.
     const diagnosed = `${id}/${state}/diagnosis`;
     if (!this.memory.diagnoses.has(diagnosed)) {
-      this.memory.diagnoses.set(diagnosed, await ops.findAlteredReports(at, block.unwrap(), this.key, agreement, period, service));
+      this.memory.diagnoses.set(diagnosed, await ops.findAlteredReports(at, block.unwrap(), this.key, agreement, period, service, this.pair));
     }
     check.problems.unshift(...this.memory.diagnoses.get(diagnosed));
     if (number >= contestClosesAt) {

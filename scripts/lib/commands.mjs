@@ -14,6 +14,7 @@ import { connect, signer, UserError } from './chain.mjs';
 import { describeLine, watch } from './agent.mjs';
 import { parseChainSpec } from './light-client.mjs';
 import { verifyProof } from './merkle.mjs';
+import { monitorKeysAt, writeMonitorKeys } from './monitor-keys.mjs';
 import * as ops from './operations.mjs';
 import { parseKeyText } from './otp.mjs';
 import { describeHarsherTerm, describeSlaError, INDICATORS, MAX_CREDIT_TIERS, toSlaTerms, validateSla, withinOffer } from './sla.mjs';
@@ -743,6 +744,33 @@ export const commands = {
       });
       await server.close();
       return undefined;
+    },
+  },
+
+  'monitor-keys': {
+    summary: "client: write a monitor's authorized-keys file (accounting nodes on chain, client, owner) from the finalised chain",
+    usage: '--agreement <id> --out <file> [--chain-spec raw.json --bootnode <addr>]',
+    options: {
+      agreement: { type: 'string' },
+      out: { type: 'string', help: "the monitor's authorized_keys file; rewritten only when the keys change (then: systemctl reload qos-monitor)" },
+    },
+    async run(values) {
+      const agreement = integer(values, 'agreement');
+      const out = need(values, 'out');
+      return withApi(values, async (api) => {
+        const contents = await monitorKeysAt(api, agreement);
+        let written;
+        try {
+          written = writeMonitorKeys(out, contents);
+        } catch (e) {
+          throw new UserError(`cannot write ${out}: ${e.message}`);
+        }
+        const what = `${contents.accounting_keys.length} accounting key(s), the client and the owner of agreement ${agreement} (finalised block #${contents.source.block})`;
+        const text = written
+          ? `wrote ${what} to ${out}; tell the monitor to read it: systemctl reload qos-monitor (SIGHUP)`
+          : `${out} already names ${what}; unchanged`;
+        return { text, written, ...contents };
+      });
     },
   },
 

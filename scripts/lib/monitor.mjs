@@ -16,9 +16,10 @@ const live = new Set();
 export class Monitor {
   /**
    * Starts a monitor for `agreement`/`instance` probing `probeUrl`, with the
-   * client's key from `keyFile`, keeping its data under `dir`.
+   * client's key from `keyFile`, answering the keys of `authorizedKeys` (a
+   * file from monitor-keys.mjs), keeping its data under `dir`.
    */
-  static async start({ name, agreement, instance, keyFile, probeUrl, dir, samplingMs = 1000 }) {
+  static async start({ name, agreement, instance, keyFile, authorizedKeys, probeUrl, dir, samplingMs = 1000 }) {
     const port = await freePort();
     const operationsPort = await freePort();
     const home = path.join(dir, name);
@@ -32,6 +33,7 @@ export class Monitor {
         `agreement = ${agreement}`,
         `instance = ${instance}`,
         `key_file = "${keyFile}"`,
+        `authorized_keys = "${authorizedKeys}"`,
         `data_dir = "${path.join(home, 'data')}"`,
         `sampling_interval_ms = ${samplingMs}`,
         '',
@@ -63,6 +65,11 @@ export class Monitor {
       200,
     );
     return m;
+  }
+
+  /** Has the monitor read its authorized-keys file again (SIGHUP). */
+  reload() {
+    this.child.kill('SIGHUP');
   }
 
   get url() {

@@ -8,6 +8,7 @@ import { stringToU8a, u8aEq, u8aToString } from '@polkadot/util';
 import { toBytes, toHex } from './bytes.mjs';
 import { describeDispatchError, eventsOf, sendAndWait, UserError } from './chain.mjs';
 import { merkleRoot } from './merkle.mjs';
+import { signedRequestHeaders } from './report-request.mjs';
 import { commit, constantTimeEqual, instanceTag, otpMatches, periodOtp, reportHash } from './otp.mjs';
 import { toSlaTerms } from './sla.mjs';
 
@@ -272,18 +273,25 @@ const MONITOR_ASK_TIMEOUT_MS = 5_000;
 
 /**
  * Asks `instance`'s monitor (at the URL the chain had for it when the window
- * began) for the report of `[fromMs, toMs)`, as a party to the agreement
- * would: `{ scale, hash, tag }` of its answer, or `{ error }`.
+ * began) for the report of `[fromMs, toMs)`, as the party `asker` (a keyring
+ * pair: the agreement's client or owner, whose signature the monitor checks):
+ * `{ scale, hash, tag }` of its answer (`tag` null for the owner), or `{ error }`.
  */
-async function askMonitor(at, service, instance, agreement, period, fromMs, toMs) {
+async function askMonitor(at, asker, service, instance, agreement, period, fromMs, toMs) {
   const record = await at.query.slaVerification.instances(service, instance);
   const urls = record.isSome ? record.unwrap().monitorUrls.map((u) => ({ sinceMs: u.sinceMs.toNumber(), url: textOf(u.url) })) : [];
   const base = urls.filter((u) => u.sinceMs <= fromMs).at(-1)?.url ?? urls[0]?.url;
   if (!base) return { error: 'no monitor URL on chain' };
   try {
+    const headers = signedRequestHeaders(asker, { agreement, instance, period, fromMs, toMs });
     const res = await fetch(`${base.replace(/\/+$/, '')}/v1/report?agreement=${agreement}&period=${period}&from_ms=${fromMs}&to_ms=${toMs}`, {
+      headers,
       signal: AbortSignal.timeout(MONITOR_ASK_TIMEOUT_MS),
     });
+    if (res.status === 401) {
+      const refusal = await res.json().catch(() => ({}));
+      return { error: `HTTP 401: the monitor does not answer this account (${refusal.reason ?? 'no reason'}: ${refusal.error ?? ''})` };
+    }
     if (!res.ok) return { error: `HTTP ${res.status}` };
     const answer = await res.json();
     const scale = toBytes(answer.scale);
@@ -300,11 +308,11 @@ async function askMonitor(at, service, instance, agreement, period, fromMs, toMs
  * altered on the way, which names the instance just the same. One line per
  * instance that fails or could not be asked.
  */
-export async function findAlteredReports(at, block, key, agreement, period, service) {
+export async function findAlteredReports(at, block, key, agreement, period, service, client) {
   const problems = [];
   for (const report of block.reports) {
     const instance = report.instance.toNumber();
-    const asked = await askMonitor(at, service, instance, agreement, period, report.window.fromMs.toNumber(), report.window.toMs.toNumber());
+    const asked = await askMonitor(at, client, service, instance, agreement, period, report.window.fromMs.toNumber(), report.window.toMs.toNumber());
     if (asked.error) problems.push(`instance ${instance}: its monitor could not be asked (${asked.error})`);
     else if (!asked.tag || !constantTimeEqual(await instanceTag(key, agreement, period, instance, asked.hash), asked.tag)) {
       problems.push(`instance ${instance}: the report its monitor URL serves is not signed with your key (altered on the way to the accounting nodes)`);
@@ -320,20 +328,20 @@ export async function findAlteredReports(at, block, key, agreement, period, serv
  * trusts its own network path; the arbiter weighs it). Empty when the
  * monitors bear the block out.
  */
-export async function findRefutation(at, block, agreement, period, service) {
+export async function findRefutation(at, block, agreement, period, service, owner) {
   const problems = [];
   const fromMs = block.window.fromMs.toNumber();
   const toMs = block.window.toMs.toNumber();
   for (const report of block.reports) {
     const instance = report.instance.toNumber();
-    const asked = await askMonitor(at, service, instance, agreement, period, fromMs, toMs);
+    const asked = await askMonitor(at, owner, service, instance, agreement, period, fromMs, toMs);
     if (!asked.error && !u8aEq(asked.hash, reportHash(report.toU8a())))
       problems.push(`instance ${instance}: the report on chain is not the one its monitor serves`);
   }
   for (const [id, reason] of block.missing) {
     if (reason.isRetired) continue;
     const instance = id.toNumber();
-    const asked = await askMonitor(at, service, instance, agreement, period, fromMs, toMs);
+    const asked = await askMonitor(at, owner, service, instance, agreement, period, fromMs, toMs);
     if (!asked.error) problems.push(`instance ${instance}: recorded as missing (${reason.type}) but its monitor serves the window's report`);
   }
   return problems;

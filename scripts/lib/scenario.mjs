@@ -18,6 +18,7 @@ import { describeLine } from './agent.mjs';
 import { AgentProcess } from './agent-process.mjs';
 import { connect, signer } from './chain.mjs';
 import { formatAmount, UNIT } from './amounts.mjs';
+import { monitorKeysAt, monitorKeysFile, writeMonitorKeys } from './monitor-keys.mjs';
 import { Monitor, stopAllMonitors } from './monitor.mjs';
 import { freePort, Node, nodeBinary, sleep, stopAll, waitFor } from './node.mjs';
 import * as ops from './operations.mjs';
@@ -172,9 +173,29 @@ async function runScenario(
   const key = Buffer.from(fs.readFileSync(keyFile, 'utf8').trim(), 'hex');
 
   const agreementId = (await api.query.slaVerification.nextAgreementId()).toBigInt();
+  // Whom the monitors answer: the accounting keys bound on chain (each
+  // validator's off-chain worker binds its own in the first blocks), the
+  // client and the owner. Rewritten from the finalised chain once the
+  // agreement exists, as `qos monitor-keys` does.
+  const authorizedKeys = path.join(dir, 'authorized-keys.json');
+  const bound = await waitFor(
+    "every validator's accounting key bound on chain",
+    async () => {
+      const keys = await api.query.metricsBlocks.accountingKeys();
+      return keys.length === VALIDATORS.length ? keys : null;
+    },
+    60_000,
+    500,
+  );
+  writeMonitorKeys(
+    authorizedKeys,
+    monitorKeysFile({ agreement: agreementId, accountingKeys: bound.map(([, key]) => key.toHex()), client: client.address, owner: owner.address }),
+  );
+  const monitors = [];
   const urls = [];
   for (let i = 0; i < 3; i += 1) {
-    const m = await Monitor.start({ name: `monitor-${i}`, agreement: agreementId, instance: i, keyFile, probeUrl: workloads[i].url, dir });
+    const m = await Monitor.start({ name: `monitor-${i}`, agreement: agreementId, instance: i, keyFile, authorizedKeys, probeUrl: workloads[i].url, dir });
+    monitors.push(m);
     cleanup.push(() => m.stop());
     urls.push(m.url);
   }
@@ -208,6 +229,11 @@ async function runScenario(
   if (agreement !== agreementId) throw new Error(`agreement id ${agreement}, expected ${agreementId}`);
   log(
     `client Eve created agreement ${agreement} on offer ${created.offer}: ${periods} periods, ${formatAmount(price * BigInt(periods))} on hold, accounting fee ${formatAmount(created.burned)} burned`,
+  );
+  const fromChain = await waitFor('the agreement in a finalised block', () => monitorKeysAt(api, agreement).catch(() => null), 30_000, 500);
+  if (writeMonitorKeys(authorizedKeys, fromChain)) for (const m of monitors) m.reload();
+  log(
+    `monitors answer ${fromChain.accounting_keys.length} accounting keys, the client and the owner (authorized keys from finalised block #${fromChain.source.block})`,
   );
 
   // -- the client's and the owner's agents, as each would run them, on a

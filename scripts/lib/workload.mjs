@@ -6,6 +6,8 @@ import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import http from 'node:http';
 
+import { ACCOUNTING_KEY_HEADER as ACCOUNTING_KEY, PARTY_KEY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './report-request.mjs';
+
 /** An HTTP server on a free loopback port. */
 class LoopbackServer {
   constructor(handler) {
@@ -53,7 +55,10 @@ export class Workload extends LoopbackServer {
 }
 
 /** The header in which an accounting node names its key (`0x`-hex) on every monitor request. */
-export const ACCOUNTING_KEY_HEADER = 'x-qos-accounting-key';
+export const ACCOUNTING_KEY_HEADER = ACCOUNTING_KEY.toLowerCase();
+
+/** The headers of a signed report request, which a proxy passes on. */
+const SIGNED_REQUEST_HEADERS = [ACCOUNTING_KEY, PARTY_KEY_HEADER, TIMESTAMP_HEADER, SIGNATURE_HEADER].map((h) => h.toLowerCase());
 
 /** The period a monitor request asks for (`/v1/report?…&period=N`), or null. */
 const periodOf = (req) => {
@@ -61,10 +66,10 @@ const periodOf = (req) => {
   return period === null ? null : Number(period);
 };
 
-/** Forwards a request to `upstream`, with the accounting node's key header. */
+/** Forwards a request to `upstream`, with its signature headers. */
 function forward(upstream, req) {
-  const key = req.headers[ACCOUNTING_KEY_HEADER];
-  return fetch(`${upstream}${req.url}`, { headers: key ? { [ACCOUNTING_KEY_HEADER]: key } : {} });
+  const headers = Object.fromEntries(SIGNED_REQUEST_HEADERS.filter((h) => req.headers[h] !== undefined).map((h) => [h, req.headers[h]]));
+  return fetch(`${upstream}${req.url}`, { headers });
 }
 
 /**

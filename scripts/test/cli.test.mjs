@@ -8,7 +8,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 
-import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { cryptoWaitReady, decodeAddress } from '@polkadot/util-crypto';
 
 import { signer } from '../lib/chain.mjs';
 import { Node, repoRoot, stopAll, tempDir } from '../lib/node.mjs';
@@ -300,6 +300,34 @@ describe('qos terminal', { timeout: 240_000 }, () => {
     const next = BigInt(made.second) + 1n;
     assert.match((await qos('status', '--agreement', String(next))).stderr, /agreement \d+ not found/);
     assert.equal(json(await qos('offers', '--service', s, '--json')).offers.length, 1);
+  });
+
+  test("monitor-keys writes the monitor's authorized keys from the finalised chain, and only when they change", async () => {
+    const file = path.join(dir, 'authorized-keys.json');
+    const hex = (address) => `0x${Buffer.from(decodeAddress(address)).toString('hex')}`;
+    // Alice's off-chain worker binds her accounting key (her //Alice sr25519 key) in the first blocks.
+    let first;
+    for (let tries = 0; tries < 30; tries += 1) {
+      first = json(await qos('monitor-keys', '--agreement', made.agreement, '--out', file, '--json'));
+      if (first.accounting_keys.length > 0) break;
+      fs.rmSync(file, { force: true });
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+    assert.deepEqual(first.accounting_keys, [hex(signer('//Alice').address)]);
+    assert.equal(first.client, hex(signer('//Eve').address));
+    assert.equal(first.owner, hex(signer('//Dave').address));
+    assert.equal(first.written, true);
+    const onDisk = JSON.parse(fs.readFileSync(file, 'utf8'));
+    assert.deepEqual(onDisk.accounting_keys, first.accounting_keys);
+    assert.equal(onDisk.agreement, Number(made.agreement));
+    assert.ok(onDisk.source.block > 0 && /^0x[0-9a-f]{64}$/.test(onDisk.source.genesis));
+    assert.equal(fs.statSync(file).mode & 0o777, 0o644, 'public, writable by its owner only (the monitor refuses others)');
+    const again = await qos('monitor-keys', '--agreement', made.agreement, '--out', file);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /already names 1 accounting key\(s\), the client and the owner of agreement \d+ .*; unchanged/);
+    const missing = await qos('monitor-keys', '--agreement', '999', '--out', file);
+    assert.notEqual(missing.code, 0);
+    assert.match(missing.stderr, /agreement 999 not found/);
   });
 
   test('keygen writes a private key file and never overwrites one', async () => {

@@ -20,7 +20,9 @@
 //!    releases the claim so the next block retries.
 //! 5. Fetch every pulled monitor of every claimed period concurrently, with
 //!    one deadline ([`MONITOR_DEADLINE_MS`]) for the lot, each request naming
-//!    this node's accounting key ([`ACCOUNTING_KEY_HEADER`]); validate each
+//!    this node's accounting key ([`ACCOUNTING_KEY_HEADER`]) and signed with it
+//!    ([`request_headers`]; monitors answer only the accounting nodes on
+//!    chain and the agreement's parties); validate each
 //!    answer ([`validate_answer`]) and log each missing instance with its reason.
 //! 6. A first pull with unreachable monitors is retried on the next blocks
 //!    during the first half of the grace ([`retry_until_ms`]), then submitted
@@ -67,9 +69,7 @@ pub const MAX_PERIODS_SCANNED: u32 = 32;
 /// Blocks after which a claimed period (or binding) may be submitted again if
 /// it is still not on chain; also the longevity of the transactions.
 pub const RESUBMIT_AFTER_BLOCKS: u32 = 10;
-/// Header naming the requesting node's accounting key (`0x`-hex), so that a
-/// monitor can tell accounting nodes apart.
-pub const ACCOUNTING_KEY_HEADER: &str = "X-Qos-Accounting-Key";
+pub use qos_primitives::request::{ACCOUNTING_KEY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 /// Offchain storage key of the lock that keeps runs from overlapping.
 pub const OCW_LOCK_KEY: &[u8] = b"qos-ledger::metrics-blocks::run-lock";
 /// The run lock expires after this many blocks or milliseconds.
@@ -101,6 +101,8 @@ fn bind_claim_key(authority: &AuthorityId) -> Vec<u8> {
 pub enum MonitorFault {
 	/// The monitor URL is not valid UTF-8.
 	BadUrl,
+	/// The keystore could not sign the request (the key left it mid-run).
+	Unsigned,
 	/// The request could not be started or failed on the wire.
 	Http(http::Error),
 	/// No complete answer before the deadline.
@@ -128,7 +130,7 @@ impl MonitorFault {
 	pub fn reason(&self) -> MissingReason {
 		match self {
 			MonitorFault::Timeout => MissingReason::Timeout,
-			MonitorFault::BadUrl | MonitorFault::Http(_) => MissingReason::Unreachable,
+			MonitorFault::BadUrl | MonitorFault::Unsigned | MonitorFault::Http(_) => MissingReason::Unreachable,
 			MonitorFault::Status(code, _) => MissingReason::HttpStatus(*code),
 			MonitorFault::TooLarge
 			| MonitorFault::Schema(_)
@@ -231,6 +233,31 @@ fn read_body(response: &http::Response, deadline: sp_runtime::offchain::Timestam
 	}
 }
 
+/// The authentication headers of a request for `instance`'s report of
+/// `period`, signed with `requester` at `timestamp_ms`: the key, the
+/// timestamp and the sr25519 signature over
+/// [`qos_primitives::request::report_request_payload`].
+pub fn request_headers(
+	requester: &AccountingKey,
+	period: &PeriodToRecord,
+	instance: InstanceId,
+	timestamp_ms: u64,
+) -> Result<[(&'static str, String); 3], MonitorFault> {
+	let payload = qos_primitives::request::report_request_payload(
+		period.agreement,
+		instance,
+		period.period,
+		&period.window,
+		timestamp_ms,
+	);
+	let signature = requester.sign(&payload).ok_or(MonitorFault::Unsigned)?;
+	Ok([
+		(ACCOUNTING_KEY_HEADER, format!("0x{}", hex::encode(requester.encode()))),
+		(TIMESTAMP_HEADER, format!("{timestamp_ms}")),
+		(SIGNATURE_HEADER, format!("0x{}", hex::encode(signature.encode()))),
+	])
+}
+
 /// Fetch every monitor of every period at once with one deadline, as the
 /// node of accounting key `requester`. The answer for
 /// `periods[i].monitors[j]` is at `[i][j]`.
@@ -238,8 +265,8 @@ pub fn fetch_reports(
 	periods: &[PeriodToRecord],
 	requester: &AccountingKey,
 ) -> Vec<Vec<Result<(Report, Tag), MonitorFault>>> {
-	let requester = format!("0x{}", hex::encode(requester.encode()));
-	let deadline = sp_io::offchain::timestamp().add(Duration::from_millis(MONITOR_DEADLINE_MS));
+	let now = sp_io::offchain::timestamp();
+	let deadline = now.add(Duration::from_millis(MONITOR_DEADLINE_MS));
 	let mut results: Vec<Vec<Result<(Report, Tag), MonitorFault>>> =
 		periods.iter().map(|p| p.monitors.iter().map(|_| Err(MonitorFault::Timeout)).collect()).collect();
 	let mut pending = Vec::new();
@@ -247,12 +274,12 @@ pub fn fetch_reports(
 	for (i, period) in periods.iter().enumerate() {
 		for (j, monitor) in period.monitors.iter().enumerate() {
 			let started = report_url(monitor, period).and_then(|url| {
-				http::Request::get(&url)
-					.add_header("Accept", "application/json")
-					.add_header(ACCOUNTING_KEY_HEADER, &requester)
-					.deadline(deadline)
-					.send()
-					.map_err(|_| MonitorFault::Http(http::Error::IoError))
+				let headers = request_headers(requester, period, monitor.instance, now.unix_millis())?;
+				let mut request = http::Request::get(&url).add_header("Accept", "application/json");
+				for (name, value) in &headers {
+					request = request.add_header(name, value);
+				}
+				request.deadline(deadline).send().map_err(|_| MonitorFault::Http(http::Error::IoError))
 			});
 			match started {
 				Ok(request) => {

@@ -9,7 +9,7 @@ use qos_primitives::{
 	traits::{MetricsArchive, PeriodToRecord},
 	InstanceId, MissingReason, Report, REPORT_SETTLE_MS,
 };
-use sp_core::{offchain::testing, Pair};
+use sp_core::Pair;
 use sp_runtime::{
 	transaction_validity::{InvalidTransaction, TransactionSource, TransactionValidityError},
 	DispatchError,

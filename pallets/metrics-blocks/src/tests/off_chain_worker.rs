@@ -9,7 +9,7 @@ fn run_ocw(n: u64) {
 }
 
 #[test]
-fn ocw_good_monitors_with_testing_pending_requests() {
+fn ocw_signs_each_monitor_request_and_records_good_answers() {
 	let agreement = 11;
 	let node = {
 		let _ = new_test_ext();
@@ -17,26 +17,43 @@ fn ocw_good_monitors_with_testing_pending_requests() {
 		let n = designated_index(agreement, 0, 3).unwrap();
 		NODES[n as usize]
 	};
-	let (offchain, state) = testing::TestOffchainExt::new();
-	let (mut ext, pool) = node_ext(node, false, offchain);
+	let net = MonitorNet::default();
+	let (mut ext, pool) = node_ext(node, false, net.clone());
 	ext.execute_with(|| {
 		let p = await_period(agreement, 0, 3);
 		let reports = reports_of(&p, &[0, 1, 2]);
 		for report in &reports {
-			state.write().expect_request(testing::PendingRequest {
-				method: "GET".into(),
-				uri: report_uri(&p, report.instance),
-				headers: vec![
-					("Accept".into(), "application/json".into()),
-					(ocw::ACCOUNTING_KEY_HEADER.into(), format!("0x{}", hex::encode(acct(node)))),
-				],
-				response: Some(answer_body(report, &CLIENT_KEY)),
-				sent: true,
-				..Default::default()
-			});
+			net.reply(report_uri(&p, report.instance), Reply::Answer(200, answer_body(report, &CLIENT_KEY)));
 		}
+		let offchain_now = p.window.to_ms + REPORT_SETTLE_MS + 1_234;
+		net.state.lock().unwrap().now_ms = offchain_now;
 		set_time_after_settle(&p);
 		run_ocw(2);
+
+		// Each request names this node's accounting key, the offchain clock's
+		// time, and a signature by that key over its own instance's window.
+		let requests: Vec<(String, Vec<(String, String)>)> =
+			net.state.lock().unwrap().requests.values().map(|r| (r.uri.clone(), r.headers.clone())).collect();
+		assert_eq!(requests.len(), 3);
+		for (uri, headers) in &requests {
+			let header =
+				|name: &str| headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone()).unwrap_or_default();
+			assert_eq!(header(ocw::ACCOUNTING_KEY_HEADER), format!("0x{}", hex::encode(acct(node))));
+			assert_eq!(header(ocw::TIMESTAMP_HEADER), offchain_now.to_string());
+			let instance = (0..3u32).find(|i| report_uri(&p, *i) == *uri).expect("a monitor of the period");
+			let signature = hex::decode(header(ocw::SIGNATURE_HEADER).trim_start_matches("0x")).unwrap();
+			let signature = sp_core::sr25519::Signature::try_from(&signature[..]).expect("64 bytes");
+			let public = acct_pair(node).public();
+			let signed = |instance: u32| {
+				qos_primitives::request::report_request_payload(agreement, instance, 0, &p.window, offchain_now)
+			};
+			assert!(sp_core::sr25519::Pair::verify(&signature, signed(instance), &public));
+			assert!(
+				!sp_core::sr25519::Pair::verify(&signature, signed((instance + 1) % 3), &public),
+				"the signature opens only its own instance's report"
+			);
+		}
+
 		let calls = pool_calls(&pool);
 		assert_eq!(calls.len(), 1);
 		assert_ok!(authorize_and_dispatch(calls[0].clone()));
