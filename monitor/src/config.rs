@@ -14,7 +14,7 @@
 //! sampling_interval_ms = 1000
 //! retention_hours = 168
 //! measure_cgroup = "/"                   # the whole instance; "self"; or "/system.slice/app.service"
-//! checkpoint_interval_s = 300            # journal copied into the database this often
+//! checkpoint_interval_s = 600            # journal copied into the database this often
 //!
 //! [probe]
 //! target = "http://127.0.0.1:8080/healthz"   # or "tcp://127.0.0.1:5432"
@@ -612,7 +612,7 @@ exclude = ["docker0"]
 		assert!(err(minimal(), &o).contains("checkpoint_interval_s = 3601"));
 		let o = Overrides { checkpoint_interval_s: Some(60), ..Default::default() };
 		assert_eq!(Config::resolve(minimal(), &o).unwrap().checkpoint_interval_ms, 60_000);
-		assert_eq!(Config::resolve(minimal(), &Overrides::default()).unwrap().checkpoint_interval_ms, 300_000);
+		assert_eq!(Config::resolve(minimal(), &Overrides::default()).unwrap().checkpoint_interval_ms, 600_000);
 		let o = Overrides { max_connections: Some(15), ..Default::default() };
 		assert!(err(minimal(), &o).contains("max_connections = 15"));
 		let o = Overrides { max_connections: Some(3073), ..Default::default() };

@@ -56,9 +56,9 @@ pub type Clock = Arc<dyn Fn() -> u64 + Send + Sync>;
 const FAILURE_LOG_EVERY: Duration = Duration::from_secs(60);
 
 /// Default time between two checkpoints (the journal copied into the
-/// database, with the retention prune): one durable database commit in five
+/// database, with the retention prune): one durable database commit in ten
 /// minutes, a few hundred journal bytes in between.
-pub const DEFAULT_CHECKPOINT_INTERVAL_MS: u64 = 300_000;
+pub const DEFAULT_CHECKPOINT_INTERVAL_MS: u64 = 600_000;
 
 /// The sampler's state.
 pub struct Sampler {
@@ -345,6 +345,53 @@ mod tests {
 		assert_eq!(metrics.probe_failures.get(), 1);
 		let again = sampler_on(&store, &metrics, sampler.probe.clone(), 1000, 1);
 		assert_eq!(again.last_ts_ms, store.last().unwrap().unwrap().ts_ms);
+	}
+
+	#[test]
+	fn a_probe_slower_than_half_the_interval_is_a_success_and_no_tick_is_skipped() {
+		use std::io::{Read, Write};
+		// A workload that answers after 260 ms, with sampling every 400 ms.
+		let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+		let port = listener.local_addr().unwrap().port();
+		std::thread::spawn(move || {
+			for stream in listener.incoming() {
+				let Ok(mut stream) = stream else { continue };
+				std::thread::spawn(move || {
+					let mut buf = [0u8; 1024];
+					let _ = stream.read(&mut buf);
+					std::thread::sleep(Duration::from_millis(260));
+					let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+				});
+			}
+		});
+		let dir = tempfile::tempdir().unwrap();
+		let store = Arc::new(Store::open(dir.path()).unwrap());
+		let probe = ProbeConfig {
+			target: ProbeTarget::Http { host: "127.0.0.1".into(), port, path: "/".into() },
+			timeout_ms: 320,
+		};
+		let metrics = Arc::new(Metrics::default());
+		let sampler = sampler_on(&store, &metrics, probe, 400, 3_600_000);
+		let stop = Arc::new(AtomicBool::new(false));
+		let running = {
+			let stop = stop.clone();
+			std::thread::spawn(move || sampler.run(&stop))
+		};
+		std::thread::sleep(Duration::from_millis(2_100));
+		stop.store(true, Ordering::SeqCst);
+		running.thread().unpark();
+		running.join().unwrap();
+		let samples = store.snapshot().unwrap().samples(0, u64::MAX).unwrap();
+		assert!(samples.len() >= 4, "{} samples in 2.1 s at 400 ms", samples.len());
+		for s in &samples {
+			assert!(s.probe_ok, "a slow success is a success: {s:?}");
+			assert!(s.latency_us >= 260_000, "with its latency: {s:?}");
+		}
+		for pair in samples.windows(2) {
+			let gap = pair[1].ts_ms - pair[0].ts_ms;
+			assert!((350..700).contains(&gap), "one probe per tick, none skipped: {gap} ms apart");
+		}
+		assert_eq!(metrics.probe_failures.get(), 0);
 	}
 
 	#[test]

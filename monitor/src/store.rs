@@ -19,7 +19,7 @@
 //!
 //! Why both: a durable redb commit per sample writes about 24 KiB (2 GiB a
 //! day at one sample a second); a journal write of the sectors that changed
-//! costs 512 bytes, and one checkpoint in five minutes costs what one
+//! costs 512 bytes, and one checkpoint in ten minutes costs what one
 //! commit did. redb still does what a bare log could not without much code:
 //! an index by time, range scans, pruning, crash repair.
 //!
