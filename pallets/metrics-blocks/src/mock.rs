@@ -119,9 +119,13 @@ impl AgreementRegistry for MockAgreements {
 	fn period_to_record(agreement: AgreementId, period: PeriodIndex) -> Option<PeriodToRecord> {
 		AWAITING.with(|m| m.borrow().get(&(agreement, period)).cloned())
 	}
+	/// Oldest due first, as the registry orders them.
 	fn periods_awaiting_metrics(now_ms: u64, limit: u32) -> Vec<PeriodToRecord> {
-		AWAITING
-			.with(|m| m.borrow().values().filter(|p| p.window.to_ms <= now_ms).take(limit as usize).cloned().collect())
+		let mut due: Vec<PeriodToRecord> =
+			AWAITING.with(|m| m.borrow().values().filter(|p| p.window.to_ms <= now_ms).cloned().collect());
+		due.sort_by_key(|p| (p.window.to_ms, p.agreement));
+		due.truncate(limit as usize);
+		due
 	}
 }
 

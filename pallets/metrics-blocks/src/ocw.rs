@@ -12,8 +12,10 @@
 //!    runtime accepts any of them after one; the stagger only avoids that every
 //!    node polls the monitors at the same moment). A period with another node's
 //!    partial block is a *second pull*: the node right after that node goes at
-//!    once, the others staggered the same way. At most [`MAX_PERIODS_PER_RUN`]
-//!    periods per run.
+//!    once, the others staggered the same way. Second pulls first, then the
+//!    oldest due periods first, as many as [`MAX_MONITORS_PER_RUN`] monitor
+//!    requests allow (always at least one period): a backlog drains oldest
+//!    first, run after run.
 //! 4. Take the run lock ([`OCW_LOCK_KEY`]) so two runs never overlap, and claim
 //!    each period in offchain storage ([`claim_key`]): a claimed period is not
 //!    submitted again for [`RESUBMIT_AFTER_BLOCKS`]; a failed submission
@@ -62,10 +64,11 @@ const LOG_TARGET: &str = "runtime::metrics-blocks";
 pub const MONITOR_DEADLINE_MS: u64 = 2_000;
 /// Largest monitor answer read; a longer body is invalid.
 pub const MAX_MONITOR_ANSWER_BYTES: usize = 16 * 1024;
-/// Most periods fetched and submitted in one run.
-pub const MAX_PERIODS_PER_RUN: u32 = 4;
+/// Most monitor requests made in one run (the periods they belong to are
+/// taken whole, oldest first; a period larger than this still goes alone).
+pub const MAX_MONITORS_PER_RUN: usize = 1_024;
 /// Most due periods asked from the registry in one run.
-pub const MAX_PERIODS_SCANNED: u32 = 32;
+pub const MAX_PERIODS_SCANNED: u32 = 256;
 /// Blocks after which a claimed period (or binding) may be submitted again if
 /// it is still not on chain; also the longevity of the transactions.
 pub const RESUBMIT_AFTER_BLOCKS: u32 = 10;
@@ -355,7 +358,6 @@ impl<T: Config> Pallet<T> {
 				.filter(|p| !PartialBlocks::<T>::contains_key(p.agreement, p.period))
 				.map(|to_record| Pull { to_record, first: None }),
 		);
-		eligible.truncate(MAX_PERIODS_PER_RUN as usize);
 		if eligible.is_empty() {
 			return;
 		}
@@ -370,15 +372,33 @@ impl<T: Config> Pallet<T> {
 			return;
 		};
 
-		let claimed: Vec<Pull> = eligible
-			.into_iter()
-			.filter(|p| Self::claim(&claim_key(p.to_record.agreement, p.to_record.period), block))
-			.collect();
+		// In order, skipping periods claimed by an earlier run, until the
+		// monitor budget is spent.
+		let mut requests = 0usize;
+		let mut claimed: Vec<Pull> = Vec::new();
+		for pull in eligible {
+			let monitors = pull.to_record.monitors.len();
+			if !claimed.is_empty() && requests.saturating_add(monitors) > MAX_MONITORS_PER_RUN {
+				break;
+			}
+			if Self::claim(&claim_key(pull.to_record.agreement, pull.to_record.period), block) {
+				requests += monitors;
+				claimed.push(pull);
+			}
+		}
 		if claimed.is_empty() {
 			return;
 		}
 		let periods: Vec<PeriodToRecord> = claimed.iter().map(|p| p.to_record.clone()).collect();
+		let started = sp_io::offchain::timestamp();
 		let fetched = fetch_reports(&periods, &my_key);
+		let answered = fetched.iter().flatten().filter(|answer| answer.is_ok()).count();
+		log::info!(
+			target: LOG_TARGET,
+			"fetched and validated {answered} of {requests} monitor answers for {} period(s) in {} ms",
+			periods.len(),
+			sp_io::offchain::timestamp().diff(&started).millis()
+		);
 		for (pull, answers) in claimed.iter().zip(fetched) {
 			Self::submit_period(pull, answers, &my_key, block, now_ms);
 		}

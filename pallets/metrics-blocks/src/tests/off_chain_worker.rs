@@ -328,3 +328,54 @@ fn ocw_of_a_new_authority_binds_its_local_key() {
 		assert_eq!(pool_calls(&pool).len(), 1);
 	});
 }
+
+/// `(agreement, period)` of each request made so far.
+fn requested_periods(net: &MonitorNet) -> Vec<(u64, u32)> {
+	net.requested()
+		.iter()
+		.map(|uri| {
+			let param = |name: &str| {
+				uri.split(['?', '&']).find_map(|p| p.strip_prefix(&format!("{name}="))).unwrap().parse::<u64>().unwrap()
+			};
+			(param("agreement"), param("period") as u32)
+		})
+		.collect()
+}
+
+#[test]
+fn a_backlog_beyond_one_runs_budget_drains_oldest_first() {
+	let node = NODES[0];
+	let net = MonitorNet::default();
+	let (mut ext, _pool) = node_ext(node, false, net.clone());
+	ext.execute_with(|| {
+		// 70 periods of 16 monitors due at five different times: 1,120
+		// requests, more than one run makes.
+		let backlog: Vec<PeriodToRecord> = (0..70u64).map(|a| await_period(200 + a, (a % 5) as u32, 16)).collect();
+		for p in &backlog {
+			for i in 0..16 {
+				net.reply(report_uri(p, i), Reply::Answer(200, answer_body(&good_report(p, i), &CLIENT_KEY)));
+			}
+		}
+		let newest = backlog.iter().map(|p| p.window.to_ms).max().unwrap();
+		// Late enough for every node to record every period.
+		set_now(newest + REPORT_SETTLE_MS + 3 * MetricsBlocks::grace_ms());
+		let mut oldest_first: Vec<(u64, u32)> = {
+			let mut sorted = backlog.clone();
+			sorted.sort_by_key(|p| (p.window.to_ms, p.agreement));
+			sorted.iter().map(|p| (p.agreement, p.period)).collect()
+		};
+
+		run_ocw(2);
+		let first: std::collections::BTreeSet<_> = requested_periods(&net).into_iter().collect();
+		assert_eq!(net.requested().len(), ocw::MAX_MONITORS_PER_RUN, "the whole budget, whole periods");
+		let rest = oldest_first.split_off(ocw::MAX_MONITORS_PER_RUN / 16);
+		assert_eq!(first, oldest_first.iter().copied().collect(), "the oldest 64 periods first");
+
+		// The next block's run takes what is left, not the periods claimed before.
+		net.forget_requests();
+		run_ocw(3);
+		let second: std::collections::BTreeSet<_> = requested_periods(&net).into_iter().collect();
+		assert_eq!(net.requested().len(), rest.len() * 16);
+		assert_eq!(second, rest.into_iter().collect());
+	});
+}
