@@ -10,11 +10,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { u8aToHex } from '@polkadot/util';
-import { cryptoWaitReady } from '@polkadot/util-crypto';
-
 import { signer } from '../scripts/lib/chain.mjs';
-import { monitorKeysFile, writeMonitorKeys } from '../scripts/lib/monitor-keys.mjs';
+import { devAccountingKeys, monitorKeysFile, writeMonitorKeys } from '../scripts/lib/monitor-keys.mjs';
 import { Monitor, monitorBinary, stopAllMonitors } from '../scripts/lib/monitor.mjs';
 import { nodeBinary, repoRoot, tempDir } from '../scripts/lib/node.mjs';
 import { Workload } from '../scripts/lib/workload.mjs';
@@ -64,14 +61,12 @@ try {
   // Whom they answer: the four validators' accounting keys (zombienet puts
   // each dev validator's //Name sr25519 key in its keystore as `acct`), and
   // the client and owner of checks.mjs. Written before the network exists.
-  await cryptoWaitReady();
   const authorizedKeys = path.join(dir, 'authorized-keys.json');
-  const validators = ['Alice', 'Bob', 'Charlie', 'Dave'];
   writeMonitorKeys(
     authorizedKeys,
     monitorKeysFile({
       agreement: 0,
-      accountingKeys: validators.map((name) => u8aToHex(signer(`//${name}`).publicKey)),
+      accountingKeys: await devAccountingKeys(['Alice', 'Bob', 'Charlie', 'Dave']),
       client: signer('//Eve').address,
       owner: signer('//Ferdie').address,
     }),

@@ -62,8 +62,9 @@ pub const JOURNAL_FILE: &str = "samples.journal";
 pub const SYNC_WITHIN_MS: u64 = 4_000;
 const _: () = assert!(SYNC_WITHIN_MS < REPORT_SETTLE_MS);
 /// Samples the journal holds at most before a checkpoint is forced (an
-/// hour at one a second; bounds memory and the journal's size).
+/// hour at one a second; bounds memory, and fits the preallocated file).
 pub const MAX_JOURNALED: usize = 3_600;
+const _: () = assert!(MAX_JOURNALED as u64 * 64 < crate::journal::PREALLOCATED_BYTES - 512);
 
 /// One sample: the probe of the workload and a reading of the machine.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
@@ -314,20 +315,25 @@ impl Store {
 	/// [`Store::bind_interval`] (every sample before that), and in redb at
 	/// the next checkpoint. A failed write keeps them for the next one.
 	pub fn append(&self, samples: &[Sample]) -> Result<(), StoreError> {
-		let full = {
-			let mut journaled = self.journaled();
-			for sample in samples {
-				journaled.journal.push(&encode_record(sample));
-				Arc::make_mut(&mut journaled.samples).insert(sample.ts_ms, sample.clone());
-				journaled.unsynced += 1;
-			}
-			if journaled.unsynced >= journaled.sync_every {
-				self.sync(&mut journaled)?;
-			}
-			journaled.samples.len() >= MAX_JOURNALED
-		};
-		if full {
+		if samples.len() >= MAX_JOURNALED {
+			// A bulk import (the benchmark's seed): straight into the database.
 			self.checkpoint(None)?;
+			return self.write(|db| append(db, samples));
+		}
+		if self.journaled().samples.len() + samples.len() > MAX_JOURNALED {
+			// The journal is full: the database takes it first, or the samples
+			// are refused (memory and the preallocated file stay bounded
+			// while the database cannot be written).
+			self.checkpoint(None)?;
+		}
+		let mut journaled = self.journaled();
+		for sample in samples {
+			journaled.journal.push(&encode_record(sample));
+			Arc::make_mut(&mut journaled.samples).insert(sample.ts_ms, sample.clone());
+			journaled.unsynced += 1;
+		}
+		if journaled.unsynced >= journaled.sync_every {
+			self.sync(&mut journaled)?;
 		}
 		Ok(())
 	}
@@ -672,6 +678,23 @@ pub(crate) mod tests {
 		store.crash();
 		let store = Store::open(dir.path()).unwrap();
 		assert_eq!(store.snapshot().unwrap().samples(0, u64::MAX).unwrap(), written[2..]);
+	}
+
+	#[test]
+	fn a_full_journal_goes_into_the_database_first_and_a_bulk_import_goes_straight_there() {
+		let dir = tempfile::tempdir().unwrap();
+		let store = Store::open(dir.path()).unwrap();
+		store.bind_interval(1_000).unwrap();
+		for i in 0..MAX_JOURNALED as u64 + 10 {
+			store.append(&[sample(i * 1_000)]).unwrap();
+		}
+		assert!(store.journaled().samples.len() <= 10, "a checkpoint made room");
+		let seeded: Vec<Sample> = (0..5_000u64).map(|i| sample(10_000_000 + i * 1_000)).collect();
+		store.append(&seeded).unwrap();
+		assert!(store.journaled().samples.is_empty());
+		assert_eq!(store.len().unwrap(), MAX_JOURNALED as u64 + 10 + 5_000);
+		let journal = std::fs::metadata(dir.path().join(JOURNAL_FILE)).unwrap().len();
+		assert_eq!(journal, crate::journal::PREALLOCATED_BYTES);
 	}
 
 	#[test]

@@ -5,8 +5,10 @@
 // sent, with a one-line message: what needs no chain (URL syntax, SLA ranges
 // and tiers, shares) before connecting, what needs the runtime's constants or
 // state (URL length, reason length, offers) after connecting.
+import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import { promisify } from 'node:util';
 
 import { decodeAddress, encodeAddress } from '@polkadot/util-crypto';
 
@@ -22,6 +24,8 @@ import { checkMonitorUrl, describeUrlError } from './url.mjs';
 import { formatAmount, parseAmount } from './amounts.mjs';
 
 export { formatAmount, parseAmount };
+
+const runShell = promisify(execFile);
 
 const need = (values, name) => {
   if (values[name] === undefined || values[name] === '') throw new UserError(`missing --${name}`);
@@ -218,6 +222,42 @@ async function withApi(values, fn) {
 }
 
 const agreementPeriodOptions = { agreement: { type: 'string' }, period: { type: 'string' } };
+
+/**
+ * `monitor-keys --follow`: rewrites `out` at every finalised block that
+ * changes the keys (a validator joined, left or rotated its accounting
+ * key), runs `--on-change` after each rewrite, and logs one line each time,
+ * until SIGINT or SIGTERM.
+ */
+async function followMonitorKeys(values, agreement, out, write, what) {
+  const onChange = values['on-change'];
+  return withApi(values, async (api) => {
+    let busy = Promise.resolve();
+    const refresh = async () => {
+      const contents = await monitorKeysAt(api, agreement);
+      if (!write(contents)) return;
+      console.log(`wrote ${what(contents)} to ${out}`);
+      if (onChange) {
+        try {
+          await runShell('sh', ['-c', onChange]);
+        } catch (e) {
+          console.error(`--on-change failed: ${e.stderr?.trim() || e.message}`);
+        }
+      }
+    };
+    await refresh();
+    const unsubscribe = await api.rpc.chain.subscribeFinalizedHeads(() => {
+      busy = busy.then(refresh).catch((e) => console.error(`monitor-keys: ${e.message}`));
+    });
+    await new Promise((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    unsubscribe();
+    await busy;
+    return undefined;
+  });
+}
 
 export const commands = {
   'register-service': {
@@ -749,26 +789,33 @@ export const commands = {
 
   'monitor-keys': {
     summary: "client: write a monitor's authorized-keys file (accounting nodes on chain, client, owner) from the finalised chain",
-    usage: '--agreement <id> --out <file> [--chain-spec raw.json --bootnode <addr>]',
+    usage: '--agreement <id> --out <file> [--follow [--on-change "systemctl reload qos-monitor"]] [--chain-spec raw.json --bootnode <addr>]',
     options: {
       agreement: { type: 'string' },
       out: { type: 'string', help: "the monitor's authorized_keys file; rewritten only when the keys change (then: systemctl reload qos-monitor)" },
+      follow: { type: 'boolean', default: false, help: 'keep running: rewrite the file whenever a finalised block changes the keys' },
+      'on-change': { type: 'string', help: 'with --follow: a shell command run after each rewrite (e.g. systemctl reload qos-monitor)' },
     },
     async run(values) {
       const agreement = integer(values, 'agreement');
       const out = need(values, 'out');
-      return withApi(values, async (api) => {
-        const contents = await monitorKeysAt(api, agreement);
-        let written;
+      if (values['on-change'] !== undefined && !values.follow) throw new UserError('--on-change needs --follow');
+      const write = (contents) => {
         try {
-          written = writeMonitorKeys(out, contents);
+          return writeMonitorKeys(out, contents);
         } catch (e) {
           throw new UserError(`cannot write ${out}: ${e.message}`);
         }
-        const what = `${contents.accounting_keys.length} accounting key(s), the client and the owner of agreement ${agreement} (finalised block #${contents.source.block})`;
+      };
+      const what = (contents) =>
+        `${contents.accounting_keys.length} accounting key(s), the client and the owner of agreement ${agreement} (finalised block #${contents.source.block})`;
+      if (values.follow) return followMonitorKeys(values, agreement, out, write, what);
+      return withApi(values, async (api) => {
+        const contents = await monitorKeysAt(api, agreement);
+        const written = write(contents);
         const text = written
-          ? `wrote ${what} to ${out}; tell the monitor to read it: systemctl reload qos-monitor (SIGHUP)`
-          : `${out} already names ${what}; unchanged`;
+          ? `wrote ${what(contents)} to ${out}; tell the monitor to read it: systemctl reload qos-monitor (SIGHUP)`
+          : `${out} already names ${what(contents)}; unchanged`;
         return { text, written, ...contents };
       });
     },

@@ -5,9 +5,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { u8aToHex } from '@polkadot/util';
-import { decodeAddress } from '@polkadot/util-crypto';
+import { cryptoWaitReady, decodeAddress } from '@polkadot/util-crypto';
 
-import { UserError } from './chain.mjs';
+import { signer, UserError } from './chain.mjs';
 
 const accountHex = (address) => u8aToHex(decodeAddress(address));
 
@@ -23,6 +23,16 @@ export function monitorKeysFile({ agreement, accountingKeys, client = null, owne
     owner: owner === null ? null : accountHex(owner),
     ...(source ? { source } : {}),
   };
+}
+
+/**
+ * The accounting keys of dev validators named `names` (`Alice`, …): their
+ * `//Name` sr25519 keys, which the dev presets and zombienet put in their
+ * keystores as `acct`. For a file written before such a network exists.
+ */
+export async function devAccountingKeys(names) {
+  await cryptoWaitReady();
+  return names.map((name) => u8aToHex(signer(`//${name}`).publicKey));
 }
 
 /** The file for `agreement` as the finalised chain has it. */

@@ -2,7 +2,8 @@
 // readable output, one-line errors and non-zero exits for bad input.
 // test/unit/cli.test.mjs covers more of the refusals that need no node.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -328,6 +329,50 @@ describe('qos terminal', { timeout: 240_000 }, () => {
     const missing = await qos('monitor-keys', '--agreement', '999', '--out', file);
     assert.notEqual(missing.code, 0);
     assert.match(missing.stderr, /agreement 999 not found/);
+  });
+
+  test('monitor-keys --follow rewrites the file when it no longer matches the chain, and runs --on-change', async () => {
+    const file = path.join(dir, 'followed-keys.json');
+    const marker = path.join(dir, 'reloads.txt');
+    const follower = spawn(
+      process.execPath,
+      [cli, 'monitor-keys', '--agreement', made.agreement, '--out', file, '--follow', '--on-change', `echo reload >> ${marker}`, '--url', url],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let output = '';
+    follower.stdout.on('data', (d) => {
+      output += d;
+    });
+    follower.stderr.on('data', (d) => {
+      output += d;
+    });
+    const until = async (what, check) => {
+      for (let i = 0; i < 100 && !check(); i += 1) await new Promise((r) => setTimeout(r, 200));
+      assert.ok(check(), `${what}; output: ${output}`);
+    };
+    const reloads = () => (fs.existsSync(marker) ? fs.readFileSync(marker, 'utf8').split('\n').filter(Boolean).length : 0);
+    try {
+      await until('the file written at start, --on-change run once', () => fs.existsSync(file) && reloads() === 1);
+      const first = JSON.parse(fs.readFileSync(file, 'utf8'));
+      assert.equal(first.agreement, Number(made.agreement));
+      // Someone empties the file: the next finalised block puts the keys back.
+      fs.writeFileSync(file, '{}');
+      await until('the file rewritten from the chain', () => reloads() === 2);
+      assert.deepEqual(JSON.parse(fs.readFileSync(file, 'utf8')).accounting_keys, first.accounting_keys);
+      // Unchanged keys: no rewrite, no reload, block after block.
+      await new Promise((r) => setTimeout(r, 7_000));
+      assert.equal(reloads(), 2, output);
+    } finally {
+      follower.kill('SIGTERM');
+    }
+    const [code] = await once(follower, 'exit');
+    assert.equal(code, 0, output);
+    assert.match(output, /wrote 1 accounting key\(s\), the client and the owner of agreement \d+/);
+    const refused = await qos('monitor-keys', '--agreement', made.agreement, '--out', file, '--on-change', 'true');
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, /--on-change needs --follow/);
   });
 
   test('keygen writes a private key file and never overwrites one', async () => {
