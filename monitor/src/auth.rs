@@ -94,12 +94,11 @@ struct KeysFile {
 	source: Option<Source>,
 }
 
+/// Where the file was read from; only the block is used (for the log),
+/// its other fields (genesis, block hash) are for people.
 #[derive(Deserialize)]
 struct Source {
 	block: Option<u64>,
-	#[allow(dead_code)]
-	#[serde(flatten)]
-	rest: serde_json::Map<String, serde_json::Value>,
 }
 
 fn parse_key(field: &str, value: &str) -> Result<PublicKey, String> {

@@ -169,9 +169,8 @@ impl Journal {
 			},
 			result => result?,
 		}
-		// Keep only the last, partly filled sector: the next write starts there.
-		let whole = self.tail.len() / SECTOR * SECTOR;
-		let whole = whole - whole % self.alignment;
+		// Keep only the last, partly filled block: the next write starts there.
+		let whole = self.tail.len() / self.alignment * self.alignment;
 		self.tail.drain(..whole);
 		self.tail_offset += whole as u64;
 		self.durable = self.tail.len();
@@ -198,7 +197,7 @@ impl Journal {
 	/// header. Durable when it returns.
 	pub fn start_epoch(&mut self) -> io::Result<()> {
 		let epoch = self.epoch + 1;
-		let len = self.alignment.max(SECTOR);
+		let len = self.alignment;
 		let mut buffer = Aligned::zeroed(len);
 		let header = buffer.as_mut_slice(len);
 		header[..8].copy_from_slice(MAGIC);

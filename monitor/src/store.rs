@@ -173,11 +173,7 @@ impl Store {
 		let path = data_dir.join(STORE_FILE);
 		let db = open_database(&path)?;
 		let journal_path = data_dir.join(JOURNAL_FILE);
-		let journal_error = |what| {
-			let path = journal_path.display().to_string();
-			move |e: std::io::Error| StoreError::Journal { path, what, reason: e.to_string() }
-		};
-		let opened = Journal::open(&journal_path).map_err(journal_error("open"))?;
+		let opened = Journal::open(&journal_path).map_err(|e| journal_error(&journal_path, "open", e))?;
 		let mut journal = opened.journal;
 		// What the journal holds (after a crash) goes into redb before anything else.
 		let mut recovered = Vec::with_capacity(opened.records.len());
@@ -191,7 +187,7 @@ impl Store {
 			append(&db, &recovered)?;
 			tracing::info!("sample store: {} sample(s) recovered from the journal", recovered.len());
 		}
-		journal.start_epoch().map_err(journal_error("start"))?;
+		journal.start_epoch().map_err(|e| journal_error(&journal_path, "start", e))?;
 		if !journal.is_direct() {
 			tracing::warn!(
 				"sample journal {}: the file system refuses O_DIRECT; writing through the page cache (as durable, more bytes written)",
@@ -220,11 +216,7 @@ impl Store {
 	/// Makes every journaled sample durable.
 	fn sync(&self, journaled: &mut Journaled) -> Result<(), StoreError> {
 		journaled.journal.sync().map_err(|e| {
-			let e = StoreError::Journal {
-				path: self.journal_path.display().to_string(),
-				what: "write",
-				reason: e.to_string(),
-			};
+			let e = journal_error(&self.journal_path, "write", e);
 			self.record_failure(&e);
 			e
 		})?;
@@ -352,11 +344,7 @@ impl Store {
 			// Should this fail, the journal still holds copies of what redb
 			// now has: copying them again after a crash changes nothing.
 			if let Err(e) = journaled.journal.start_epoch() {
-				let e = StoreError::Journal {
-					path: self.journal_path.display().to_string(),
-					what: "start over",
-					reason: e.to_string(),
-				};
+				let e = journal_error(&self.journal_path, "start over", e);
 				self.record_failure(&e);
 				return Err(e);
 			}
@@ -366,7 +354,7 @@ impl Store {
 
 	/// The newest sample, if any.
 	pub fn last(&self) -> Result<Option<Sample>, StoreError> {
-		let journaled = self.journaled.lock().unwrap_or_else(|p| p.into_inner()).samples.clone();
+		let journaled = self.journaled().samples.clone();
 		let stored = self.read(|db| {
 			let txn = db.begin_read().map_err(redb_err("begin read"))?;
 			let table = txn.open_table(SAMPLES).map_err(redb_err("open table"))?;
@@ -501,6 +489,10 @@ impl Drop for Store {
 			}
 		}
 	}
+}
+
+fn journal_error(path: &Path, what: &'static str, e: std::io::Error) -> StoreError {
+	StoreError::Journal { path: path.display().to_string(), what, reason: e.to_string() }
 }
 
 /// `SAMPLE_FORMAT || SCALE(sample)`: a journal record and a redb value alike.
