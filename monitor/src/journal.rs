@@ -86,6 +86,7 @@ impl Aligned {
 
 /// An open journal, positioned after its last record.
 pub struct Journal {
+	path: std::path::PathBuf,
 	file: File,
 	direct: bool,
 	/// Write alignment in bytes (a multiple of [`SECTOR`]).
@@ -122,7 +123,8 @@ impl Journal {
 		let tail_offset = (end as u64) / SECTOR as u64 * SECTOR as u64;
 		let tail = bytes.get(tail_offset as usize..end).map(<[u8]>::to_vec).unwrap_or_default();
 		let durable = tail.len();
-		let journal = Journal { file, direct, alignment: SECTOR, epoch, tail_offset, tail, durable };
+		let journal =
+			Journal { path: path.to_owned(), file, direct, alignment: SECTOR, epoch, tail_offset, tail, durable };
 		Ok(Opened { journal, records })
 	}
 
@@ -164,7 +166,7 @@ impl Journal {
 		match self.file.write_all_at(buffer.as_slice(len), self.tail_offset) {
 			Err(e) if self.direct && e.raw_os_error() == Some(libc::EINVAL) && self.alignment < 4096 => {
 				// The device's logical blocks are larger than 512 bytes.
-				self.realign(4096);
+				self.realign(4096)?;
 				return self.sync();
 			},
 			result => result?,
@@ -177,19 +179,22 @@ impl Journal {
 		Ok(())
 	}
 
-	/// Rewrites the tail from an offset aligned to `alignment`.
-	fn realign(&mut self, alignment: usize) {
+	/// Rewrites the tail from an offset aligned to `alignment`, with the
+	/// records already on disk before it read back first (through the page
+	/// cache: a direct read would need an aligned buffer).
+	fn realign(&mut self, alignment: usize) -> io::Result<()> {
 		let aligned = self.tail_offset / alignment as u64 * alignment as u64;
 		let before = (self.tail_offset - aligned) as usize;
 		if before > 0 {
 			let mut head = vec![0u8; before];
-			let _ = self.file.read_exact_at(&mut head, aligned);
+			File::open(&self.path)?.read_exact_at(&mut head, aligned)?;
 			head.extend_from_slice(&self.tail);
 			self.tail = head;
 		}
 		self.tail_offset = aligned;
 		self.durable = 0;
 		self.alignment = alignment;
+		Ok(())
 	}
 
 	/// Starts a new epoch: every record so far is abandoned (the store has
@@ -336,6 +341,25 @@ mod tests {
 		file.write_all_at(&[0xFF; 5], (tenth_end - 5) as u64).unwrap();
 		let torn = Journal::open(&path).unwrap();
 		assert_eq!(torn.records, (0..9u8).map(|i| payload(i, 46)).collect::<Vec<_>>());
+	}
+
+	#[test]
+	fn moving_to_4096_byte_writes_keeps_the_records_before() {
+		let dir = tempfile::tempdir().unwrap();
+		let path = dir.path().join("samples.journal");
+		let mut opened = Journal::open(&path).unwrap();
+		opened.journal.start_epoch().unwrap();
+		for i in 0..20u8 {
+			opened.journal.push(&payload(i, 46));
+			opened.journal.sync().unwrap();
+		}
+		// What a device with 4-KiB logical blocks makes the journal do.
+		opened.journal.realign(4096).unwrap();
+		opened.journal.push(&payload(20, 46));
+		opened.journal.sync().unwrap();
+		drop(opened);
+		let reopened = Journal::open(&path).unwrap();
+		assert_eq!(reopened.records, (0..21u8).map(|i| payload(i, 46)).collect::<Vec<_>>());
 	}
 
 	#[test]
