@@ -54,7 +54,8 @@ pub struct Response {
 }
 
 impl Response {
-	fn json(status: u16, body: String) -> Self {
+	/// A JSON body with `status`.
+	pub fn json(status: u16, body: String) -> Self {
 		Response { status, content_type: "application/json", body }
 	}
 
@@ -204,13 +205,15 @@ pub fn handle_operations(state: &ApiState, method: &str, url: &str) -> Response 
 
 /// The query parameters of a report request.
 #[derive(Debug, PartialEq, Eq)]
-struct ReportQuery {
-	agreement: u64,
-	period: u32,
-	window: Window,
+pub struct ReportQuery {
+	pub agreement: u64,
+	pub period: u32,
+	pub window: Window,
 }
 
-fn parse_query(query: &str) -> Result<ReportQuery, String> {
+/// Parses `agreement`, `period`, `from_ms` and `to_ms` of a report request;
+/// the reason is the body of a 400.
+pub fn parse_query(query: &str) -> Result<ReportQuery, String> {
 	let mut params: HashMap<&str, &str> = HashMap::new();
 	for pair in query.split('&').filter(|p| !p.is_empty()) {
 		let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
@@ -258,7 +261,20 @@ fn check_query(state: &ApiState, query: &str, credentials: &Credentials) -> Resu
 		.authorizer
 		.authorize(credentials, state.instance, q.period, &q.window, (state.clock)())
 		.map_err(|refusal| unauthorized(state, refusal))?;
-	let Window { from_ms, to_ms } = q.window;
+	let now = (state.clock)();
+	check_window(&q.window, now)?;
+	let from_ms = q.window.from_ms;
+	let horizon = now.saturating_sub(state.retention_ms);
+	if from_ms < horizon {
+		return Err(beyond_retention(from_ms, horizon));
+	}
+	Ok((q, requester))
+}
+
+/// A window a report may be served for at `now` (ms): not empty (400), not
+/// longer than [`MAX_REPORT_WINDOW_MS`] (400), and settled (425).
+pub fn check_window(window: &Window, now: u64) -> Result<(), Response> {
+	let Window { from_ms, to_ms } = *window;
 	if from_ms >= to_ms {
 		return Err(Response::error(400, format!("empty window: from_ms {from_ms} must be below to_ms {to_ms}")));
 	}
@@ -268,7 +284,6 @@ fn check_query(state: &ApiState, query: &str, credentials: &Credentials) -> Resu
 			format!("window of {} ms is longer than the maximum of {MAX_REPORT_WINDOW_MS} ms", to_ms - from_ms),
 		));
 	}
-	let now = (state.clock)();
 	let settles_at = to_ms.saturating_add(REPORT_SETTLE_MS);
 	if settles_at > now {
 		return Err(Response::error(
@@ -276,11 +291,7 @@ fn check_query(state: &ApiState, query: &str, credentials: &Credentials) -> Resu
 			format!("window not final yet: it closes at {to_ms} and settles at {settles_at} ms, now is {now} ms"),
 		));
 	}
-	let horizon = now.saturating_sub(state.retention_ms);
-	if from_ms < horizon {
-		return Err(beyond_retention(from_ms, horizon));
-	}
-	Ok((q, requester))
+	Ok(())
 }
 
 fn beyond_retention(from_ms: u64, horizon: u64) -> Response {

@@ -194,6 +194,25 @@ impl Authorizer {
 		window: &Window,
 		now_ms: u64,
 	) -> Result<Requester, Refusal> {
+		let keys = self.keys();
+		keys.authorize(credentials, keys.agreement, instance, period, window, now_ms)
+	}
+}
+
+impl AuthorizedKeys {
+	/// Who signed a request for the report of `instance` of `agreement` for
+	/// `period` over `window`, given its headers, at `now_ms`. The monitor
+	/// passes its own agreement; the load-test fleet, which serves many, the
+	/// one asked for.
+	pub fn authorize(
+		&self,
+		credentials: &Credentials,
+		agreement: AgreementId,
+		instance: InstanceId,
+		period: PeriodIndex,
+		window: &Window,
+		now_ms: u64,
+	) -> Result<Requester, Refusal> {
 		let (named, key_text) = match (&credentials.accounting_key, &credentials.party_key) {
 			(Some(k), None) => (KeyNamed::Accounting, k),
 			(None, Some(k)) => (KeyNamed::Party, k),
@@ -218,7 +237,7 @@ impl Authorizer {
 		if !timestamp_is_fresh(timestamp_ms, now_ms) {
 			return Err(Refusal::Stale { timestamp_ms, now_ms });
 		}
-		let keys = self.keys();
+		let keys = self;
 		let requester = match named {
 			KeyNamed::Accounting if keys.accounting.contains(&key) => Requester::AccountingNode,
 			KeyNamed::Accounting => return Err(Refusal::UnknownKey("not a current accounting key")),
@@ -226,7 +245,7 @@ impl Authorizer {
 			KeyNamed::Party if keys.owner == Some(key) => Requester::Owner,
 			KeyNamed::Party => return Err(Refusal::UnknownKey("not the agreement's client or owner")),
 		};
-		let payload = report_request_payload(keys.agreement, instance, period, window, timestamp_ms);
+		let payload = report_request_payload(agreement, instance, period, window, timestamp_ms);
 		if !verify(&key, &payload, &signature) {
 			return Err(Refusal::BadSignature);
 		}

@@ -24,11 +24,14 @@
 //! - [`log`]: logging (`tracing`, levels from `RUST_LOG`).
 //! - [`clock`]: whether the wall clock is synchronised.
 //! - [`sampler`]: the sampling loop.
+//! - [`fleet`]: thousands of virtual monitors in one process, for load tests
+//!   (`qos-monitor-fleet`), answering with the same code as the monitor.
 
 pub mod api;
 pub mod auth;
 pub mod clock;
 pub mod config;
+pub mod fleet;
 pub mod journal;
 pub mod key;
 pub mod log;

@@ -66,7 +66,7 @@ fn run(cli: Cli) -> Result<(), MonitorError> {
 	if let Err(e) = forbid_core_dumps() {
 		warn!("cannot turn core dumps off ({e}); the key could end up in a core file");
 	}
-	raise_open_files_limit();
+	qos_monitor::server::raise_open_files_limit(WANTED_OPEN_FILES);
 	let key = load_key(&config.key_file)?;
 	let authorizer = Authorizer::load(&config.authorized_keys, config.agreement)?;
 	info!("answering {} ({})", authorizer.keys().describe(), config.authorized_keys.display());
@@ -191,19 +191,5 @@ fn reload_authorized_keys(state: &ApiState) {
 			state.metrics.keys_reload_failures.inc();
 			warn!("SIGHUP: {e}; the keys loaded before stay in force");
 		},
-	}
-}
-
-/// Raises the soft limit on open descriptors towards [`WANTED_OPEN_FILES`].
-fn raise_open_files_limit() {
-	let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
-	// SAFETY: valid pointers to a rlimit.
-	unsafe {
-		if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0 && limit.rlim_cur < WANTED_OPEN_FILES {
-			limit.rlim_cur = WANTED_OPEN_FILES.min(limit.rlim_max);
-			if libc::setrlimit(libc::RLIMIT_NOFILE, &limit) != 0 {
-				warn!("cannot raise the open-files limit to {}", limit.rlim_cur);
-			}
-		}
 	}
 }

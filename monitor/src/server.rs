@@ -304,6 +304,11 @@ async fn respond(
 	if which == Listener::Reports || response.status >= 400 {
 		tracing::info!("{peer} {} {} -> {}", printable(&method, 16), printable(&target, 256), response.status);
 	}
+	to_hyper(response)
+}
+
+/// An API response as hyper sends it, never cached.
+pub fn to_hyper(response: Response) -> hyper::Response<Full<Bytes>> {
 	hyper::Response::builder()
 		.status(StatusCode::from_u16(response.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
 		.header(header::CONTENT_TYPE, response.content_type)
@@ -412,5 +417,20 @@ mod tests {
 			"/v1/report?x=\\u{1b}[31mred\\r\\nINFO forged"
 		);
 		assert_eq!(printable("abcdef", 3), "abc…");
+	}
+}
+
+/// Raises the soft limit on open descriptors towards `wanted` (within the
+/// hard limit): a listener that accepts many connections needs one each.
+pub fn raise_open_files_limit(wanted: u64) {
+	let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+	// SAFETY: valid pointers to a rlimit.
+	unsafe {
+		if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0 && limit.rlim_cur < wanted {
+			limit.rlim_cur = wanted.min(limit.rlim_max);
+			if libc::setrlimit(libc::RLIMIT_NOFILE, &limit) != 0 {
+				tracing::warn!("cannot raise the open-files limit to {}", limit.rlim_cur);
+			}
+		}
 	}
 }

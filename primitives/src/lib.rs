@@ -44,8 +44,10 @@ pub type ServiceId = u64;
 /// A SHA-256 digest.
 pub type Hash256 = [u8; 32];
 
-/// Most instances one service (and so one metrics block) may have.
-pub const MAX_INSTANCES_PER_SERVICE: u32 = 16;
+/// Most instances one service (and so one agreement and one metrics block)
+/// may have. Only each report's hash is stored on chain; the reports travel
+/// in the metrics block's extrinsic.
+pub const MAX_INSTANCES_PER_SERVICE: u32 = 1_024;
 /// The bound of [`MAX_INSTANCES_PER_SERVICE`] as a type.
 pub type MaxInstancesPerService = ConstU32<MAX_INSTANCES_PER_SERVICE>;
 

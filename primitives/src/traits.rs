@@ -49,14 +49,66 @@ impl PeriodToRecord {
 	}
 }
 
+/// Which instances a period covers, without their monitor URLs: what a
+/// metrics block is checked against. Two storage reads however many
+/// instances, where [`PeriodToRecord`] reads each instance's URLs.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+pub struct PeriodCoverage {
+	/// The agreement.
+	pub agreement: AgreementId,
+	/// The period within the agreement.
+	pub period: PeriodIndex,
+	/// The period's window on the agreement's clock.
+	pub window: Window,
+	/// The instances to pull, by strictly ascending id.
+	pub pulled: Vec<InstanceId>,
+	/// Covered instances retired before the window began, by strictly
+	/// ascending id: nobody asks them, and they count as down.
+	pub retired: Vec<InstanceId>,
+}
+
+impl PeriodCoverage {
+	/// Every instance the agreement covers, pulled or retired.
+	pub fn covered_count(&self) -> usize {
+		self.pulled.len() + self.retired.len()
+	}
+
+	/// Whether `instance` is pulled in this period (`O(log n)`).
+	pub fn is_pulled(&self, instance: InstanceId) -> bool {
+		self.pulled.binary_search(&instance).is_ok()
+	}
+
+	/// Whether `instance` was retired before the window (`O(log n)`).
+	pub fn is_retired(&self, instance: InstanceId) -> bool {
+		self.retired.binary_search(&instance).is_ok()
+	}
+}
+
+impl From<&PeriodToRecord> for PeriodCoverage {
+	fn from(p: &PeriodToRecord) -> Self {
+		PeriodCoverage {
+			agreement: p.agreement,
+			period: p.period,
+			window: p.window,
+			pulled: p.monitors.iter().map(|m| m.instance).collect(),
+			retired: p.retired.clone(),
+		}
+	}
+}
+
 /// Read access to agreements, implemented by the pallet that owns them.
 pub trait AgreementRegistry {
 	/// `period` of `agreement` if the agreement exists, the period is within
 	/// its term and still awaits its metrics block; `None` otherwise.
 	fn period_to_record(agreement: AgreementId, period: PeriodIndex) -> Option<PeriodToRecord>;
 
+	/// What [`Self::period_to_record`] covers, without the monitor URLs, in
+	/// a constant number of storage reads; `None` exactly when it is `None`.
+	fn period_coverage(agreement: AgreementId, period: PeriodIndex) -> Option<PeriodCoverage>;
+
 	/// Periods whose window closed at or before `now_ms` and that still await
-	/// a metrics block, oldest first per agreement, at most `limit`.
+	/// a metrics block, those that closed first first, at most `limit`. An
+	/// idle chain answers in one storage read (the due-time index).
 	fn periods_awaiting_metrics(now_ms: u64, limit: u32) -> Vec<PeriodToRecord>;
 }
 
@@ -96,6 +148,9 @@ impl MetricsArchive for () {
 
 impl AgreementRegistry for () {
 	fn period_to_record(_: AgreementId, _: PeriodIndex) -> Option<PeriodToRecord> {
+		None
+	}
+	fn period_coverage(_: AgreementId, _: PeriodIndex) -> Option<PeriodCoverage> {
 		None
 	}
 	fn periods_awaiting_metrics(_: u64, _: u32) -> Vec<PeriodToRecord> {

@@ -86,7 +86,7 @@ impl pallet_sla_verification::BenchmarkHelper for SlaBenchHelper {
 				sequence,
 				prev_hash: tip.last_hash,
 				reports_root: qos_primitives::merkle::empty_root(),
-				reports: BoundedVec::new(),
+				report_hashes: BoundedVec::new(),
 				missing: BoundedVec::new(),
 				otp_commitment: [0; 32],
 				accounting_node: node.clone(),

@@ -121,6 +121,16 @@ impl pallet_sudo::Config for Runtime {
 	type WeightInfo = pallet_sudo::weights::SubstrateWeight<Runtime>;
 }
 
+/// Batches: an owner registers a fleet's instances, a client makes many
+/// agreements, in one transaction each. Batching changes no origin: every
+/// call in a batch is checked as if sent alone.
+impl pallet_utility::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type RuntimeCall = RuntimeCall;
+	type PalletsOrigin = OriginCaller;
+	type WeightInfo = pallet_utility::weights::SubstrateWeight<Runtime>;
+}
+
 /// Blocks after a period's window settled during which only its designated
 /// accounting node may record it (15 s).
 pub const SUBMIT_GRACE_BLOCKS: BlockNumber = 5;

@@ -54,7 +54,7 @@ fn valid_submission<T: Config>(n: u32) -> Result<Call<T>, BenchmarkError> {
 		sequence: 0,
 		prev_hash: [0; 32],
 		reports_root: qos_primitives::merkle::empty_root(),
-		reports: BoundedVec::new(),
+		report_hashes: BoundedVec::new(),
 		missing: BoundedVec::new(),
 		otp_commitment: [0; 32],
 		accounting_node: first.clone(),

@@ -8,26 +8,25 @@ use qos_primitives::{
 	merkle,
 	otp::Commitment,
 	selection::designated_index,
-	traits::{MetricsArchive, MetricsBlockHandler, PeriodToRecord},
-	AgreementId, Hash256, InstanceId, MaxInstancesPerService, PeriodIndex, Report,
+	traits::{MetricsArchive, MetricsBlockHandler, PeriodCoverage},
+	AgreementId, Hash256, InstanceId, PeriodIndex, Report,
 };
 use sp_runtime::DispatchResult;
 
 use crate::{
 	AccountingKey, ChainPeriods, ChainTips, Config, DesignatedNode, Event, MetricsBlock, MetricsBlocks,
-	MissingInstances, Pallet, PartialBlock, PartialBlocks, ReportInclusionProof,
+	MissingInstances, Pallet, PartialBlock, PartialBlocks, ReportHashes, ReportInclusionProof,
 };
 
 impl<T: Config> Pallet<T> {
 	/// Stores a partial block for a second accounting node to pull after.
 	pub(crate) fn record_partial(
-		to_record: PeriodToRecord,
+		to_record: PeriodCoverage,
 		reports: &[Report],
 		missing: MissingInstances,
 		accounting_node: AccountingKey,
 	) {
-		let report_hashes =
-			BoundedVec::truncate_from(reports.iter().map(|r| (r.instance, r.hash())).collect::<Vec<_>>());
+		let report_hashes = Self::hashes_of(reports);
 		PartialBlocks::<T>::insert(
 			to_record.agreement,
 			to_record.period,
@@ -46,18 +45,25 @@ impl<T: Config> Pallet<T> {
 		});
 	}
 
+	/// `(instance, sha256(SCALE(report)))` of each report, in order; the
+	/// caller checked `reports` against the bound.
+	fn hashes_of(reports: &[Report]) -> ReportHashes {
+		BoundedVec::truncate_from(reports.iter().map(|r| (r.instance, r.hash())).collect::<Vec<_>>())
+	}
+
 	/// Stores a final block, links and prunes the chain, emits, hands over.
 	pub(crate) fn record(
-		to_record: PeriodToRecord,
-		reports: BoundedVec<Report, MaxInstancesPerService>,
+		to_record: PeriodCoverage,
+		reports: &[Report],
 		missing: MissingInstances,
 		otp_commitment: Commitment,
 		accounting_node: AccountingKey,
 		first_pull: Option<AccountingKey>,
 	) -> DispatchResult {
-		let PeriodToRecord { agreement, period, window, .. } = to_record;
-		let report_hashes: Vec<Hash256> = reports.iter().map(Report::hash).collect();
-		let reports_root = merkle::merkle_root(&report_hashes);
+		let PeriodCoverage { agreement, period, window, .. } = to_record;
+		let report_hashes = Self::hashes_of(reports);
+		let leaves: Vec<Hash256> = report_hashes.iter().map(|(_, hash)| *hash).collect();
+		let reports_root = merkle::merkle_root(&leaves);
 		PartialBlocks::<T>::remove(agreement, period);
 
 		let mut tip = ChainTips::<T>::get(agreement).unwrap_or_default();
@@ -68,7 +74,7 @@ impl<T: Config> Pallet<T> {
 			sequence: tip.length,
 			prev_hash: tip.last_hash,
 			reports_root,
-			reports,
+			report_hashes,
 			missing,
 			otp_commitment,
 			accounting_node: accounting_node.clone(),
@@ -98,7 +104,6 @@ impl<T: Config> Pallet<T> {
 		}
 		ChainTips::<T>::insert(agreement, tip);
 
-		let reports_for_handler = block.reports.clone();
 		let missing = block.missing.clone();
 		MetricsBlocks::<T>::insert(agreement, period, block);
 		Self::deposit_event(Event::MetricsBlockRecorded {
@@ -109,7 +114,7 @@ impl<T: Config> Pallet<T> {
 			accounting_node,
 			missing,
 		});
-		T::MetricsHandler::on_metrics_block(agreement, period, window, &reports_for_handler, otp_commitment);
+		T::MetricsHandler::on_metrics_block(agreement, period, window, reports, otp_commitment);
 		Ok(())
 	}
 
@@ -125,16 +130,10 @@ impl<T: Config> Pallet<T> {
 		instance: InstanceId,
 	) -> Option<ReportInclusionProof<BlockNumberFor<T>>> {
 		let block = MetricsBlocks::<T>::get(agreement, period)?;
-		let leaf_index = block.reports.iter().position(|r| r.instance == instance)?;
-		let hashes = block.report_hashes();
-		let proof = merkle::merkle_proof(&hashes, leaf_index)?;
-		Some(ReportInclusionProof {
-			report: block.reports[leaf_index].clone(),
-			report_hash: hashes[leaf_index],
-			leaf_index: leaf_index as u32,
-			proof,
-			block,
-		})
+		let leaf_index = block.report_hashes.binary_search_by_key(&instance, |(id, _)| *id).ok()?;
+		let leaves = block.leaves();
+		let proof = merkle::merkle_proof(&leaves, leaf_index)?;
+		Some(ReportInclusionProof { report_hash: leaves[leaf_index], leaf_index: leaf_index as u32, proof, block })
 	}
 
 	/// The node designated to record `period` of `agreement` (runtime API).
@@ -172,8 +171,12 @@ impl<T: Config> Pallet<T> {
 				ensure!(block.prev_hash == expected_prev, TryRuntimeError::Other("broken prev_hash link"));
 				ensure!(block.block_hash == block.compute_hash(), TryRuntimeError::Other("wrong block_hash"));
 				ensure!(
-					block.reports_root == merkle::merkle_root(&block.report_hashes()),
+					block.reports_root == merkle::merkle_root(&block.leaves()),
 					TryRuntimeError::Other("wrong reports_root")
+				);
+				ensure!(
+					block.report_hashes.windows(2).all(|pair| pair[0].0 < pair[1].0),
+					TryRuntimeError::Other("report hashes not by ascending instance")
 				);
 				expected_prev = block.block_hash;
 			}

@@ -9,7 +9,7 @@ use core::cell::RefCell;
 use frame_support::{derive_impl, parameter_types, traits::Get};
 use qos_primitives::{
 	otp::{instance_tag, Commitment, OtpKey, Tag},
-	traits::{AgreementRegistry, MetricsBlockHandler, MonitorEndpoint, PeriodToRecord},
+	traits::{AgreementRegistry, MetricsBlockHandler, MonitorEndpoint, PeriodCoverage, PeriodToRecord},
 	AgreementId, InstanceId, MissingReason, PeriodIndex, Report, Window,
 };
 use sp_core::{
@@ -118,6 +118,9 @@ pub struct MockAgreements;
 impl AgreementRegistry for MockAgreements {
 	fn period_to_record(agreement: AgreementId, period: PeriodIndex) -> Option<PeriodToRecord> {
 		AWAITING.with(|m| m.borrow().get(&(agreement, period)).cloned())
+	}
+	fn period_coverage(agreement: AgreementId, period: PeriodIndex) -> Option<PeriodCoverage> {
+		Self::period_to_record(agreement, period).as_ref().map(PeriodCoverage::from)
 	}
 	/// Oldest due first, as the registry orders them.
 	fn periods_awaiting_metrics(now_ms: u64, limit: u32) -> Vec<PeriodToRecord> {
@@ -279,6 +282,11 @@ pub fn missing_of(agreement: AgreementId, period: PeriodIndex, reports: &[Report
 }
 
 // ---- reports and monitors
+
+/// `(instance, hash)` of each report: what a metrics block stores of them.
+pub fn hashes(reports: &[Report]) -> Vec<(InstanceId, qos_primitives::Hash256)> {
+	reports.iter().map(|r| (r.instance, r.hash())).collect()
+}
 
 /// The client's OTP key of the mock agreements.
 pub const CLIENT_KEY: OtpKey = [42u8; 32];

@@ -7,7 +7,7 @@ use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::BoundedVec;
 use qos_primitives::{
 	merkle::ProofStep, otp::Commitment, AgreementId, Hash256, InstanceId, MaxInstancesPerService, MissingReason,
-	PeriodIndex, Report, Window,
+	PeriodIndex, Window,
 };
 use scale_info::TypeInfo;
 
@@ -16,8 +16,14 @@ use crate::{AccountingKey, AuthorityId};
 /// The instances of a metrics block without a report, each with the reason.
 pub type MissingInstances = BoundedVec<(InstanceId, MissingReason), MaxInstancesPerService>;
 
-/// One recorded period of an agreement: the monitors' reports, their Merkle
-/// root and the link to the agreement's previous metrics block.
+/// The hash of each report of a metrics block, by ascending instance id.
+pub type ReportHashes = BoundedVec<(InstanceId, Hash256), MaxInstancesPerService>;
+
+/// One recorded period of an agreement: the hashes of the monitors' reports,
+/// their Merkle root and the link to the agreement's previous metrics block.
+/// The reports themselves are in the `submit_metrics_block` extrinsic of
+/// block `recorded_at`, where anyone can check them against these hashes;
+/// storing only the hashes keeps a thousand-instance block at 36 KiB.
 #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, MaxEncodedLen, TypeInfo)]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub struct MetricsBlock<BlockNumber> {
@@ -31,10 +37,10 @@ pub struct MetricsBlock<BlockNumber> {
 	pub sequence: u32,
 	/// `block_hash` of the agreement's previous metrics block; zero for the first.
 	pub prev_hash: Hash256,
-	/// Merkle root over `sha256(SCALE(report))` of `reports`, in order.
+	/// Merkle root over the hashes of `report_hashes`, in order.
 	pub reports_root: Hash256,
-	/// The validated reports, by ascending instance id.
-	pub reports: BoundedVec<Report, MaxInstancesPerService>,
+	/// `sha256(SCALE(report))` of each validated report, by ascending instance id.
+	pub report_hashes: ReportHashes,
 	/// Covered instances without a report, by ascending id, with why.
 	pub missing: MissingInstances,
 	/// Commitment to the period's one-time password.
@@ -46,8 +52,8 @@ pub struct MetricsBlock<BlockNumber> {
 	pub first_pull: Option<AccountingKey>,
 	/// Chain block in which the metrics block was recorded.
 	pub recorded_at: BlockNumber,
-	/// `sha256` of the SCALE encoding of every field above except `reports`,
-	/// which `reports_root` stands for.
+	/// `sha256` of the SCALE encoding of every field above except
+	/// `report_hashes`, which `reports_root` stands for.
 	pub block_hash: Hash256,
 }
 
@@ -72,9 +78,9 @@ impl<BlockNumber: Encode> MetricsBlock<BlockNumber> {
 		)
 	}
 
-	/// `sha256(SCALE(report))` of every report, in order: the Merkle leaves.
-	pub fn report_hashes(&self) -> Vec<Hash256> {
-		self.reports.iter().map(Report::hash).collect()
+	/// The report hashes in order: the Merkle leaves.
+	pub fn leaves(&self) -> Vec<Hash256> {
+		self.report_hashes.iter().map(|(_, hash)| *hash).collect()
 	}
 }
 
@@ -87,7 +93,7 @@ pub struct PartialBlock {
 	/// The node that pulled.
 	pub accounting_node: AccountingKey,
 	/// `sha256(SCALE(report))` of each report it got, by instance.
-	pub report_hashes: BoundedVec<(InstanceId, Hash256), MaxInstancesPerService>,
+	pub report_hashes: ReportHashes,
 	/// The instances it got no valid answer from, with why.
 	pub missing: MissingInstances,
 	/// Chain time (ms) at which it was recorded.
@@ -108,7 +114,8 @@ pub struct ChainTip {
 	pub anchor_hash: Hash256,
 }
 
-/// A metrics block and the proof that one instance's report is in it.
+/// A metrics block and the proof that one instance's report is in it. The
+/// report itself is in the block's extrinsic; its hash is `report_hash`.
 #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub struct ReportInclusionProof<BlockNumber> {
@@ -116,8 +123,6 @@ pub struct ReportInclusionProof<BlockNumber> {
 	pub block: MetricsBlock<BlockNumber>,
 	/// Position of the report among the block's reports (its Merkle leaf).
 	pub leaf_index: u32,
-	/// The report.
-	pub report: Report,
 	/// `sha256(SCALE(report))`.
 	pub report_hash: Hash256,
 	/// The inclusion proof: `verify_proof(reports_root, report_hash, proof)`.

@@ -4,8 +4,8 @@ use frame_support::{ensure, traits::Get};
 use qos_primitives::MAX_INSTANCES_PER_SERVICE;
 
 use crate::{
-	ActiveInstances, AgreementStatus, Agreements, AwaitingMetrics, Config, Instances, Pallet, PeriodState, Periods,
-	Services,
+	due_key, ActiveInstances, AgreementStatus, Agreements, Config, DueIndex, Instances, Pallet, PeriodState, Periods,
+	RetiredInstances, Services,
 };
 use pallet_escrow_release::EscrowSettlement;
 
@@ -15,15 +15,18 @@ impl<T: Config> Pallet<T> {
 	///   it has, recorded them in order, and its closed count matches its records;
 	/// - an agreement is finished exactly when every period is closed, and
 	///   then it has no open escrow, while an unfinished one has one;
-	/// - `AwaitingMetrics` lists exactly the unfinished agreements with a
-	///   period left to record;
+	/// - `DueIndex` lists exactly the unfinished agreements with a period left
+	///   to record, each once, under that period, keyed by its window's end;
 	/// - every instance an agreement covers exists, and its service counts it
 	///   among its open agreements while it is unfinished;
 	/// - a service's active instances ascend, exist and are not retired, and
-	///   it holds no more instances than the bound.
+	///   it holds no more instances than the bound;
+	/// - `RetiredInstances` lists exactly the retired instances of each
+	///   service, by ascending id, with their retirement time.
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		use alloc::collections::btree_map::BTreeMap;
 		let mut open_per_service: BTreeMap<u64, u32> = BTreeMap::new();
+		let mut due_entries = 0usize;
 		for (agreement, info) in Agreements::<T>::iter() {
 			ensure!(info.periods >= 1 && info.periods <= T::MaxPeriods::get(), "term out of bounds");
 			ensure!(info.closed_periods <= info.periods, "more periods closed than the term has");
@@ -42,10 +45,14 @@ impl<T: Config> Pallet<T> {
 				finished == T::Escrow::held(agreement).is_none(),
 				"an unfinished agreement has an open escrow and a finished one none"
 			);
-			ensure!(
-				AwaitingMetrics::<T>::contains_key(agreement) == (!finished && info.next_to_record < info.periods),
-				"AwaitingMetrics differs from the agreements"
-			);
+			if !finished && info.next_to_record < info.periods {
+				let window = info.window(info.next_to_record).ok_or("a period without window")?;
+				ensure!(
+					DueIndex::<T>::get(due_key(window.to_ms), agreement) == Some(info.next_to_record),
+					"an awaited period is not in DueIndex under its window's end"
+				);
+				due_entries += 1;
+			}
 			if !finished {
 				*open_per_service.entry(info.service).or_default() += 1;
 				for instance in info.instances.iter() {
@@ -57,6 +64,7 @@ impl<T: Config> Pallet<T> {
 				"status and closed periods disagree"
 			);
 		}
+		ensure!(DueIndex::<T>::iter().count() == due_entries, "DueIndex holds an entry no agreement awaits");
 		for (agreement, _, _) in Periods::<T>::iter() {
 			ensure!(Agreements::<T>::contains_key(agreement), "a period record without its agreement");
 		}
@@ -77,9 +85,20 @@ impl<T: Config> Pallet<T> {
 				ensure!(record.retired_at_ms.is_none(), "a retired instance is listed as active");
 				ensure!(!record.monitor_urls.is_empty(), "an instance without monitor URL");
 			}
+			let mut retired: alloc::vec::Vec<(u32, u64)> = Instances::<T>::iter_prefix(service)
+				.filter_map(|(id, record)| record.retired_at_ms.map(|at| (id, at)))
+				.collect();
+			retired.sort_unstable();
+			ensure!(
+				RetiredInstances::<T>::get(service).into_inner() == retired,
+				"RetiredInstances differs from the records"
+			);
 		}
 		for (service, _) in ActiveInstances::<T>::iter() {
 			ensure!(Services::<T>::contains_key(service), "instances of a removed service");
+		}
+		for (service, _) in RetiredInstances::<T>::iter() {
+			ensure!(Services::<T>::contains_key(service), "retired instances of a removed service");
 		}
 		Ok(())
 	}

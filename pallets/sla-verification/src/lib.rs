@@ -206,7 +206,9 @@ pub mod pallet {
 	};
 
 	/// The in-code storage version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	// 2: `DueIndex` replaced `AwaitingMetrics`, `RetiredInstances` added. No
+	// chain with version 1 holds value, so there is no migration.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -362,9 +364,26 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Agreements<T: Config> = StorageMap<_, Twox64Concat, AgreementId, AgreementOf<T>, OptionQuery>;
 
-	/// Agreements with a period still awaiting its metrics block.
+	/// The period each unfinished agreement awaits a metrics block for, keyed
+	/// by the time its window closes (big-endian ms, so that iteration is in
+	/// due order) and the agreement. The off-chain worker of every validator
+	/// asks on every block which periods are due: it reads from the front and
+	/// stops at the first that is not, one read on an idle chain.
 	#[pallet::storage]
-	pub type AwaitingMetrics<T: Config> = StorageMap<_, Twox64Concat, AgreementId, (), OptionQuery>;
+	pub type DueIndex<T: Config> =
+		StorageDoubleMap<_, Identity, DueKey, Twox64Concat, AgreementId, PeriodIndex, OptionQuery>;
+
+	/// The retired instances of each service with when they were retired, by
+	/// ascending id: what a metrics block's check and verdict read, in one
+	/// read, instead of every covered instance's record.
+	#[pallet::storage]
+	pub type RetiredInstances<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		ServiceId,
+		BoundedVec<(InstanceId, u64), qos_primitives::MaxInstancesPerService>,
+		ValueQuery,
+	>;
 
 	/// Every period that has its metrics block or lapsed, with its verdict and state.
 	#[pallet::storage]
@@ -790,6 +809,11 @@ pub mod pallet {
 			let mut active = ActiveInstances::<T>::get(service);
 			active.retain(|i| *i != instance);
 			ActiveInstances::<T>::insert(service, active);
+			RetiredInstances::<T>::try_mutate(service, |retired| {
+				let at = retired.partition_point(|(id, _)| *id < instance);
+				retired.try_insert(at, (instance, at_ms))
+			})
+			.map_err(|_| Error::<T>::TooManyInstances)?;
 			Instances::<T>::insert(service, instance, record);
 			Self::deposit_event(Event::InstanceRetired { service, instance, at_ms });
 			Ok(())
@@ -805,6 +829,7 @@ pub mod pallet {
 			ensure!(info.open_agreements == 0, Error::<T>::ServiceHasOpenAgreements);
 			let _ = Instances::<T>::clear_prefix(service, info.instance_count, None);
 			ActiveInstances::<T>::remove(service);
+			RetiredInstances::<T>::remove(service);
 			Offers::<T>::remove(service);
 			Services::<T>::remove(service);
 			info.deposit.drop(&who)?;
@@ -880,29 +905,27 @@ pub mod pallet {
 			NextAgreementId::<T>::put(agreement.saturating_add(1));
 			info.open_agreements = info.open_agreements.saturating_add(1);
 			let instance_count = instances.len() as u32;
-			Agreements::<T>::insert(
-				agreement,
-				Agreement {
-					client: client.clone(),
-					service,
-					owner: info.owner.clone(),
-					offer,
-					sla,
-					arbiter: arbiter.clone(),
-					price_per_period: info.price_per_period,
-					period_ms: info.period_ms,
-					start_ms,
-					periods,
-					instances,
-					next_to_record: 0,
-					closed_periods: 0,
-					status: AgreementStatus::Active,
-					deposit,
-				},
-			);
+			let created = Agreement {
+				client: client.clone(),
+				service,
+				owner: info.owner.clone(),
+				offer,
+				sla,
+				arbiter: arbiter.clone(),
+				price_per_period: info.price_per_period,
+				period_ms: info.period_ms,
+				start_ms,
+				periods,
+				instances,
+				next_to_record: 0,
+				closed_periods: 0,
+				status: AgreementStatus::Active,
+				deposit,
+			};
+			Self::schedule(agreement, &created);
+			Agreements::<T>::insert(agreement, created);
 			let price_per_period = info.price_per_period;
 			Services::<T>::insert(service, info);
-			AwaitingMetrics::<T>::insert(agreement, ());
 			Self::deposit_event(Event::AgreementCreated {
 				agreement,
 				client,
@@ -1052,11 +1075,10 @@ pub mod pallet {
 			} else {
 				Zero::zero()
 			};
+			Self::unschedule(agreement, &info);
 			info.periods = kept;
 			info.status = AgreementStatus::Cancelled;
-			if info.next_to_record >= kept {
-				AwaitingMetrics::<T>::remove(agreement);
-			}
+			Self::schedule(agreement, &info);
 			Self::deposit_event(Event::AgreementCancelled { agreement, periods: kept, refunded_periods, refunded });
 			if info.closed_periods >= info.periods {
 				Self::finish(agreement, info)?;

@@ -6,13 +6,13 @@ use alloc::vec::Vec;
 use qos_primitives::{
 	otp::Commitment,
 	sla::CoveredInstance,
-	traits::{AgreementRegistry, MetricsBlockHandler, MonitorEndpoint, PeriodToRecord},
+	traits::{AgreementRegistry, MetricsBlockHandler, MonitorEndpoint, PeriodCoverage, PeriodToRecord},
 	AgreementId, PeriodIndex, Report, Window,
 };
 
 use crate::{
-	AgreementOf, Agreements, AwaitingMetrics, Config, Event, Instances, Pallet, PeriodRecord, PeriodState, Periods,
-	LOG_TARGET,
+	AgreementOf, Agreements, Config, DueIndex, Event, Instances, Pallet, PeriodRecord, PeriodState, Periods,
+	RetiredInstances, LOG_TARGET,
 };
 
 impl<T: Config> Pallet<T> {
@@ -27,34 +27,47 @@ impl<T: Config> Pallet<T> {
 		Some((info, window))
 	}
 
-	/// The instances `info` covers, as the verdict of a window sees them.
+	/// The instances `info` covers, as the verdict of a window sees them:
+	/// one read of the service's retired instances, however many it covers.
 	pub(crate) fn covered_instances(info: &AgreementOf<T>) -> Vec<CoveredInstance> {
+		let retired = RetiredInstances::<T>::get(info.service);
 		info.instances
 			.iter()
-			.map(|&instance| {
-				Instances::<T>::get(info.service, instance)
-					.map(|record| record.covered(instance))
-					// A covered instance is never removed while its agreement is open.
-					.unwrap_or(CoveredInstance { instance, retired_at_ms: Some(0) })
+			.map(|&instance| CoveredInstance {
+				instance,
+				retired_at_ms: retired.binary_search_by_key(&instance, |(id, _)| *id).ok().map(|i| retired[i].1),
 			})
 			.collect()
 	}
 
-	/// What an accounting node needs to record `period` of `info`.
+	/// Which of `info`'s instances `period` pulls and which were retired
+	/// before its window.
+	fn coverage(agreement: AgreementId, period: PeriodIndex, info: &AgreementOf<T>, window: Window) -> PeriodCoverage {
+		let (retired, pulled): (Vec<CoveredInstance>, Vec<CoveredInstance>) =
+			Self::covered_instances(info).into_iter().partition(|c| c.retired_by(window.from_ms));
+		PeriodCoverage {
+			agreement,
+			period,
+			window,
+			pulled: pulled.into_iter().map(|c| c.instance).collect(),
+			retired: retired.into_iter().map(|c| c.instance).collect(),
+		}
+	}
+
+	/// What an accounting node needs to record `period` of `info`: the
+	/// coverage, and the monitor URL in force of each pulled instance.
 	fn to_record(agreement: AgreementId, period: PeriodIndex, info: &AgreementOf<T>, window: Window) -> PeriodToRecord {
-		let mut monitors = Vec::new();
-		let mut retired = Vec::new();
-		for &instance in info.instances.iter() {
-			let record = Instances::<T>::get(info.service, instance);
-			match record {
-				Some(record) if !record.covered(instance).retired_by(window.from_ms) => {
-					if let Some(url) = record.url_for(window.from_ms) {
-						monitors.push(MonitorEndpoint { instance, url: url.to_vec() });
-					}
-				},
-				_ => retired.push(instance),
+		let coverage = Self::coverage(agreement, period, info, window);
+		let mut monitors = Vec::with_capacity(coverage.pulled.len());
+		let mut retired = coverage.retired;
+		for instance in coverage.pulled {
+			match Instances::<T>::get(info.service, instance).as_ref().and_then(|r| r.url_for(window.from_ms)) {
+				Some(url) => monitors.push(MonitorEndpoint { instance, url: url.to_vec() }),
+				// A covered instance is never removed while its agreement is open.
+				None => retired.push(instance),
 			}
 		}
+		retired.sort_unstable();
 		PeriodToRecord { agreement, period, window, monitors, retired }
 	}
 }
@@ -65,18 +78,20 @@ impl<T: Config> AgreementRegistry for Pallet<T> {
 		Some(Self::to_record(agreement, period, &info, window))
 	}
 
+	fn period_coverage(agreement: AgreementId, period: PeriodIndex) -> Option<PeriodCoverage> {
+		let (info, window) = Self::awaiting(agreement, period)?;
+		Some(Self::coverage(agreement, period, &info, window))
+	}
+
 	fn periods_awaiting_metrics(now_ms: u64, limit: u32) -> Vec<PeriodToRecord> {
-		let mut due: Vec<(AgreementId, AgreementOf<T>, Window)> = AwaitingMetrics::<T>::iter_keys()
-			.filter_map(|agreement| {
-				let info = Agreements::<T>::get(agreement)?;
-				let (_, window) = Self::awaiting(agreement, info.next_to_record)?;
-				(window.to_ms <= now_ms).then_some((agreement, info, window))
+		// Keys iterate in due order: stop at the first window still open.
+		DueIndex::<T>::iter()
+			.take_while(|(due, _, _)| u64::from_be_bytes(*due) <= now_ms)
+			.take(limit as usize)
+			.filter_map(|(_, agreement, period)| {
+				let (info, window) = Self::awaiting(agreement, period)?;
+				Some(Self::to_record(agreement, period, &info, window))
 			})
-			.collect();
-		due.sort_unstable_by_key(|(agreement, _, window)| (window.to_ms, *agreement));
-		due.truncate(limit as usize);
-		due.into_iter()
-			.map(|(agreement, info, window)| Self::to_record(agreement, info.next_to_record, &info, window))
 			.collect()
 	}
 }
@@ -111,10 +126,9 @@ impl<T: Config> MetricsBlockHandler for Pallet<T> {
 				state: PeriodState::Recorded,
 			},
 		);
+		Self::unschedule(agreement, &info);
 		info.next_to_record = period.saturating_add(1);
-		if info.next_to_record >= info.periods {
-			AwaitingMetrics::<T>::remove(agreement);
-		}
+		Self::schedule(agreement, &info);
 		Agreements::<T>::insert(agreement, info);
 		Self::deposit_event(Event::PeriodRecorded { agreement, period, verdict });
 	}

@@ -17,9 +17,9 @@ use sp_runtime::{
 };
 
 use crate::{
-	owner_share_after_credit, AgreementOf, AgreementStatus, Agreements, AwaitingMetrics, BalanceOf, Closure, Config,
-	DisputeCause, Error, Event, InstanceOf, OfferOf, Pallet, Party, PeriodRecord, PeriodRecordOf, PeriodState, Periods,
-	ServiceOf, Services,
+	due_key, owner_share_after_credit, AgreementOf, AgreementStatus, Agreements, BalanceOf, Closure, Config,
+	DisputeCause, DueIndex, Error, Event, InstanceOf, OfferOf, Pallet, Party, PeriodRecord, PeriodRecordOf,
+	PeriodState, Periods, ServiceOf, Services,
 };
 
 impl<T: Config> Pallet<T> {
@@ -148,12 +148,29 @@ impl<T: Config> Pallet<T> {
 				state: PeriodState::Closed(Closure::Lapsed),
 			},
 		);
+		Self::unschedule(agreement, &info);
 		info.next_to_record = period.saturating_add(1);
-		if info.next_to_record >= info.periods {
-			AwaitingMetrics::<T>::remove(agreement);
-		}
+		Self::schedule(agreement, &info);
 		Self::deposit_event(Event::PeriodLapsed { agreement, period, refunded });
 		Self::close_period(agreement, info)
+	}
+
+	/// Lists the period `info` awaits a metrics block for in `DueIndex`, if
+	/// it has one left to record.
+	pub(crate) fn schedule(agreement: AgreementId, info: &AgreementOf<T>) {
+		if info.is_finished() || info.next_to_record >= info.periods {
+			return;
+		}
+		if let Some(window) = info.window(info.next_to_record) {
+			DueIndex::<T>::insert(due_key(window.to_ms), agreement, info.next_to_record);
+		}
+	}
+
+	/// Removes the `DueIndex` entry of the period `info` awaits, if any.
+	pub(crate) fn unschedule(agreement: AgreementId, info: &AgreementOf<T>) {
+		if let Some(window) = info.window(info.next_to_record) {
+			DueIndex::<T>::remove(due_key(window.to_ms), agreement);
+		}
 	}
 
 	/// Counts a closed period and finishes the agreement after its last one.
@@ -175,8 +192,8 @@ impl<T: Config> Pallet<T> {
 				service.open_agreements = service.open_agreements.saturating_sub(1);
 			}
 		});
+		Self::unschedule(agreement, &info);
 		Agreements::<T>::insert(agreement, info);
-		AwaitingMetrics::<T>::remove(agreement);
 		Self::deposit_event(Event::AgreementFinished { agreement, released });
 		Ok(())
 	}

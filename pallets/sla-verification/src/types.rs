@@ -11,6 +11,15 @@ use qos_primitives::{
 use scale_info::TypeInfo;
 use sp_runtime::Perbill;
 
+/// A `DueIndex` key: the time a window closes, in ms, big-endian, so that
+/// the keys' byte order is the order of time.
+pub type DueKey = [u8; 8];
+
+/// The `DueIndex` key of a window that closes at `to_ms`.
+pub fn due_key(to_ms: u64) -> DueKey {
+	to_ms.to_be_bytes()
+}
+
 /// Monitor URLs kept per instance: the one in force and the ones it
 /// replaced, for windows that began before the replacement.
 pub const URL_HISTORY: u32 = 4;

@@ -149,13 +149,18 @@ pub fn evaluate(sla: &Sla, window: &Window, instances: &[CoveredInstance], repor
 	instances.sort_unstable_by_key(|c| c.instance);
 	instances.dedup_by_key(|c| c.instance);
 
+	// The first qualifying report of each instance, found by binary search:
+	// a block of a thousand instances costs n log n, not n².
+	let mut by_instance: Vec<&Report> = reports.iter().filter(|r| r.window == *window && r.samples > 0).collect();
+	by_instance.sort_by_key(|r| r.instance);
+	by_instance.dedup_by_key(|r| r.instance);
 	let outcomes: Vec<(InstanceId, InstanceOutcome)> = instances
 		.iter()
 		.map(|covered| {
 			let report = if covered.retired_by(window.from_ms) {
 				None
 			} else {
-				reports.iter().find(|r| r.instance == covered.instance && r.window == *window && r.samples > 0)
+				by_instance.binary_search_by_key(&covered.instance, |r| r.instance).ok().map(|i| by_instance[i])
 			};
 			(covered.instance, instance_outcome(qos, window, covered, report))
 		})

@@ -76,10 +76,13 @@ fn custom(error: Error<Test>) -> TransactionValidityError {
 	InvalidTransaction::Custom(module.error[0]).into()
 }
 
-/// Assert `call` is refused with `error` both by the pool and by dispatch.
+/// Assert `call` is refused with `error`, by the pool and in a block: both
+/// run the same authorization (dispatch trusts it and rechecks only the
+/// chain's state), so nothing changes.
 fn assert_refused(call: RuntimeCall, error: Error<Test>, pool: TransactionValidityError) {
 	assert_eq!(pool_verdict(&call), Err(pool));
-	assert_noop!(dispatch(call), error);
+	assert_eq!(MetricsBlocks::invalid_transaction(error), pool, "the pool's verdict names the error");
+	frame_support::assert_storage_noop!(assert!(authorize_and_dispatch(call).is_err()));
 }
 
 fn set_time_after_settle(to_record: &PeriodToRecord) {

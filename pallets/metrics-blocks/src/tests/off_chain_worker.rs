@@ -58,7 +58,8 @@ fn ocw_signs_each_monitor_request_and_records_good_answers() {
 		assert_eq!(calls.len(), 1);
 		assert_ok!(authorize_and_dispatch(calls[0].clone()));
 		let block = MetricsBlocks::metrics_block(agreement, 0).unwrap();
-		assert_eq!(block.reports.to_vec(), reports);
+		assert_eq!(block.report_hashes.to_vec(), hashes(&reports));
+		assert_eq!(handled()[0].reports, reports, "the reports go to SLA verification");
 		assert!(block.missing.is_empty());
 		assert_eq!(block.accounting_node, acct(node));
 		// The client derives the OTP from the tags with its key: it opens the commitment.
@@ -156,7 +157,7 @@ fn ocw_of_the_next_node_pulls_a_partial_block_again_and_completes_it() {
 		assert_eq!(calls.len(), 1, "the next node pulls at once");
 		assert_ok!(authorize_and_dispatch(calls[0].clone()));
 		let block = MetricsBlocks::metrics_block(agreement, 0).unwrap();
-		assert_eq!((block.reports.to_vec(), block.missing.len()), (reports.clone(), 0));
+		assert_eq!((block.report_hashes.to_vec(), block.missing.len()), (hashes(&reports), 0));
 		assert_eq!((block.accounting_node.clone(), block.first_pull.clone()), (acct(second), Some(acct(first))));
 		assert_eq!(handled().len(), 1);
 		assert_eq!(handled()[0].reports, reports);
@@ -183,11 +184,13 @@ fn ocw_records_a_forged_tag_but_the_clients_otp_does_not_match() {
 		run_ocw(2);
 		assert_ok!(authorize_and_dispatch(pool_calls(&pool)[0].clone()));
 		let block = MetricsBlocks::metrics_block(agreement, 0).unwrap();
-		assert_eq!(block.reports.len(), 2, "the node cannot tell a forged tag");
-		let client_tags: Vec<_> = block.reports.iter().map(|r| (r.instance, tag_of(&CLIENT_KEY, r))).collect();
+		assert_eq!(block.report_hashes.len(), 2, "the node cannot tell a forged tag");
+		let recorded = handled()[0].reports.clone();
+		assert_eq!(block.report_hashes.to_vec(), hashes(&recorded));
+		let client_tags: Vec<_> = recorded.iter().map(|r| (r.instance, tag_of(&CLIENT_KEY, r))).collect();
 		assert!(!otp_matches(&period_otp(agreement, 0, &client_tags), &block.otp_commitment));
 		// What the node committed to is the forger's tag.
-		let seen_tags = vec![(0, tag_of(&CLIENT_KEY, &block.reports[0])), (1, tag_of(&forger_key, &block.reports[1]))];
+		let seen_tags = vec![(0, tag_of(&CLIENT_KEY, &recorded[0])), (1, tag_of(&forger_key, &recorded[1]))];
 		assert!(otp_matches(&period_otp(agreement, 0, &seen_tags), &block.otp_commitment));
 	});
 }

@@ -219,3 +219,15 @@ fn refuses_a_service_with_more_instances_than_a_block_holds() {
 		assert_refused(call, Error::TooManyReports, custom(Error::TooManyReports));
 	});
 }
+
+#[test]
+fn refuses_an_instance_both_reported_and_missing() {
+	build_and_execute(|| {
+		let p = await_period(A, 0, 3);
+		set_time_after_settle(&p);
+		// The counts add up (two reports, one missing), but instance 1 is
+		// both and instance 2 is neither.
+		let call = submit_call_with(designated(A, 0), A, 0, reports_of(&p, &[0, 1]), vec![(1, MissingReason::Timeout)]);
+		assert_refused(call, Error::InstancesNotAccountedFor, custom(Error::InstancesNotAccountedFor));
+	});
+}

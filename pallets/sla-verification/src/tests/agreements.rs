@@ -2,7 +2,7 @@
 //! every refusal by name.
 
 use super::*;
-use crate::{AgreementStatus, AwaitingMetrics, Error};
+use crate::{due_key, AgreementStatus, DueIndex, Error};
 use frame_support::assert_noop;
 use qos_primitives::Window;
 use sp_runtime::DispatchError;
@@ -37,7 +37,11 @@ fn create_agreement_escrows_the_term_burns_the_fee_and_starts_the_clock() {
 			}
 		);
 		assert_eq!(Services::<Test>::get(0).unwrap().open_agreements, 1);
-		assert!(AwaitingMetrics::<Test>::contains_key(0));
+		assert_eq!(
+			DueIndex::<Test>::get(due_key(GENESIS_MS + PERIOD_MS), 0),
+			Some(0),
+			"period 0 is due when its window closes"
+		);
 		assert_eq!(Sla::period_to_record(0, 2), None, "only the lowest unrecorded period is awaiting");
 		assert_eq!(
 			Sla::period_to_record(0, 0).unwrap().window,

@@ -2,7 +2,7 @@
 //! block, and blocks that are not awaited.
 
 use super::*;
-use crate::AwaitingMetrics;
+use crate::DueIndex;
 use qos_primitives::sla::{Indicator, Verdict};
 
 #[test]
@@ -81,7 +81,47 @@ fn periods_awaiting_metrics_lists_closed_windows_oldest_first() {
 		assert_eq!(due.iter().map(|p| (p.agreement, p.period)).collect::<Vec<_>>(), vec![(b, 0), (a, 1)]);
 		record(a, 1);
 		record(a, 2);
-		assert!(!AwaitingMetrics::<Test>::contains_key(a));
+		assert!(
+			DueIndex::<Test>::iter().all(|(_, agreement, _)| agreement != a),
+			"a fully recorded agreement is not due"
+		);
 		assert_eq!(Sla::period_to_record(a, 3), None);
+	});
+}
+
+#[test]
+fn periods_come_due_in_the_order_their_windows_close_not_by_agreement_id() {
+	build_and_execute(|| {
+		// `a` was created first but its period 0 closes after `b`'s period 1.
+		let a = agreement_for(3);
+		NowMs::set(GENESIS_MS + 1);
+		let b = NextAgreementId::<Test>::get();
+		assert_ok!(create(CLIENT_2, 0, 3));
+		NowMs::set(GENESIS_MS + 2 * PERIOD_MS + 1);
+		record(b, 0);
+		let due = Sla::periods_awaiting_metrics(GENESIS_MS + 3 * PERIOD_MS, 10);
+		assert_eq!(due.iter().map(|p| (p.agreement, p.period)).collect::<Vec<_>>(), vec![(a, 0), (b, 1)]);
+	});
+}
+
+#[test]
+fn a_retired_instance_is_covered_as_retired_and_not_pulled() {
+	build_and_execute(|| {
+		let agreement = agreement_on(2, 3);
+		let service = info(agreement).service;
+		let covered = info(agreement).instances.to_vec();
+		assert!(covered.len() >= 2, "the fixture covers two instances");
+		NowMs::set(GENESIS_MS + 1_000);
+		assert_ok!(Sla::retire_instance(RuntimeOrigin::signed(OWNER), service, covered[0]));
+		// Period 0 began before the retirement: still pulled.
+		let coverage = Sla::period_coverage(agreement, 0).unwrap();
+		assert_eq!((coverage.pulled.clone(), coverage.retired.clone()), (covered.clone(), vec![]));
+		NowMs::set(GENESIS_MS + PERIOD_MS + 1);
+		record(agreement, 0);
+		let coverage = Sla::period_coverage(agreement, 1).unwrap();
+		assert_eq!(coverage.retired, vec![covered[0]]);
+		assert_eq!(coverage.pulled, covered[1..].to_vec());
+		let to_record = Sla::period_to_record(agreement, 1).unwrap();
+		assert_eq!(qos_primitives::traits::PeriodCoverage::from(&to_record), coverage, "both views agree");
 	});
 }
