@@ -4,9 +4,9 @@
 //! Weights for `pallet_escrow_release`, measured by the node's `benchmark pallet` command
 //! (`scripts/weights/generate.sh`). Do not edit by hand: regenerate.
 //!
-//! DATE: 2026-11-27, STEPS: `20`, REPEAT: `10`, LOW RANGE: `[]`, HIGH RANGE: `[]`
+//! DATE: 2026-12-03, STEPS: `20`, REPEAT: `10`, LOW RANGE: `[]`, HIGH RANGE: `[]`
 //! WORST CASE MAP SIZE: `1000000`
-//! HOSTNAME: `vm`, CPU: `AMD EPYC`
+//! HOSTNAME: `vm`, CPU: `Intel(R) Xeon(R) Processor`
 //! WASM-EXECUTION: `Compiled`, CHAIN: `None`, DB CACHE: `1024`
 
 // Executed Command:
@@ -32,9 +32,9 @@
 // --heap-pages
 // 4096
 // --template
-// /work/wt/scripts/weights/pallet-weight-template.hbs
+// /work/main/scripts/weights/pallet-weight-template.hbs
 // --header
-// /work/wt/scripts/weights/HEADER.txt
+// /work/main/scripts/weights/HEADER.txt
 // --output
 // pallets/escrow-release/src/weights.rs
 
@@ -55,7 +55,7 @@ pub trait WeightInfo {
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `EscrowRelease::Escrows` (r:1 w:1)
-	/// Proof: `EscrowRelease::Escrows` (`max_values`: None, `max_size`: Some(124), added: 2599, mode: `MaxEncodedLen`)
+	/// Proof: `EscrowRelease::Escrows` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
 	/// Storage: `EscrowRelease::TotalEscrowed` (r:1 w:1)
 	/// Proof: `EscrowRelease::TotalEscrowed` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
@@ -64,10 +64,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	fn top_up() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `425`
+		//  Measured:  `417`
 		//  Estimated: `3593`
-		// Minimum execution time: 66_058_000 picoseconds.
-		Weight::from_parts(69_765_000, 3593)
+		// Minimum execution time: 77_566_000 picoseconds.
+		Weight::from_parts(132_233_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -76,7 +76,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn top_up() -> Weight {
-		Weight::from_parts(69_765_000, 3593)
+		Weight::from_parts(132_233_000, 3593)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}

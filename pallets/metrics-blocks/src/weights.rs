@@ -4,9 +4,9 @@
 //! Weights for `pallet_metrics_blocks`, measured by the node's `benchmark pallet` command
 //! (`scripts/weights/generate.sh`). Do not edit by hand: regenerate.
 //!
-//! DATE: 2026-11-27, STEPS: `20`, REPEAT: `10`, LOW RANGE: `[]`, HIGH RANGE: `[]`
+//! DATE: 2026-12-03, STEPS: `20`, REPEAT: `10`, LOW RANGE: `[]`, HIGH RANGE: `[]`
 //! WORST CASE MAP SIZE: `1000000`
-//! HOSTNAME: `vm`, CPU: `AMD EPYC`
+//! HOSTNAME: `vm`, CPU: `Intel(R) Xeon(R) Processor`
 //! WASM-EXECUTION: `Compiled`, CHAIN: `None`, DB CACHE: `1024`
 
 // Executed Command:
@@ -32,9 +32,9 @@
 // --heap-pages
 // 4096
 // --template
-// /work/wt/scripts/weights/pallet-weight-template.hbs
+// /work/main/scripts/weights/pallet-weight-template.hbs
 // --header
-// /work/wt/scripts/weights/HEADER.txt
+// /work/main/scripts/weights/HEADER.txt
 // --output
 // pallets/metrics-blocks/src/weights.rs
 
@@ -61,39 +61,35 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Aura::Authorities` (`max_values`: Some(1), `max_size`: Some(1025), added: 1520, mode: `MaxEncodedLen`)
 	/// Storage: `MetricsBlocks::AccountingKeys` (r:1 w:0)
 	/// Proof: `MetricsBlocks::AccountingKeys` (`max_values`: Some(1), `max_size`: Some(2049), added: 2544, mode: `MaxEncodedLen`)
-	/// Storage: `System::BlockHash` (r:1 w:0)
-	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `MetricsBlocks::MetricsBlocks` (r:2 w:2)
-	/// Proof: `MetricsBlocks::MetricsBlocks` (`max_values`: None, `max_size`: Some(1843), added: 4318, mode: `MaxEncodedLen`)
+	/// Proof: `MetricsBlocks::MetricsBlocks` (`max_values`: None, `max_size`: Some(44293), added: 46768, mode: `MaxEncodedLen`)
 	/// Storage: `SlaVerification::Agreements` (r:1 w:1)
-	/// Proof: `SlaVerification::Agreements` (`max_values`: None, `max_size`: Some(295), added: 2770, mode: `MaxEncodedLen`)
-	/// Storage: `SlaVerification::Instances` (r:16 w:0)
-	/// Proof: `SlaVerification::Instances` (`max_values`: None, `max_size`: Some(1102), added: 3577, mode: `MaxEncodedLen`)
+	/// Proof: `SlaVerification::Agreements` (`max_values`: None, `max_size`: Some(4328), added: 6803, mode: `MaxEncodedLen`)
+	/// Storage: `SlaVerification::RetiredInstances` (r:1 w:0)
+	/// Proof: `SlaVerification::RetiredInstances` (`max_values`: None, `max_size`: Some(12306), added: 14781, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `MetricsBlocks::PartialBlocks` (r:1 w:1)
-	/// Proof: `MetricsBlocks::PartialBlocks` (`max_values`: None, `max_size`: Some(758), added: 3233, mode: `MaxEncodedLen`)
+	/// Proof: `MetricsBlocks::PartialBlocks` (`max_values`: None, `max_size`: Some(44104), added: 46579, mode: `MaxEncodedLen`)
 	/// Storage: `MetricsBlocks::ChainTips` (r:1 w:1)
 	/// Proof: `MetricsBlocks::ChainTips` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
 	/// Storage: `MetricsBlocks::ChainPeriods` (r:1 w:2)
 	/// Proof: `MetricsBlocks::ChainPeriods` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// Storage: `SlaVerification::Periods` (r:0 w:1)
-	/// Proof: `SlaVerification::Periods` (`max_values`: None, `max_size`: Some(151), added: 2626, mode: `MaxEncodedLen`)
-	/// Storage: `SlaVerification::AwaitingMetrics` (r:0 w:1)
-	/// Proof: `SlaVerification::AwaitingMetrics` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
-	/// The range of component `n` is `[1, 16]`.
+	/// Proof: `SlaVerification::Periods` (`max_values`: None, `max_size`: Some(4184), added: 6659, mode: `MaxEncodedLen`)
+	/// Storage: `SlaVerification::DueIndex` (r:0 w:1)
+	/// Proof: `SlaVerification::DueIndex` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 1024]`.
 	fn submit_metrics_block(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1357 + n * (101 ±0)`
-		//  Estimated: `9626 + n * (3577 ±0)`
-		// Minimum execution time: 158_426_000 picoseconds.
-		Weight::from_parts(168_138_491, 9626)
-			// Standard Error: 131_582
-			.saturating_add(Weight::from_parts(14_274_473, 0).saturating_mul(n.into()))
+		//  Measured:  `1280 + n * (40 ±0)`
+		//  Estimated: `94526`
+		// Minimum execution time: 115_391_000 picoseconds.
+		Weight::from_parts(137_859_026, 94526)
+			// Standard Error: 46_421
+			.saturating_add(Weight::from_parts(3_139_616, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(10_u64))
-			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
-			.saturating_add(Weight::from_parts(0, 3577).saturating_mul(n.into()))
 	}
 	/// Storage: `Aura::Authorities` (r:1 w:0)
 	/// Proof: `Aura::Authorities` (`max_values`: Some(1), `max_size`: Some(1025), added: 1520, mode: `MaxEncodedLen`)
@@ -102,27 +98,25 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::BlockHash` (r:1 w:0)
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `MetricsBlocks::MetricsBlocks` (r:1 w:0)
-	/// Proof: `MetricsBlocks::MetricsBlocks` (`max_values`: None, `max_size`: Some(1843), added: 4318, mode: `MaxEncodedLen`)
+	/// Proof: `MetricsBlocks::MetricsBlocks` (`max_values`: None, `max_size`: Some(44293), added: 46768, mode: `MaxEncodedLen`)
 	/// Storage: `SlaVerification::Agreements` (r:1 w:0)
-	/// Proof: `SlaVerification::Agreements` (`max_values`: None, `max_size`: Some(295), added: 2770, mode: `MaxEncodedLen`)
-	/// Storage: `SlaVerification::Instances` (r:16 w:0)
-	/// Proof: `SlaVerification::Instances` (`max_values`: None, `max_size`: Some(1102), added: 3577, mode: `MaxEncodedLen`)
+	/// Proof: `SlaVerification::Agreements` (`max_values`: None, `max_size`: Some(4328), added: 6803, mode: `MaxEncodedLen`)
+	/// Storage: `SlaVerification::RetiredInstances` (r:1 w:0)
+	/// Proof: `SlaVerification::RetiredInstances` (`max_values`: None, `max_size`: Some(12306), added: 14781, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `MetricsBlocks::PartialBlocks` (r:1 w:0)
-	/// Proof: `MetricsBlocks::PartialBlocks` (`max_values`: None, `max_size`: Some(758), added: 3233, mode: `MaxEncodedLen`)
-	/// The range of component `n` is `[1, 16]`.
+	/// Proof: `MetricsBlocks::PartialBlocks` (`max_values`: None, `max_size`: Some(44104), added: 46579, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 1024]`.
 	fn authorize_submit_metrics_block(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1090 + n * (100 ±0)`
-		//  Estimated: `5308 + n * (3577 ±0)`
-		// Minimum execution time: 96_334_000 picoseconds.
-		Weight::from_parts(117_289_437, 5308)
-			// Standard Error: 213_112
-			.saturating_add(Weight::from_parts(8_961_056, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(7_u64))
-			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 3577).saturating_mul(n.into()))
+		//  Measured:  `1067 + n * (40 ±0)`
+		//  Estimated: `47758`
+		// Minimum execution time: 111_220_000 picoseconds.
+		Weight::from_parts(191_335_999, 47758)
+			// Standard Error: 29_312
+			.saturating_add(Weight::from_parts(538_965, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(8_u64))
 	}
 	/// Storage: `Aura::Authorities` (r:1 w:0)
 	/// Proof: `Aura::Authorities` (`max_values`: Some(1), `max_size`: Some(1025), added: 1520, mode: `MaxEncodedLen`)
@@ -136,8 +130,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `352`
 		//  Estimated: `3534`
-		// Minimum execution time: 118_466_000 picoseconds.
-		Weight::from_parts(147_940_000, 3534)
+		// Minimum execution time: 145_642_000 picoseconds.
+		Weight::from_parts(190_688_000, 3534)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -153,8 +147,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `352`
 		//  Estimated: `3534`
-		// Minimum execution time: 104_296_000 picoseconds.
-		Weight::from_parts(113_610_000, 3534)
+		// Minimum execution time: 128_093_000 picoseconds.
+		Weight::from_parts(145_662_000, 3534)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 	}
 }
@@ -162,27 +156,23 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn submit_metrics_block(n: u32, ) -> Weight {
-		Weight::from_parts(168_138_491, 9626)
-			.saturating_add(Weight::from_parts(14_274_473, 0).saturating_mul(n.into()))
+		Weight::from_parts(137_859_026, 94526)
+			.saturating_add(Weight::from_parts(3_139_616, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(10_u64))
-			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(9_u64))
-			.saturating_add(Weight::from_parts(0, 3577).saturating_mul(n.into()))
 	}
 	fn authorize_submit_metrics_block(n: u32, ) -> Weight {
-		Weight::from_parts(117_289_437, 5308)
-			.saturating_add(Weight::from_parts(8_961_056, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(7_u64))
-			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 3577).saturating_mul(n.into()))
+		Weight::from_parts(191_335_999, 47758)
+			.saturating_add(Weight::from_parts(538_965, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(8_u64))
 	}
 	fn bind_accounting_key() -> Weight {
-		Weight::from_parts(147_940_000, 3534)
+		Weight::from_parts(190_688_000, 3534)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn authorize_bind_accounting_key() -> Weight {
-		Weight::from_parts(113_610_000, 3534)
+		Weight::from_parts(145_662_000, 3534)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 	}
 }

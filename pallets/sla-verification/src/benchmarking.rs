@@ -65,7 +65,12 @@ fn monitor_url(len: u32) -> Vec<u8> {
 
 fn funded<T: Config>(name: &'static str) -> T::AccountId {
 	let who: T::AccountId = account(name, 0, 0);
-	let funds = price::<T>().saturating_mul((T::MaxPeriods::get() + 10).into()).saturating_mul(10u32.into());
+	// The longest term's escrow and the accounting fee of the most instances
+	// over it, ten times over for deposits and second agreements.
+	let periods: BalanceOf<T> = (T::MaxPeriods::get() + 10).into();
+	let escrow = price::<T>().saturating_mul(periods);
+	let fees = T::AccountingFee::get().saturating_mul(periods).saturating_mul(MAX_INSTANCES_PER_SERVICE.into());
+	let funds = escrow.saturating_add(fees).saturating_mul(10u32.into());
 	T::Escrow::fund_for_benchmarks(&who, funds);
 	who
 }
