@@ -18,7 +18,7 @@ import { parseChainSpec } from './light-client.mjs';
 import { verifyProof } from './merkle.mjs';
 import { monitorKeysAt, writeMonitorKeys } from './monitor-keys.mjs';
 import * as ops from './operations.mjs';
-import { parseKeyText } from './otp.mjs';
+import { parseKeyText, reportHash } from './otp.mjs';
 import { describeHarsherTerm, describeSlaError, INDICATORS, MAX_CREDIT_TIERS, toSlaTerms, validateSla, withinOffer } from './sla.mjs';
 import { checkMonitorUrl, describeUrlError } from './url.mjs';
 import { formatAmount, parseAmount } from './amounts.mjs';
@@ -678,12 +678,21 @@ export const commands = {
         if (!stored || toHex(stored.reportsRoot) !== root) throw new UserError('the proof is for a block that is not the one on chain');
         const ok = verifyProof(root, toHex(proof.reportHash), proof.proof.toJSON());
         if (!ok) throw new UserError(`the proof does not lead from the report's hash to reports_root ${root}`);
-        return {
-          text: `report of instance ${instance} is in the metrics block (root ${root}, ${proof.proof.length} proof steps)`,
-          ok,
-          root,
-          report: proof.report.toJSON(),
-        };
+        const text = `report of instance ${instance} is in the metrics block (root ${root}, ${proof.proof.length} proof steps)`;
+        // The chain stores the reports' hashes only: the report itself is
+        // read from the body of the chain block that recorded the metrics
+        // block, which not every node serves. The proof holds without it.
+        let report;
+        try {
+          report = (await ops.metricsBlockReports(api, stored)).find((r) => r.instance.toNumber() === instance);
+        } catch (e) {
+          if (!(e instanceof UserError)) throw e;
+          return { text: `${text}; the report itself could not be read: ${e.message}`, ok, root, report: null };
+        }
+        if (!report || toHex(reportHash(report.toU8a())) !== toHex(proof.reportHash)) {
+          throw new UserError(`the report of instance ${instance} recorded in chain block #${stored.recordedAt} is not the one the proof is for`);
+        }
+        return { text, ok, root, report: report.toJSON() };
       });
     },
   },

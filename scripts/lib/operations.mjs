@@ -240,6 +240,58 @@ export async function metricsBlock(api, agreement, period) {
   return block.isSome ? block.unwrap() : null;
 }
 
+/**
+ * A stored metrics block's report hashes, by ascending instance (the Merkle
+ * leaves, in this order): `[{ instance, hash: Uint8Array }]`.
+ */
+export function reportHashesOf(block) {
+  return block.reportHashes.map(([instance, hash]) => ({ instance: instance.toNumber(), hash: hash.toU8a() }));
+}
+
+/**
+ * The reports of a stored metrics block (Report codecs, by ascending
+ * instance). The chain keeps only their hashes; the reports themselves are
+ * the arguments of the `submitMetricsBlock` transaction that recorded the
+ * block, in the body of chain block `recordedAt`. `api` is a connected
+ * ApiPromise (its RPC reads block bodies: an `api.at()` decoration has none).
+ * The transaction is found by its reports hashing to the stored
+ * `reportHashes`, so what comes back is exactly what the block commits to.
+ * `cache` (a Map) keeps the answer by (agreement, period): a final block's
+ * reports never change. Throws a UserError when the node does not serve that
+ * body (a light client or a pruned node may not) or no transaction matches.
+ */
+export async function metricsBlockReports(api, block, { cache = null } = {}) {
+  const agreement = block.agreement.toBigInt();
+  const period = block.period.toNumber();
+  const cacheKey = `${agreement}/${period}`;
+  const cached = cache?.get(cacheKey);
+  if (cached && u8aEq(cached.blockHash, block.blockHash.toU8a())) return cached.reports;
+  const number = block.recordedAt.toNumber();
+  const where = `the reports of agreement ${agreement} period ${period} are in the body of chain block #${number}`;
+  let body;
+  try {
+    const hash = await api.rpc.chain.getBlockHash(number);
+    if (hash.isEmpty) throw new Error('no such block on this chain');
+    body = await api.rpc.chain.getBlock(hash);
+  } catch (e) {
+    throw new UserError(`${where}, which this node does not serve (${e.message}); ask a node that keeps block bodies`);
+  }
+  if (!body || body.isEmpty) throw new UserError(`${where}, which this node does not serve; ask a node that keeps block bodies`);
+  const wanted = reportHashesOf(block);
+  for (const extrinsic of body.block.extrinsics) {
+    const { method } = extrinsic;
+    if (method.section !== 'metricsBlocks' || method.method !== 'submitMetricsBlock') continue;
+    const [a, p, reports] = method.args;
+    if (a.toBigInt() !== agreement || p.toNumber() !== period || reports.length !== wanted.length) continue;
+    const matches = reports.every((r, i) => r.instance.toNumber() === wanted[i].instance && u8aEq(reportHash(r.toU8a()), wanted[i].hash));
+    if (!matches) continue;
+    const found = [...reports];
+    cache?.set(cacheKey, { blockHash: block.blockHash.toU8a(), reports: found });
+    return found;
+  }
+  throw new UserError(`${where}, but no submitMetricsBlock transaction there carries reports that hash to the stored report hashes`);
+}
+
 /** The period record (verdict, commitment, state), or null. */
 export async function periodRecord(api, agreement, period) {
   const rec = await api.query.slaVerification.periods(agreement, period);
@@ -247,13 +299,13 @@ export async function periodRecord(api, agreement, period) {
 }
 
 /**
- * What the client checks before confirming: every report's hash against the
- * block's Merkle root, then the OTP from the key against the commitment.
+ * What the client checks before confirming: the block's report hashes
+ * against its Merkle root, then the OTP from the key against the commitment.
  * Returns { otp, ok, problems[] }.
  */
 export async function checkMetricsBlock(block, key, agreement, period) {
   const problems = [];
-  const reports = block.reports.map((r) => ({ instance: r.instance.toNumber(), hash: reportHash(r.toU8a()) }));
+  const reports = reportHashesOf(block);
   const root = merkleRoot(reports.map((r) => r.hash));
   if (!u8aEq(root, block.reportsRoot.toU8a())) {
     problems.push("the reports do not hash to the block's reports_root: the block is inconsistent");
@@ -310,13 +362,16 @@ async function askMonitor(at, asker, service, instance, agreement, period, fromM
  */
 export async function findAlteredReports(at, block, key, agreement, period, service, client) {
   const problems = [];
-  for (const report of block.reports) {
-    const instance = report.instance.toNumber();
-    const asked = await askMonitor(at, client, service, instance, agreement, period, report.window.fromMs.toNumber(), report.window.toMs.toNumber());
+  // Every report on chain is of the block's window (the runtime refuses
+  // others), so the stored hashes are all this needs: no block body.
+  const fromMs = block.window.fromMs.toNumber();
+  const toMs = block.window.toMs.toNumber();
+  for (const { instance, hash } of reportHashesOf(block)) {
+    const asked = await askMonitor(at, client, service, instance, agreement, period, fromMs, toMs);
     if (asked.error) problems.push(`instance ${instance}: its monitor could not be asked (${asked.error})`);
     else if (!asked.tag || !constantTimeEqual(await instanceTag(key, agreement, period, instance, asked.hash), asked.tag)) {
       problems.push(`instance ${instance}: the report its monitor URL serves is not signed with your key (altered on the way to the accounting nodes)`);
-    } else if (!u8aEq(asked.hash, reportHash(report.toU8a()))) problems.push(`instance ${instance}: the report on chain is not the one its monitor signed`);
+    } else if (!u8aEq(asked.hash, hash)) problems.push(`instance ${instance}: the report on chain is not the one its monitor signed`);
   }
   return problems;
 }
@@ -332,11 +387,9 @@ export async function findRefutation(at, block, agreement, period, service, owne
   const problems = [];
   const fromMs = block.window.fromMs.toNumber();
   const toMs = block.window.toMs.toNumber();
-  for (const report of block.reports) {
-    const instance = report.instance.toNumber();
+  for (const { instance, hash } of reportHashesOf(block)) {
     const asked = await askMonitor(at, owner, service, instance, agreement, period, fromMs, toMs);
-    if (!asked.error && !u8aEq(asked.hash, reportHash(report.toU8a())))
-      problems.push(`instance ${instance}: the report on chain is not the one its monitor serves`);
+    if (!asked.error && !u8aEq(asked.hash, hash)) problems.push(`instance ${instance}: the report on chain is not the one its monitor serves`);
   }
   for (const [id, reason] of block.missing) {
     if (reason.isRetired) continue;

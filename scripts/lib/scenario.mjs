@@ -350,7 +350,7 @@ async function runScenario(
     const partial =
       events.find((e) => e.method === 'PartialBlockRecorded' && BigInt(e.data.agreement) === agreement && Number(e.data.period) === p)?.data ?? null;
     if (partial) log(`period ${p}: ${firstPull ?? 'a node'} recorded a partial block (missing ${JSON.stringify(partial.missing)}); a second pull completed it`);
-    log(`period ${p}: metrics block #${block.sequence} recorded by ${node}, ${block.reports.length} reports, verdict ${verdict.text}`);
+    log(`period ${p}: metrics block #${block.sequence} recorded by ${node}, ${block.reportHashes.length} reports, verdict ${verdict.text}`);
     const check = await ops.checkMetricsBlock(block, key, agreement, p);
     const row = {
       period: p,

@@ -15,7 +15,7 @@
 /** Most availability tiers in a credit schedule (terms.rs `MAX_CREDIT_TIERS`). */
 export const MAX_CREDIT_TIERS = 4;
 /** Most instances of a service (qos-primitives `MAX_INSTANCES_PER_SERVICE`). */
-export const MAX_INSTANCES_PER_SERVICE = 16;
+export const MAX_INSTANCES_PER_SERVICE = 1024;
 
 /** The QoS indicators: SlaTerms field, the verdict's `Indicator` name and the CLI option that sets it. */
 export const INDICATORS = [

@@ -21,6 +21,8 @@ import { DEMO_SLA, resultTable, Scenario } from '../lib/scenario.mjs';
 import { repoRoot, rpc, tempDir } from '../lib/node.mjs';
 import { toBytes, toHex } from '../lib/bytes.mjs';
 import { verifyProof } from '../lib/merkle.mjs';
+import { metricsBlockReports } from '../lib/operations.mjs';
+import { reportHash } from '../lib/otp.mjs';
 import { availabilityCredit, toSlaTerms } from '../lib/sla.mjs';
 
 const PERIODS = 5;
@@ -92,7 +94,9 @@ test('an agreement on an offer settles period by period; breaches are credited; 
   // The breached period is refunded exactly by the credit schedule, once the
   // client confirmed it and the owner accepted the verdict.
   const down = r.results[1];
-  const reports = down.block.reports.map((x) => x.toJSON());
+  // The chain keeps the reports' hashes; the reports are read from the body
+  // of the chain block that recorded the metrics block.
+  const reports = (await metricsBlockReports(api, down.block)).map((x) => x.toJSON());
   const availability = Math.floor(reports.reduce((sum, rep) => sum + availabilityOf(rep), 0) / INSTANCES);
   const credit = availabilityCredit(DEMO_SLA, availability);
   assert.ok(credit > 0, `period 1 breached (availability ${availability} ‰)`);
@@ -119,7 +123,8 @@ test('an agreement on an offer settles period by period; breaches are credited; 
     'missing exactly the blocked instance',
   );
   assert.deepEqual(partial.data.missing[0][1], { httpStatus: 503 });
-  assert.equal(down.block.reports.length, INSTANCES, 'the final block holds every report');
+  assert.equal(down.block.reportHashes.length, INSTANCES, 'the final block holds every report');
+  assert.equal(reports.length, INSTANCES, 'the recording transaction carries every report');
   assert.equal(down.block.missing.length, 0);
   assert.ok(down.block.firstPull.isSome, 'the final block names the first pull');
   assert.equal(down.block.firstPull.unwrap().toHex(), r.blocked.accountingKey);
@@ -199,7 +204,8 @@ test('an agreement on an offer settles period by period; breaches are credited; 
   const tampered = r.results[TAMPERED];
   assert.ok(r.tampered >= 1, 'the proxy altered a report');
   // The altered report hid the outage: the ledger's verdict believed it.
-  const altered = tampered.block.reports.find((x) => x.instance.toNumber() === 1).toJSON();
+  const tamperedReports = await metricsBlockReports(api, tampered.block);
+  const altered = tamperedReports.find((x) => x.instance.toNumber() === 1).toJSON();
   assert.equal(altered.probeSuccesses, altered.expectedSamples, 'the recorded report is the altered one');
   assert.match(tampered.otp, /mismatch/);
   assert.equal(tampered.closure, 'Arbitrated');
@@ -243,7 +249,8 @@ test('an agreement on an offer settles period by period; breaches are credited; 
   assert.equal(toHex(served.reports_root), tampered.block.reportsRoot.toHex(), 'qos_metricsBlock serves the stored block');
   for (let instance = 0; instance < INSTANCES; instance += 1) {
     const proof = await rpc(r.rpcPort, 'qos_reportInclusionProof', [agreementId, TAMPERED, instance]);
-    assert.equal(proof.report.instance, instance);
+    assert.equal(proof.leaf_index, instance, 'the leaves are by ascending instance');
+    assert.equal(toHex(proof.report_hash), toHex(reportHash(tamperedReports[instance].toU8a())), "the proof is for the instance's report");
     assert.equal(toHex(proof.block.reports_root), tampered.block.reportsRoot.toHex());
     assert.ok(verifyProof(toHex(proof.block.reports_root), toHex(proof.report_hash), proof.proof), `instance ${instance}'s proof leads to reports_root`);
     const forged = Uint8Array.from(toBytes(proof.report_hash));
@@ -260,6 +267,7 @@ test('an agreement on an offer settles period by period; breaches are credited; 
   );
   assert.equal(verified.ok, true);
   assert.equal(verified.root, tampered.block.reportsRoot.toHex());
+  assert.deepEqual(verified.report, altered, 'verify-report prints the recorded report, read from the recording block');
   await assert.rejects(
     qos('verify-report', '--agreement', String(agreementId), '--period', String(TAMPERED), '--instance', String(INSTANCES)),
     (e) => e.code !== 0 && /no report of instance 3/.test(e.stderr),

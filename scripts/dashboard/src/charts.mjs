@@ -25,7 +25,8 @@ function breachBands(getBreaches) {
 /**
  * The series of an agreement overview: x = each recorded period's window
  * end, one y series per covered instance. A missing report counts as 0 %
- * available (the SLA counts it as down), with no latency.
+ * available (the SLA counts it as down), with no latency; a report the
+ * node did not serve (null figures) has no point.
  */
 export function seriesOf(overview) {
   const recorded = overview.periods.filter((p) => p.reports.length > 0 || p.missing.length > 0);
@@ -33,7 +34,7 @@ export function seriesOf(overview) {
   const availability = overview.instances.map((i) =>
     recorded.map((p) => {
       const r = p.reports.find((rep) => rep.instance === i);
-      if (r) return r.availabilityPermille / 10;
+      if (r) return r.availabilityPermille === null ? null : r.availabilityPermille / 10;
       return p.missing.some((m) => m.instance === i && m.reason !== 'Retired') ? 0 : null;
     }),
   );

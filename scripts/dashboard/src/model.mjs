@@ -1,8 +1,12 @@
 // What the pages show, read from one finalised block's state (`at`, from
-// api.at(hash)) with the same operations the `qos` terminal uses.
+// api.at(hash)) with the same operations the `qos` terminal uses. The
+// chain stores a metrics block's report hashes only: the reports themselves
+// are read with `api` (the connected ApiPromise) from the body of the chain
+// block that recorded it, when the node serves that body.
 import { encodeAddress } from '@polkadot/util-crypto';
 
 import { toHex } from '../../lib/bytes.mjs';
+import { UserError } from '../../lib/chain.mjs';
 import { verifyProof } from '../../lib/merkle.mjs';
 import * as ops from '../../lib/operations.mjs';
 import { reportHash } from '../../lib/otp.mjs';
@@ -13,8 +17,33 @@ export function availabilityPermille(report) {
   return expected === 0 ? 0 : Math.floor((report.probeSuccesses.toNumber() * 1000) / expected);
 }
 
-/** Every service with its offers, instances, each instance's last seen state and its QoS history. */
-export async function servicesOverview(at) {
+/** How long a body the node did not serve is not asked for again. */
+const UNSERVED_RETRY_MS = 60_000;
+
+/**
+ * The reports of `block` (ops.metricsBlockReports, cached in `cache` by
+ * agreement and period), or null when there is no `api` or the node does
+ * not serve the body that holds them (a light client may not).
+ */
+export async function reportsOf(api, block, cache = new Map()) {
+  if (!api) return null;
+  const unserved = `unserved:${block.agreement}/${block.period}`;
+  if (Date.now() - (cache.get(unserved) ?? -Infinity) < UNSERVED_RETRY_MS) return null;
+  try {
+    return await ops.metricsBlockReports(api, block, { cache });
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+    cache.set(unserved, Date.now());
+    return null;
+  }
+}
+
+/**
+ * Every service with its offers, instances, each instance's last seen state
+ * and its QoS history. `api` reads the reports (see the top); `reports`
+ * caches them across calls.
+ */
+export async function servicesOverview(at, { api = null, reports = new Map() } = {}) {
   const [services, agreements] = await Promise.all([at.query.slaVerification.services.entries(), at.query.slaVerification.agreements.entries()]);
   const byService = new Map();
   for (const [key, value] of agreements) {
@@ -46,8 +75,13 @@ export async function servicesOverview(at) {
       const seen = (instance, state) => {
         if ((lastSeen.get(instance)?.endMs ?? -1) < endMs) lastSeen.set(instance, { endMs, state, agreement, period: last });
       };
-      for (const report of block.reports)
-        seen(report.instance.toNumber(), `up ${(availabilityPermille(report) / 10).toFixed(1)} %, p95 ${report.latencyP95Ms.toNumber()} ms`);
+      const decoded = await reportsOf(api, block, reports);
+      if (decoded) {
+        for (const report of decoded)
+          seen(report.instance.toNumber(), `up ${(availabilityPermille(report) / 10).toFixed(1)} %, p95 ${report.latencyP95Ms.toNumber()} ms`);
+      } else {
+        for (const { instance } of ops.reportHashesOf(block)) seen(instance, 'reported (the report is not served by this node)');
+      }
       for (const [instance, reason] of block.missing) seen(instance.toNumber(), `no report (${reason.type})`);
     }
     out.push({
@@ -70,9 +104,11 @@ export async function servicesOverview(at) {
 /**
  * An agreement with a row per period, the escrow, and per-period series for
  * the charts. `blocks` caches metrics blocks (final once recorded) across
- * calls; `settlements` holds PeriodSettled events seen so far (period → data).
+ * calls, `reports` their reports (read with `api`, see the top);
+ * `settlements` holds PeriodSettled events seen so far (period → data). A
+ * report the node does not serve has null figures.
  */
-export async function agreementOverview(at, agreement, { blocks = new Map(), settlements = new Map() } = {}) {
+export async function agreementOverview(at, agreement, { api = null, blocks = new Map(), reports = new Map(), settlements = new Map() } = {}) {
   const status = await ops.agreementStatus(at, agreement, { settlements });
   const { stored, records } = status;
   const escrow = await at.query.escrowRelease.escrows(agreement);
@@ -87,6 +123,7 @@ export async function agreementOverview(at, agreement, { blocks = new Map(), set
       if (block) blocks.set(row.period, block);
     }
     const record = records[row.period];
+    const decoded = block ? await reportsOf(api, block, reports) : null;
     periods.push({
       ...row,
       window: { fromMs: startMs + row.period * periodMs, toMs: startMs + (row.period + 1) * periodMs },
@@ -94,13 +131,15 @@ export async function agreementOverview(at, agreement, { blocks = new Map(), set
       firstPull: block?.firstPull.isSome ? encodeAddress(block.firstPull.unwrap(), 42) : null,
       otpState: otpStateOf(record),
       awaitingClient: Boolean(record?.state.isRecorded),
-      reports: block
-        ? block.reports.map((r) => ({
+      reports: decoded
+        ? decoded.map((r) => ({
             instance: r.instance.toNumber(),
             availabilityPermille: availabilityPermille(r),
             latencyP95Ms: r.latencyP95Ms.toNumber(),
           }))
-        : [],
+        : block
+          ? ops.reportHashesOf(block).map(({ instance }) => ({ instance, availabilityPermille: null, latencyP95Ms: null }))
+          : [],
       missing: block ? block.missing.map(([i, reason]) => ({ instance: i.toNumber(), reason: reason.type })) : [],
     });
   }
@@ -136,16 +175,20 @@ function otpStateOf(record) {
 /**
  * A period's evidence: every report decoded, its hash computed here, and its
  * Merkle inclusion proof (runtime API) checked here against the stored
- * block's `reports_root`.
+ * block's `reports_root`. The reports are read with `api` (see the top);
+ * where the node does not serve them, `fields` is null and the hash is the
+ * one the block stores, its proof still checked here.
  */
-export async function periodEvidence(at, agreement, period) {
+export async function periodEvidence(at, agreement, period, { api = null, reports: cache = new Map() } = {}) {
   const block = await ops.metricsBlock(at, agreement, period);
   if (!block) return null;
   const root = toHex(block.reportsRoot);
+  const decoded = await reportsOf(api, block, cache);
   const reports = [];
-  for (const report of block.reports) {
-    const instance = report.instance.toNumber();
-    const hash = toHex(reportHash(report.toU8a()));
+  for (const [index, stored] of ops.reportHashesOf(block).entries()) {
+    const { instance } = stored;
+    const report = decoded?.[index] ?? null;
+    const hash = toHex(report ? reportHash(report.toU8a()) : stored.hash);
     const answer = await at.call.metricsBlocksApi.reportInclusionProof(agreement, period, instance);
     let proof = { checked: false, steps: 0, reason: 'no proof served' };
     if (answer.isSome) {
@@ -166,7 +209,13 @@ export async function periodEvidence(at, agreement, period) {
               : 'the path does not lead to reports_root',
       };
     }
-    reports.push({ instance, hash, fields: report.toJSON(), availabilityPermille: availabilityPermille(report), proof });
+    reports.push({
+      instance,
+      hash,
+      fields: report ? report.toJSON() : null,
+      availabilityPermille: report ? availabilityPermille(report) : null,
+      proof,
+    });
   }
   return {
     root,

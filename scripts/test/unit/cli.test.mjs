@@ -63,7 +63,7 @@ test('bad input is refused with one line and exit 1, before connecting', async (
       ['create-agreement', '--suri', '//Eve', '--service', '0', '--periods', '1', '--credit-tier', '900:50', '--credit-tier', '990:10'],
       /strictly decreasing thresholds/,
     ],
-    [['create-agreement', '--suri', '//Eve', '--service', '0', '--periods', '1', '--min-healthy', '0'], /min_healthy_instances must be from 1 to 16/],
+    [['create-agreement', '--suri', '//Eve', '--service', '0', '--periods', '1', '--min-healthy', '0'], /min_healthy_instances must be from 1 to 1024/],
     [['create-agreement', '--suri', '//Eve', '--service', '0', '--periods', '1', '--other-credit', '101'], /--other-credit must be between 0 and 100/],
     [['create-agreement', '--suri', '//Eve', '--service', '0', '--periods', '1', '--arbiter', 'nobody'], /--arbiter must be an SS58 address/],
     [['create-agreement', '--suri', '//Eve', '--service', '0', '--periods', '1', '--max-price', '0'], /--max-price must be more than 0/],

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { availabilityCredit, describeHarsherTerm, MAX_CREDIT_TIERS, toSlaTerms, validateSla, withinOffer } from '../../lib/sla.mjs';
+import { availabilityCredit, describeHarsherTerm, MAX_CREDIT_TIERS, MAX_INSTANCES_PER_SERVICE, toSlaTerms, validateSla, withinOffer } from '../../lib/sla.mjs';
 
 const NO_QOS = {
   min_availability_permille: null,
@@ -152,7 +152,10 @@ test('validation names the problem (tests.rs validation_names_the_problem)', () 
   s.qos.max_cpu_steal_permille = null;
   s.qos.min_healthy_instances = 0;
   assert.equal(validateSla(s), 'HealthyInstancesOutOfRange');
-  s.qos.min_healthy_instances = 16 + 1;
+  assert.equal(MAX_INSTANCES_PER_SERVICE, 1024, "qos-primitives' MAX_INSTANCES_PER_SERVICE");
+  s.qos.min_healthy_instances = MAX_INSTANCES_PER_SERVICE;
+  assert.equal(validateSla(s), null);
+  s.qos.min_healthy_instances = MAX_INSTANCES_PER_SERVICE + 1;
   assert.equal(validateSla(s), 'HealthyInstancesOutOfRange');
   s.qos.min_healthy_instances = null;
   s.other_breach_credit_percent = 101;

@@ -17,6 +17,7 @@ export class AgreementView {
     this.app = app;
     this.agreement = BigInt(agreement);
     this.blocks = new Map();
+    this.reports = new Map();
     this.settlements = new Map();
     this.overview = null;
     this.charts = [];
@@ -57,7 +58,12 @@ export class AgreementView {
 
   async update(at) {
     try {
-      this.overview = await agreementOverview(at, this.agreement, { blocks: this.blocks, settlements: this.settlements });
+      this.overview = await agreementOverview(at, this.agreement, {
+        api: this.app.api,
+        blocks: this.blocks,
+        reports: this.reports,
+        settlements: this.settlements,
+      });
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
       fill(this.terms, h('p', { class: 'error' }, `There is no agreement ${this.agreement} on this chain (it may have been pruned).`));

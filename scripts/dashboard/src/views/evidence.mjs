@@ -10,6 +10,7 @@ export class EvidenceView {
     this.agreement = BigInt(agreement);
     this.period = Number(period);
     this.done = false;
+    this.reports = new Map();
   }
 
   title() {
@@ -24,12 +25,13 @@ export class EvidenceView {
   async update(at) {
     // A recorded metrics block never changes: read it once.
     if (this.done) return;
-    const evidence = await periodEvidence(at, this.agreement, this.period);
+    const evidence = await periodEvidence(at, this.agreement, this.period, { api: this.app.api, reports: this.reports });
     if (!evidence) {
       fill(this.body, h('p', {}, `Period ${this.period} has no metrics block yet; this page fills in once it is recorded.`));
       return;
     }
-    this.done = true;
+    // Reports the node did not serve are asked for again on a later refresh.
+    this.done = evidence.reports.every((r) => r.fields);
     fill(
       this.body,
       definitions([
@@ -42,7 +44,13 @@ export class EvidenceView {
         h(
           'section',
           { class: 'report', dataset: { instance: r.instance, proof: r.proof.checked ? 'checked' : 'failed' } },
-          h('h2', {}, `Instance ${r.instance}: ${(r.availabilityPermille / 10).toFixed(1)} % available`),
+          h(
+            'h2',
+            {},
+            r.fields
+              ? `Instance ${r.instance}: ${(r.availabilityPermille / 10).toFixed(1)} % available`
+              : `Instance ${r.instance}: report not served by this node`,
+          ),
           h(
             'p',
             { class: r.proof.checked ? 'good' : 'bad' },
@@ -51,11 +59,17 @@ export class EvidenceView {
               : `✗ Inclusion proof refused: ${r.proof.reason}.`,
           ),
           definitions([['Report hash (SHA-256 of its SCALE bytes, computed here)', h('code', {}, r.hash)]]),
-          table(
-            'Decoded report',
-            ['Field', 'Value'],
-            Object.entries(r.fields).map(([k, v]) => [k, k === 'window' ? `${when(v.fromMs)} – ${when(v.toMs)}` : String(v)]),
-          ),
+          r.fields
+            ? table(
+                'Decoded report',
+                ['Field', 'Value'],
+                Object.entries(r.fields).map(([k, v]) => [k, k === 'window' ? `${when(v.fromMs)} – ${when(v.toMs)}` : String(v)]),
+              )
+            : h(
+                'p',
+                { class: 'hint' },
+                `The chain keeps the report's hash; the report itself is in the body of chain block #${evidence.recordedAt}, which this node does not serve. Connect to a node that keeps block bodies to read it.`,
+              ),
         ),
       ),
     );

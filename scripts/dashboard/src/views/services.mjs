@@ -11,6 +11,7 @@ import { servicesOverview } from '../model.mjs';
 export class ServicesView {
   constructor(app) {
     this.app = app;
+    this.reports = new Map();
   }
 
   title() {
@@ -24,7 +25,7 @@ export class ServicesView {
   }
 
   async update(at) {
-    const services = await servicesOverview(at);
+    const services = await servicesOverview(at, { api: this.app.api, reports: this.reports });
     fill(
       this.list,
       h('h2', { id: 'services-h' }, 'Services'),
