@@ -367,6 +367,21 @@ pub fn printable(text: &str, max: usize) -> String {
 	out
 }
 
+/// Raises the soft limit on open descriptors towards `wanted` (within the
+/// hard limit): a listener that accepts many connections needs one each.
+pub fn raise_open_files_limit(wanted: u64) {
+	let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+	// SAFETY: valid pointers to a rlimit.
+	unsafe {
+		if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0 && limit.rlim_cur < wanted {
+			limit.rlim_cur = wanted.min(limit.rlim_max);
+			if libc::setrlimit(libc::RLIMIT_NOFILE, &limit) != 0 {
+				tracing::warn!("cannot raise the open-files limit to {}", limit.rlim_cur);
+			}
+		}
+	}
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
@@ -417,20 +432,5 @@ mod tests {
 			"/v1/report?x=\\u{1b}[31mred\\r\\nINFO forged"
 		);
 		assert_eq!(printable("abcdef", 3), "abc…");
-	}
-}
-
-/// Raises the soft limit on open descriptors towards `wanted` (within the
-/// hard limit): a listener that accepts many connections needs one each.
-pub fn raise_open_files_limit(wanted: u64) {
-	let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
-	// SAFETY: valid pointers to a rlimit.
-	unsafe {
-		if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0 && limit.rlim_cur < wanted {
-			limit.rlim_cur = wanted.min(limit.rlim_max);
-			if libc::setrlimit(libc::RLIMIT_NOFILE, &limit) != 0 {
-				tracing::warn!("cannot raise the open-files limit to {}", limit.rlim_cur);
-			}
-		}
 	}
 }

@@ -349,7 +349,9 @@ mod merge_tests {
 
 	#[test]
 	fn a_sorted_subset_is_found_in_one_pass() {
-		let set = |v: &[u32]| v.to_vec().into_iter();
+		fn set(v: &[u32]) -> impl Iterator<Item = u32> + '_ {
+			v.iter().copied()
+		}
 		assert!(is_sorted_subset(set(&[]), set(&[])));
 		assert!(is_sorted_subset(set(&[]), set(&[1, 2])));
 		assert!(is_sorted_subset(set(&[1, 3]), set(&[0, 1, 2, 3])));
@@ -361,7 +363,9 @@ mod merge_tests {
 
 	#[test]
 	fn a_shared_element_is_found_in_one_pass() {
-		let set = |v: &[u32]| v.to_vec().into_iter();
+		fn set(v: &[u32]) -> impl Iterator<Item = u32> + '_ {
+			v.iter().copied()
+		}
 		assert!(!shares_an_element(set(&[]), set(&[1])));
 		assert!(!shares_an_element(set(&[0, 2, 4]), set(&[1, 3, 5])));
 		assert!(shares_an_element(set(&[0, 2, 4]), set(&[3, 4])));
