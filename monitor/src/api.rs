@@ -59,6 +59,11 @@ impl Response {
 		Response { status, content_type: "application/json", body }
 	}
 
+	/// The 401 of a refused signature: `{"error": text, "reason": code}`.
+	pub fn refused(refusal: &Refusal) -> Self {
+		Response::json(401, json!({ "error": refusal.to_string(), "reason": refusal.code() }).to_string())
+	}
+
 	/// `{"error": reason}` with `status`.
 	pub fn error(status: u16, reason: impl Into<String>) -> Self {
 		Response::json(status, json!({ "error": reason.into() }).to_string())
@@ -246,7 +251,7 @@ pub fn check_report_request(state: &ApiState, query: &str, credentials: &Credent
 
 fn unauthorized(state: &ApiState, refusal: Refusal) -> Response {
 	state.metrics.unauthorized_requests.with_label_values(&[refusal.code()]).inc();
-	Response::json(401, json!({ "error": refusal.to_string(), "reason": refusal.code() }).to_string())
+	Response::refused(&refusal)
 }
 
 fn check_query(state: &ApiState, query: &str, credentials: &Credentials) -> Result<(ReportQuery, Requester), Response> {

@@ -237,12 +237,11 @@ impl AuthorizedKeys {
 		if !timestamp_is_fresh(timestamp_ms, now_ms) {
 			return Err(Refusal::Stale { timestamp_ms, now_ms });
 		}
-		let keys = self;
 		let requester = match named {
-			KeyNamed::Accounting if keys.accounting.contains(&key) => Requester::AccountingNode,
+			KeyNamed::Accounting if self.accounting.contains(&key) => Requester::AccountingNode,
 			KeyNamed::Accounting => return Err(Refusal::UnknownKey("not a current accounting key")),
-			KeyNamed::Party if keys.client == Some(key) => Requester::Client,
-			KeyNamed::Party if keys.owner == Some(key) => Requester::Owner,
+			KeyNamed::Party if self.client == Some(key) => Requester::Client,
+			KeyNamed::Party if self.owner == Some(key) => Requester::Owner,
 			KeyNamed::Party => return Err(Refusal::UnknownKey("not the agreement's client or owner")),
 		};
 		let payload = report_request_payload(agreement, instance, period, window, timestamp_ms);

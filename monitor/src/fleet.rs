@@ -205,11 +205,10 @@ impl Fleet {
 		now_ms: u64,
 	) -> Result<SignedReport, Response> {
 		let q = parse_query(query).map_err(|reason| Response::error(400, reason))?;
-		let requester = self.keys.authorize(credentials, q.agreement, instance, q.period, &q.window, now_ms).map_err(
-			|refusal| {
-				Response::json(401, json!({ "error": refusal.to_string(), "reason": refusal.code() }).to_string())
-			},
-		)?;
+		let requester = self
+			.keys
+			.authorize(credentials, q.agreement, instance, q.period, &q.window, now_ms)
+			.map_err(|refusal| Response::refused(&refusal))?;
 		check_window(&q.window, now_ms)?;
 		let report = self.report(service, instance, q.agreement, q.period, q.window);
 		let mut signed = SignedReport::new(report, &MonitorKey::from_bytes(client_key(&self.config.seed, q.agreement)));

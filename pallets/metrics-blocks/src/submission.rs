@@ -124,11 +124,10 @@ impl<T: Config> Pallet<T> {
 			Self::authority_index_of(&authorities, accounting_node).ok_or(Error::<T>::NotAccountingNode)?;
 		let payload = Self::submission_payload(agreement, period, reports, missing, otp_commitment, accounting_node);
 		ensure!(accounting_node.verify(&payload, signature), Error::<T>::BadSignature);
-		let checked = Self::check_state(agreement, period, reports, accounting_node, &authorities, signer_index)?;
+		let checked =
+			Self::check_state(agreement, period, reports, missing, accounting_node, &authorities, signer_index)?;
 		Self::check_reports(&checked.to_record, reports, missing)?;
-		let unreached = missing.iter().any(|(_, reason)| *reason != MissingReason::Retired);
-		let partial = checked.first_pull.is_none() && unreached && Self::accounting_node_count(&authorities) > 1;
-		Ok(Checked { partial, ..checked })
+		Ok(checked)
 	}
 
 	/// What the dispatch of an authorized submission checks again: only what
@@ -146,23 +145,23 @@ impl<T: Config> Pallet<T> {
 		let authorities = T::Authorities::get();
 		let signer_index =
 			Self::authority_index_of(&authorities, accounting_node).ok_or(Error::<T>::NotAccountingNode)?;
-		let checked = Self::check_state(agreement, period, reports, accounting_node, &authorities, signer_index)?;
+		let checked =
+			Self::check_state(agreement, period, reports, missing, accounting_node, &authorities, signer_index)?;
 		ensure!(
 			reports.len().saturating_add(missing.len()) == checked.to_record.covered_count(),
 			Error::<T>::InstancesNotAccountedFor
 		);
-		let unreached = missing.iter().any(|(_, reason)| *reason != MissingReason::Retired);
-		let partial = checked.first_pull.is_none() && unreached && Self::accounting_node_count(&authorities) > 1;
-		Ok(Checked { partial, ..checked })
+		Ok(checked)
 	}
 
 	/// The checks against the chain's state: the period awaits this block,
 	/// its window settled, the signer may record it now, and a second pull
-	/// agrees with the first. `partial` is left `false`.
+	/// agrees with the first; and whether the block is partial.
 	fn check_state(
 		agreement: AgreementId,
 		period: PeriodIndex,
 		reports: &[Report],
+		missing: &[(InstanceId, MissingReason)],
 		accounting_node: &AccountingKey,
 		authorities: &[AuthorityId],
 		signer_index: u32,
@@ -188,7 +187,9 @@ impl<T: Config> Pallet<T> {
 		if designated != Some(signer_index) {
 			ensure!(now_ms >= Self::grace_ends_ms(&to_record.window), Error::<T>::NotDesignatedNode);
 		}
-		Ok(Checked { to_record, partial: false, first_pull: None })
+		let unreached = missing.iter().any(|(_, reason)| *reason != MissingReason::Retired);
+		let partial = unreached && Self::accounting_node_count(authorities) > 1;
+		Ok(Checked { to_record, partial, first_pull: None })
 	}
 
 	/// Reports and missing entries must each ascend by instance id, together
