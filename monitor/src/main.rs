@@ -185,6 +185,7 @@ fn reload_authorized_keys(state: &ApiState) {
 	match state.authorizer.reload() {
 		Ok(keys) => {
 			state.metrics.accounting_keys.set(keys.accounting.len() as i64);
+			state.metrics.keys_reloads.inc();
 			info!("SIGHUP: authorized keys reloaded: {}", keys.describe());
 		},
 		Err(e) => {

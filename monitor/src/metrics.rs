@@ -31,6 +31,8 @@ pub struct Metrics {
 	pub unauthorized_requests: IntCounterVec,
 	/// Accounting keys in force.
 	pub accounting_keys: IntGauge,
+	/// Reloads of the authorized-keys file (SIGHUP) that took effect.
+	pub keys_reloads: IntCounter,
 	pub keys_reload_failures: IntCounter,
 	last_sample_timestamp: IntGauge,
 	/// Start time of the newest stored sample in ms (0 before the first);
@@ -91,6 +93,8 @@ impl Metrics {
 		registry.register(Box::new(unauthorized_requests.clone())).expect("registered once");
 		let accounting_keys =
 			gauge("authorized_accounting_keys", "Accounting keys in the authorized-keys file in force.");
+		let keys_reloads =
+			counter("authorized_keys_reloads_total", "Reloads of the authorized-keys file (SIGHUP) that took effect.");
 		let keys_reload_failures = counter(
 			"authorized_keys_reload_failures_total",
 			"Reloads of the authorized-keys file (SIGHUP) that failed; the keys before stay in force.",
@@ -130,6 +134,7 @@ impl Metrics {
 			connections_refused,
 			unauthorized_requests,
 			accounting_keys,
+			keys_reloads,
 			keys_reload_failures,
 			last_sample_timestamp,
 			last_sample_ms: AtomicU64::new(0),

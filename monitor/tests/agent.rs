@@ -486,7 +486,9 @@ fn only_listed_keys_get_reports_and_sighup_reloads_the_list() {
 	};
 	fs::write(setup.authorized_keys(), authorized_keys(&[2])).unwrap();
 	hangup(&agent);
-	assert!(eventually(Duration::from_secs(5), || signed_get(setup.port, &path, 2).map(|r| r.0) == Some(200)));
+	// Waiting on the reload itself: a request polled meanwhile would be refused, and counted.
+	assert!(eventually(Duration::from_secs(5), || metric(&setup, "qos_monitor_authorized_keys_reloads_total") == 1));
+	assert_eq!(signed_get(setup.port, &path, 2).map(|r| r.0), Some(200));
 	assert_eq!(reason(signed_get(setup.port, &path, NODE)), "unknown_key");
 	assert_eq!(metric(&setup, "qos_monitor_authorized_accounting_keys"), 1);
 
@@ -497,6 +499,7 @@ fn only_listed_keys_get_reports_and_sighup_reloads_the_list() {
 		eventually(Duration::from_secs(5), || metric(&setup, "qos_monitor_authorized_keys_reload_failures_total") == 1)
 	);
 	assert_eq!(signed_get(setup.port, &path, 2).map(|r| r.0), Some(200));
+	assert_eq!(metric(&setup, "qos_monitor_authorized_keys_reloads_total"), 1);
 	let log = fs::read_to_string(setup.dir.path().join("agent.log")).unwrap();
 	assert!(log.contains("the keys loaded before stay in force"), "{log}");
 	assert_eq!(metric(&setup, "qos_monitor_report_requests_unauthorized_total{reason=\"unknown_key\"}"), 2);
