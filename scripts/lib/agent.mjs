@@ -58,7 +58,7 @@ export function agentMemory() {
  * object per thing that happened (`event` names it).
  */
 export class Agent {
-  constructor({ api, pair, role, key = null, agreements = null, topUpPeriods = 0, acceptBreaches = false, emit, memory = agentMemory() }) {
+  constructor({ api, pair, role, key = null, agreements = null, topUpPeriods = 0, payOutPeriods = 0, acceptBreaches = false, emit, memory = agentMemory() }) {
     if (!ROLES.includes(role)) throw new UserError(`role must be one of ${ROLES.join(', ')}`);
     if (role === 'client' && !key) throw new UserError('the client agent needs the OTP key (--key)');
     this.api = api;
@@ -67,6 +67,7 @@ export class Agent {
     this.key = key;
     this.only = agreements ? new Set(agreements.map(String)) : null;
     this.topUpPeriods = BigInt(topUpPeriods);
+    this.payOutPeriods = BigInt(payOutPeriods);
     this.acceptBreaches = acceptBreaches;
     this.emit = emit;
     this.memory = memory;
@@ -119,7 +120,7 @@ export class Agent {
         if (await this.onPeriod(at, number, agreement, info.service.toNumber(), period, value.unwrap())) sent += 1;
       }
       if (this.role === 'client' && (await this.onUnrecorded(agreement, info, nowMs))) sent += 1;
-      if (this.role === 'client' && (await this.onEscrow(at, agreement))) sent += 1;
+      if (await this.onEscrow(at, agreement)) sent += 1;
     }
     return sent;
   }
@@ -302,8 +303,15 @@ export class Agent {
     const found = await at.query.escrowRelease.escrows(agreement);
     if (found.isNone) return false;
     const escrow = found.unwrap();
-    const held = escrow.held.toBigInt();
     const price = escrow.periodPrice.toBigInt();
+    const owedToOwner = escrow.owedToOwner.toBigInt();
+    if (this.role === 'owner') {
+      // Settled periods are owed on hold; one pay-out moves many of them.
+      if (this.payOutPeriods === 0n || owedToOwner === 0n || owedToOwner < this.payOutPeriods * price) return false;
+      return this.act(agreement, 'escrow', `owed ${owedToOwner}`, 'paid-out', () => ops.payOut(this.api, this.pair, agreement), {});
+    }
+    // What pays the periods due is what is held and not yet owed to anyone.
+    const held = escrow.held.toBigInt() - owedToOwner - escrow.owedToClient.toBigInt();
     const due = BigInt(escrow.periodsDue.toNumber());
     if (due === 0n || held >= price) return false;
     if (this.memory.warned.get(agreement) !== held) {
@@ -335,6 +343,11 @@ function summarize(outcome) {
     out.toClient = BigInt(outcome.settled.to_client);
     out.closure = outcome.settled.closure;
   }
+  if (outcome.paid) {
+    out.toOwner = BigInt(outcome.paid.to_owner);
+    out.toClient = BigInt(outcome.paid.to_client);
+  }
+  if (outcome.pending) out.pendingToOwner = BigInt(outcome.pending.owed);
   if (outcome.disputed) out.disputed = true;
   if (outcome.lapsed) out.lapsed = true;
   if (outcome.mismatch) out.mismatch = true;
@@ -495,6 +508,8 @@ export function describeLine(line, formatAmount) {
       return `${where}: settled past its deadline (${line.rule})${money}`;
     case 'escrow-low':
       return `${where}: ESCROW LOW: ${formatAmount(line.held)} held, the next period needs ${formatAmount(line.nextDue)}`;
+    case 'paid-out':
+      return `${where}: paid out${money}${line.pendingToOwner ? ` (${formatAmount(line.pendingToOwner)} stays owed: the owner's account cannot receive it)` : ''}`;
     case 'topped-up':
       return `${where}: topped up the escrow by ${formatAmount(line.amount)}`;
     case 'stopped':

@@ -221,6 +221,9 @@ async function withApi(values, fn) {
   }
 }
 
+/** The owner's agent pays out once this many periods' price is owed: one transfer per ten settled periods. */
+const DEFAULT_PAY_OUT_PERIODS = 10;
+
 const agreementPeriodOptions = { agreement: { type: 'string' }, period: { type: 'string' } };
 
 /**
@@ -601,15 +604,33 @@ export const commands = {
     },
   },
 
+  'pay-out': {
+    summary: 'client or owner: pay out what settled periods owe (owner shares and client credits) in one transfer',
+    usage: '--suri <client|owner> --agreement <id>',
+    options: { ...suriOption, agreement: agreementPeriodOptions.agreement },
+    async run(values) {
+      const agreement = integer(values, 'agreement');
+      const pair = signer(values.suri);
+      return withApi(values, async (api) => {
+        const result = await ops.payOut(api, pair, agreement);
+        const paid = result.paid ? `${formatAmount(BigInt(result.paid.to_owner))} to the owner, ${formatAmount(BigInt(result.paid.to_client))} back to the client` : 'nothing moved';
+        const pending = result.pending ? `; ${formatAmount(BigInt(result.pending.owed))} stays owed to the owner, whose account cannot receive it yet` : '';
+        const closed = result.closed ? '; the escrow is closed' : '';
+        return { text: `agreement ${agreement}: paid out ${paid}${pending}${closed}`, agreement, ...result };
+      });
+    },
+  },
+
   watch: {
     summary: 'client or owner: an agent that follows finalised blocks and acts on every period (confirm with the OTP, contest, settle overdue)',
-    usage: '--suri <account> (--key <client.key> | --owner) [--agreement <id> ...] [--top-up-periods N] [--accept-breaches]',
+    usage: '--suri <account> (--key <client.key> | --owner) [--agreement <id> ...] [--top-up-periods N] [--pay-out-periods N] [--accept-breaches]',
     options: {
       ...suriOption,
       key: { type: 'string', help: "the client's OTP key file (the client's agent)" },
       owner: { type: 'boolean', help: "run the owner's agent for the signer's services" },
       agreement: { type: 'string', multiple: true, help: 'only these agreements (default: every agreement of the signer)' },
       'top-up-periods': { type: 'string', help: 'client: keep the escrow able to pay this many periods' },
+      'pay-out-periods': { type: 'string', help: `owner: pay out once this many periods' price is owed (default ${DEFAULT_PAY_OUT_PERIODS}; 0: only when the agreement ends)` },
       'accept-breaches': { type: 'boolean', help: 'owner: accept every breached verdict at once' },
     },
     async run(values) {
@@ -618,12 +639,14 @@ export const commands = {
       if (role === 'client' && !values.key) throw new UserError("missing --key: the client's agent checks every period with the OTP key (or pass --owner)");
       if (role === 'client' && values['accept-breaches']) throw new UserError('--accept-breaches is for the owner (--owner)');
       if (role === 'owner' && values['top-up-periods'] !== undefined) throw new UserError('--top-up-periods is for the client');
+      if (role === 'client' && values['pay-out-periods'] !== undefined) throw new UserError('--pay-out-periods is for the owner (--owner)');
       const key = role === 'client' ? readKeyFile(values.key) : null;
       const agreements = (values.agreement ?? []).map((text) => {
         if (!/^\d+$/.test(text)) throw new UserError(`--agreement must be a whole number, got '${text}'`);
         return text;
       });
       const topUpPeriods = optionalInteger(values, 'top-up-periods', { max: 2 ** 32 - 1 }) ?? 0;
+      const payOutPeriods = role === 'owner' ? (optionalInteger(values, 'pay-out-periods', { max: 2 ** 32 - 1 }) ?? DEFAULT_PAY_OUT_PERIODS) : 0;
       const pair = signer(values.suri);
       const controller = new AbortController();
       const stop = () => controller.abort();
@@ -648,6 +671,7 @@ export const commands = {
           key,
           agreements: agreements.length ? agreements : null,
           topUpPeriods,
+          payOutPeriods,
           acceptBreaches: Boolean(values['accept-breaches']),
         });
       } finally {

@@ -436,6 +436,30 @@ export async function acceptVerdict(api, owner, agreement, period) {
   return periodOutcome(events);
 }
 
+/**
+ * Client or owner: pays out what the settled periods of an agreement owe (the
+ * owner's shares and the client's credits); closes the escrow when no period
+ * is due. `paid` is the PaidOut event's data, `pending` the owner's share
+ * still owed when its account cannot receive it.
+ */
+export async function payOut(api, who, agreement) {
+  const { events } = await sendAndWait(api, api.tx.escrowRelease.payOut(agreement), who);
+  return {
+    paid: eventData(events, 'escrowRelease', 'PaidOut'),
+    pending: eventData(events, 'escrowRelease', 'OwnerPaymentPending'),
+    closed: eventData(events, 'escrowRelease', 'EscrowClosed'),
+    fee: feesPaid(events),
+  };
+}
+
+/** What the settled periods of an agreement owe and have not been paid out: `{ toOwner, toClient }` (0 without escrow). */
+export async function owedOf(at, agreement) {
+  const escrow = await at.query.escrowRelease.escrows(agreement);
+  if (escrow.isNone) return { toOwner: 0n, toClient: 0n };
+  const e = escrow.unwrap();
+  return { toOwner: e.owedToOwner.toBigInt(), toClient: e.owedToClient.toBigInt() };
+}
+
 export async function cancelAgreement(api, client, agreement) {
   const { events } = await sendAndWait(api, api.tx.slaVerification.cancelAgreement(agreement), client);
   return {

@@ -252,7 +252,8 @@ async function runScenario(
   const clientChain = clientAgentOnLightClient ? ['--chain-spec', specFile, '--bootnode', bootnode] : agentRpc;
   const agentArgs = {
     client: ['--suri', '//Eve', '--key', keyFile, '--agreement', String(agreement), ...clientChain],
-    owner: ['--suri', '//Dave', '--owner', '--accept-breaches', '--agreement', String(agreement), ...agentRpc],
+    // The owner's agent pays out as soon as a period's price is owed to it.
+    owner: ['--suri', '//Dave', '--owner', '--accept-breaches', '--pay-out-periods', '1', '--agreement', String(agreement), ...agentRpc],
   };
   if (!runClientAgent) delete agentArgs.client;
   const agents = {};

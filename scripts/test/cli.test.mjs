@@ -197,6 +197,15 @@ describe('qos terminal', { timeout: 240_000 }, () => {
       assert.match(r.stderr, new RegExp(`^qos: slaVerification\\.${error}`), args.join(' '));
       assert.equal(r.stderr.trim().split('\n').length, 1, 'one line');
     }
+    // The escrow's pay-out: nothing is settled yet, and a third party may not move it.
+    for (const [suri, error] of [
+      ['//Eve', 'NothingOwed'],
+      ['//Ferdie', 'NotEscrowParty'],
+    ]) {
+      const r = await qos('pay-out', '--suri', suri, '--agreement', a);
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, new RegExp(`^qos: escrowRelease\\.${error}`), `pay-out by ${suri}`);
+    }
   });
 
   test('bad input is refused before anything is sent', async () => {
@@ -250,6 +259,7 @@ describe('qos terminal', { timeout: 240_000 }, () => {
         [['watch', '--suri', '//Dave', '--owner', '--key', path.join(dir, 'absent.key')], /give --key \(the client\) or --owner, not both/],
         [['watch', '--suri', '//Dave', '--owner', '--agreement', 'seven'], /--agreement must be a whole number/],
         [['watch', '--suri', '//Dave', '--owner', '--top-up-periods', '2'], /--top-up-periods is for the client/],
+        [['watch', '--suri', '//Eve', '--key', path.join(dir, 'absent.key'), '--pay-out-periods', '2'], /--pay-out-periods is for the owner/],
       ]) {
         const r = await qos(...args);
         assert.equal(r.code, 1, `${args.join(' ')} exits 1`);

@@ -181,6 +181,10 @@ test('an agreement on an offer settles period by period; breaches are credited; 
     assert.equal(BigInt(seen[0].toOwner), row.toOwner);
     assert.equal(BigInt(seen[0].toClient), row.toClient);
   }
+  // Settling only records what is owed; the owner's agent paid it out during
+  // the term (the rest was paid when the agreement finished).
+  const paidOut = ownerLines.filter((l) => l.event === 'paid-out');
+  assert.ok(paidOut.length >= 1 && paidOut.every((l) => BigInt(l.toOwner) > 0n), `the owner's agent paid out: ${JSON.stringify(paidOut)}`);
   assert.deepEqual(r.agentExit, { client: 0, owner: 0 }, 'both agents exit 0 on SIGTERM');
   // The client's agent ran on an embedded light client (no RPC node); the
   // owner's on an RPC node that was killed and restarted: it lost it,
@@ -301,7 +305,7 @@ test('an agreement on an offer settles period by period; breaches are credited; 
     'metricsBlocks.PartialBlockRecorded',
     'escrowRelease.EscrowOpened',
     'escrowRelease.AccountingFeeBurned',
-    'escrowRelease.PeriodPaid',
+    'escrowRelease.PaidOut',
     'escrowRelease.EscrowClosed',
   ]) {
     assert.ok(seen.has(name), `${name} emitted and decoded (saw ${[...seen].join(', ')})`);

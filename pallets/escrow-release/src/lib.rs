@@ -12,14 +12,24 @@
 //! - **Open.** The agreement pallet opens an escrow with the period price, the
 //!   number of periods due and the amount to hold up front (the SLA pallet of
 //!   qos-ledger holds `price × periods`).
-//! - **Settle a period.** `owner_share` of the period price is moved with
-//!   `transfer_on_hold` to the owner's free balance; the rest is released to
-//!   the client.
+//! - **Settle a period.** `owner_share` of the period price becomes owed to
+//!   the owner and the rest owed back to the client. Settling moves no funds:
+//!   it writes the escrow alone, so confirming a period costs about as much
+//!   as a transfer. What is owed stays on hold, out of reach of the client
+//!   and of later periods, until it is paid out.
+//! - **Pay out.** [`Pallet::pay_out`] (either party, at any time) moves what
+//!   is owed to the owner with `transfer_on_hold` and releases what is owed
+//!   back to the client: one transfer for any number of settled periods.
+//!   Closing the escrow pays out too.
 //! - **Refund periods.** Cancelled periods are released to the client.
 //! - **Accounting fee.** The fee for the accounting nodes' work on an
 //!   agreement is burned from the client's free balance when it is made.
-//! - **Close.** Whatever is left (for instance after a [`Pallet::top_up`]) is
-//!   released to the client and the escrow is removed.
+//! - **Close.** Once no period is due, what is owed is paid out, whatever is
+//!   left (for instance after a [`Pallet::top_up`]) is released to the client
+//!   and the escrow is removed. If the owner's account cannot receive its
+//!   share (it was reaped and the share is below the existential deposit),
+//!   the client is paid all the same and the escrow stays open with only the
+//!   owner's share, until a [`Pallet::pay_out`] succeeds.
 //!
 //! The pallet that owns agreements drives it through [`EscrowSettlement`];
 //! this pallet owns every fund movement, so nothing else touches the hold.
@@ -35,7 +45,8 @@
 //! ### Low escrow
 //!
 //! An escrow may be opened with less than the whole term (this is up to the
-//! caller). Whenever what is held cannot pay the next period due, the pallet
+//! caller). Whenever what is held and not yet settled cannot pay the next
+//! period due, the pallet
 //! emits [`Event::EscrowLow`]; the client can [`Pallet::top_up`]. Settling a
 //! period the escrow cannot pay fails with [`Error::InsufficientEscrow`] and
 //! changes nothing.
@@ -45,13 +56,20 @@
 //! ### Dispatchable functions
 //!
 //! - [`Pallet::top_up`] — origin: the escrow's client (signed). Puts more of the
-//!   client's free balance on hold for the escrow. O(1).
+//!   client's free balance on hold for the escrow. O(1). Errors:
+//!   `EscrowNotFound`, `NotEscrowClient`, `ZeroAmount`, `InsufficientFunds`.
+//! - [`Pallet::pay_out`] — origin: the escrow's client or owner (signed). Pays
+//!   the owner and the client what settled periods owe them; closes the
+//!   escrow if no period is due. O(1). Errors: `EscrowNotFound`,
+//!   `NotEscrowParty`, `NothingOwed`, `OwnerCannotReceive` (only the owner
+//!   is owed, and its account cannot receive).
 //!
 //! ### Invariants (checked by `try_state`)
 //!
 //! - For every client, the balance on hold under [`HoldReason::Escrow`] equals
 //!   the sum of that client's open escrows.
 //! - [`TotalEscrowed`] equals the sum of all open escrows.
+//! - Each escrow holds at least what it owes (`owed_to_owner + owed_to_client`).
 //! - No operation mints; only the accounting fee is burned.
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -90,8 +108,30 @@ pub struct Escrow<AccountId, Balance> {
 	pub period_price: Balance,
 	/// Periods still to be settled or refunded.
 	pub periods_due: u32,
-	/// What is on hold for this escrow.
+	/// What is on hold for this escrow, owed amounts included.
 	pub held: Balance,
+	/// Of `held`, what settled periods owe the owner, not yet paid out.
+	pub owed_to_owner: Balance,
+	/// Of `held`, what settled periods owe back to the client, not yet released.
+	pub owed_to_client: Balance,
+}
+
+impl<AccountId, Balance: sp_runtime::traits::AtLeast32BitUnsigned + Copy> Escrow<AccountId, Balance> {
+	/// What is held and not owed to anyone yet: what pays the periods due.
+	pub fn unsettled(&self) -> Balance {
+		self.held.saturating_sub(self.owed_to_owner).saturating_sub(self.owed_to_client)
+	}
+}
+
+/// The outcome of settling one period.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct SettledPeriod<Balance> {
+	/// Owed to the owner from now on.
+	pub to_owner: Balance,
+	/// Owed back to the client from now on.
+	pub to_client: Balance,
+	/// Periods still due after this one.
+	pub periods_due: u32,
 }
 
 /// The split of one period's price: `(to_owner, to_client)`.
@@ -124,25 +164,29 @@ pub trait EscrowSettlement<AccountId> {
 		amount: Self::Balance,
 	) -> sp_runtime::DispatchResult;
 
-	/// Settles one period: pays `owner_share` of the period price to the owner
-	/// and releases the rest to the client (see [`split_period_price`]).
-	/// Returns `(to_owner, to_client)`.
+	/// Settles one period: `owner_share` of the period price becomes owed to
+	/// the owner and the rest to the client (see [`split_period_price`]),
+	/// paid out by [`Pallet::pay_out`] or when the escrow closes.
 	fn settle_period(
 		agreement: AgreementId,
 		period: PeriodIndex,
 		owner_share: Perbill,
-	) -> Result<(Self::Balance, Self::Balance), DispatchError>;
+	) -> Result<SettledPeriod<Self::Balance>, DispatchError>;
 
 	/// Releases the price of `periods` periods that will not run to the client.
 	/// Returns the amount released.
 	fn refund_periods(agreement: AgreementId, periods: u32) -> Result<Self::Balance, DispatchError>;
 
-	/// Closes an escrow with no period due: releases what is left to the client.
-	/// Returns the amount released.
+	/// Closes an escrow with no period due: pays out what is owed and
+	/// releases what is left to the client. Returns the amount released to
+	/// the client.
 	fn close(agreement: AgreementId) -> Result<Self::Balance, DispatchError>;
 
 	/// What is on hold for `agreement`, if its escrow is open.
 	fn held(agreement: AgreementId) -> Option<Self::Balance>;
+
+	/// Periods of `agreement` still to be settled or refunded, if its escrow is open.
+	fn periods_due(agreement: AgreementId) -> Option<u32>;
 
 	/// Burns `amount` of `client`'s free balance: the fee for the accounting
 	/// nodes' work on `agreement`. Fails, burning nothing, if the client
@@ -171,7 +215,9 @@ pub mod pallet {
 	};
 
 	/// The in-code storage version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	// Version 1 added the owed amounts to `Escrow`. No chain with version 0
+	// holds value, so there is no migration.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -218,14 +264,20 @@ pub mod pallet {
 		},
 		/// The client put `amount` more on hold; `held` is the new total.
 		ToppedUp { agreement: AgreementId, amount: BalanceOf<T>, held: BalanceOf<T> },
-		/// A period was paid: `to_owner` to the owner, `to_client` back to the client.
-		PeriodPaid { agreement: AgreementId, period: PeriodIndex, to_owner: BalanceOf<T>, to_client: BalanceOf<T> },
+		/// What settled periods owed was paid: `to_owner` to the owner, `to_client`
+		/// back to the client.
+		PaidOut { agreement: AgreementId, to_owner: BalanceOf<T>, to_client: BalanceOf<T> },
+		/// The owner's account cannot receive the `owed` share yet (it does not
+		/// exist and the share is below the existential deposit); it stays on
+		/// hold for the owner until a `pay_out` succeeds.
+		OwnerPaymentPending { agreement: AgreementId, owed: BalanceOf<T> },
 		/// `periods` periods that will not run were refunded to the client.
 		PeriodsRefunded { agreement: AgreementId, periods: u32, amount: BalanceOf<T> },
 		/// The escrow was closed; `released` went back to the client.
 		EscrowClosed { agreement: AgreementId, released: BalanceOf<T> },
-		/// What is held (`held`) cannot pay the next period due (`next_due`).
-		EscrowLow { agreement: AgreementId, held: BalanceOf<T>, next_due: BalanceOf<T> },
+		/// What is held and not yet settled (`unsettled`) cannot pay the next
+		/// period due (`next_due`).
+		EscrowLow { agreement: AgreementId, unsettled: BalanceOf<T>, next_due: BalanceOf<T> },
 		/// The client paid `amount` of accounting fee for the agreement; it was burned.
 		AccountingFeeBurned { agreement: AgreementId, client: T::AccountId, amount: BalanceOf<T> },
 	}
@@ -238,6 +290,10 @@ pub mod pallet {
 		EscrowAlreadyOpen,
 		/// Only the escrow's client may do this.
 		NotEscrowClient,
+		/// Only the escrow's client or owner may do this.
+		NotEscrowParty,
+		/// The escrow owes nothing to pay out.
+		NothingOwed,
 		/// The amount must be more than zero.
 		ZeroAmount,
 		/// The client's free balance cannot cover the amount to hold.
@@ -248,8 +304,8 @@ pub mod pallet {
 		NoPeriodDue,
 		/// The escrow still has periods due and cannot be closed.
 		PeriodsStillDue,
-		/// The owner's account cannot receive the payment (for instance it does
-		/// not exist and the payment is below the existential deposit).
+		/// Only the owner is owed, and its account cannot receive the payment
+		/// (it does not exist and the payment is below the existential deposit).
 		OwnerCannotReceive,
 	}
 
@@ -289,12 +345,92 @@ pub mod pallet {
 			Escrows::<T>::insert(agreement, escrow);
 			Ok(())
 		}
+
+		/// Pay out what the settled periods of `agreement` owe: the owner's
+		/// share to the owner, the credits back to the client.
+		///
+		/// Origin: the escrow's client or owner. Settling a period only
+		/// records who is owed what, so that confirming costs about a
+		/// transfer; this moves the funds of any number of settled periods in
+		/// one go. Once no period is due it also releases the rest to the
+		/// client and closes the escrow. If the owner's account cannot receive
+		/// its share, the client is still paid and the owner's share stays
+		/// owed. Emits `PaidOut` (and `EscrowClosed`, `OwnerPaymentPending`).
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::pay_out())]
+		pub fn pay_out(origin: OriginFor<T>, agreement: AgreementId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let mut escrow = Escrows::<T>::get(agreement).ok_or(Error::<T>::EscrowNotFound)?;
+			ensure!(who == escrow.client || who == escrow.owner, Error::<T>::NotEscrowParty);
+			let closing = escrow.periods_due == 0;
+			let to_client =
+				escrow.owed_to_client.saturating_add(if closing { escrow.unsettled() } else { Zero::zero() });
+			ensure!(!escrow.owed_to_owner.is_zero() || !to_client.is_zero(), Error::<T>::NothingOwed);
+			let (to_owner, to_client) = Self::pay_owed(agreement, &mut escrow, closing)?;
+			ensure!(!to_owner.is_zero() || !to_client.is_zero(), Error::<T>::OwnerCannotReceive);
+			Self::keep_or_remove(agreement, escrow, to_client);
+			Ok(())
+		}
 	}
 
 	impl<T: Config> Pallet<T> {
 		fn warn_if_low(agreement: AgreementId, escrow: &Escrow<T::AccountId, BalanceOf<T>>) {
-			if escrow.periods_due > 0 && escrow.held < escrow.period_price {
-				Self::deposit_event(Event::EscrowLow { agreement, held: escrow.held, next_due: escrow.period_price });
+			let unsettled = escrow.unsettled();
+			if escrow.periods_due > 0 && unsettled < escrow.period_price {
+				Self::deposit_event(Event::EscrowLow { agreement, unsettled, next_due: escrow.period_price });
+			}
+		}
+
+		/// Pays the owner what it is owed, if its account can receive it, and
+		/// releases to the client what it is owed (and, when `closing`, what
+		/// is not settled). Returns `(to_owner, to_client)` paid.
+		fn pay_owed(
+			agreement: AgreementId,
+			escrow: &mut Escrow<T::AccountId, BalanceOf<T>>,
+			closing: bool,
+		) -> Result<(BalanceOf<T>, BalanceOf<T>), DispatchError> {
+			let mut to_owner = Zero::zero();
+			if !escrow.owed_to_owner.is_zero() {
+				match T::Currency::transfer_on_hold(
+					&HoldReason::Escrow.into(),
+					&escrow.client,
+					&escrow.owner,
+					escrow.owed_to_owner,
+					Precision::Exact,
+					Restriction::Free,
+					Fortitude::Polite,
+				) {
+					Ok(_) => {
+						to_owner = escrow.owed_to_owner;
+						TotalEscrowed::<T>::mutate(|t| *t = t.saturating_sub(to_owner));
+						escrow.held = escrow.held.saturating_sub(to_owner);
+						escrow.owed_to_owner = Zero::zero();
+					},
+					Err(e) => {
+						log::warn!(target: LOG_TARGET, "paying the owner of agreement {agreement}: {e:?}");
+						Self::deposit_event(Event::OwnerPaymentPending { agreement, owed: escrow.owed_to_owner });
+					},
+				}
+			}
+			let to_client =
+				escrow.owed_to_client.saturating_add(if closing { escrow.unsettled() } else { Zero::zero() });
+			Self::release(&escrow.client, to_client)?;
+			escrow.held = escrow.held.saturating_sub(to_client);
+			escrow.owed_to_client = Zero::zero();
+			if !to_owner.is_zero() || !to_client.is_zero() {
+				Self::deposit_event(Event::PaidOut { agreement, to_owner, to_client });
+			}
+			Ok((to_owner, to_client))
+		}
+
+		/// Stores `escrow`, or removes it once no period is due and nothing is
+		/// held (`released` went back to the client on the way).
+		fn keep_or_remove(agreement: AgreementId, escrow: Escrow<T::AccountId, BalanceOf<T>>, released: BalanceOf<T>) {
+			if escrow.periods_due == 0 && escrow.held.is_zero() {
+				Escrows::<T>::remove(agreement);
+				Self::deposit_event(Event::EscrowClosed { agreement, released });
+			} else {
+				Escrows::<T>::insert(agreement, escrow);
 			}
 		}
 
@@ -316,6 +452,8 @@ pub mod pallet {
 			let mut per_client: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
 			let mut total = BalanceOf::<T>::zero();
 			for (_, escrow) in Escrows::<T>::iter() {
+				let owed = escrow.owed_to_owner.checked_add(&escrow.owed_to_client).ok_or("owed sum overflows")?;
+				ensure!(escrow.held >= owed, "an escrow owes more than it holds");
 				let entry = per_client.entry(escrow.client.clone()).or_default();
 				*entry = entry.checked_add(&escrow.held).ok_or("escrow sum overflows")?;
 				total = total.checked_add(&escrow.held).ok_or("escrow total overflows")?;
@@ -356,6 +494,8 @@ pub mod pallet {
 				period_price,
 				periods_due: periods,
 				held: amount,
+				owed_to_owner: Zero::zero(),
+				owed_to_client: Zero::zero(),
 			};
 			Self::deposit_event(Event::EscrowOpened {
 				agreement,
@@ -374,36 +514,21 @@ pub mod pallet {
 			agreement: AgreementId,
 			period: PeriodIndex,
 			owner_share: Perbill,
-		) -> Result<(BalanceOf<T>, BalanceOf<T>), DispatchError> {
+		) -> Result<SettledPeriod<BalanceOf<T>>, DispatchError> {
 			let mut escrow = Escrows::<T>::get(agreement).ok_or(Error::<T>::EscrowNotFound)?;
 			ensure!(escrow.periods_due > 0, Error::<T>::NoPeriodDue);
 			let price = escrow.period_price;
-			ensure!(escrow.held >= price, Error::<T>::InsufficientEscrow);
+			ensure!(escrow.unsettled() >= price, Error::<T>::InsufficientEscrow);
 			let (to_owner, to_client) = split_period_price(price, owner_share);
-			if !to_owner.is_zero() {
-				T::Currency::transfer_on_hold(
-					&HoldReason::Escrow.into(),
-					&escrow.client,
-					&escrow.owner,
-					to_owner,
-					Precision::Exact,
-					Restriction::Free,
-					Fortitude::Polite,
-				)
-				.map_err(|e| {
-					log::warn!(target: LOG_TARGET, "paying agreement {agreement} period {period}: {e:?}");
-					Error::<T>::OwnerCannotReceive
-				})?;
-				TotalEscrowed::<T>::mutate(|t| *t = t.saturating_sub(to_owner));
-			}
-			Self::release(&escrow.client, to_client)?;
-			// `held >= price` was checked above.
-			escrow.held = escrow.held.saturating_sub(price);
+			// Both sums stay within `held`, checked just above.
+			escrow.owed_to_owner = escrow.owed_to_owner.saturating_add(to_owner);
+			escrow.owed_to_client = escrow.owed_to_client.saturating_add(to_client);
 			escrow.periods_due = escrow.periods_due.saturating_sub(1);
-			Self::deposit_event(Event::PeriodPaid { agreement, period, to_owner, to_client });
+			log::debug!(target: LOG_TARGET, "agreement {agreement} period {period} settled: {to_owner:?} owed to the owner, {to_client:?} to the client");
 			Self::warn_if_low(agreement, &escrow);
+			let periods_due = escrow.periods_due;
 			Escrows::<T>::insert(agreement, escrow);
-			Ok((to_owner, to_client))
+			Ok(SettledPeriod { to_owner, to_client, periods_due })
 		}
 
 		fn refund_periods(agreement: AgreementId, periods: u32) -> Result<BalanceOf<T>, DispatchError> {
@@ -412,8 +537,8 @@ pub mod pallet {
 			let price_of_periods =
 				escrow.period_price.checked_mul(&BalanceOf::<T>::from(periods)).ok_or(ArithmeticError::Overflow)?;
 			// An escrow funded for fewer periods than its term holds less than
-			// their price: refund what is there.
-			let amount = price_of_periods.min(escrow.held);
+			// their price: refund what is there, never what is owed.
+			let amount = price_of_periods.min(escrow.unsettled());
 			Self::release(&escrow.client, amount)?;
 			escrow.held = escrow.held.saturating_sub(amount);
 			escrow.periods_due = escrow.periods_due.saturating_sub(periods);
@@ -423,16 +548,19 @@ pub mod pallet {
 		}
 
 		fn close(agreement: AgreementId) -> Result<BalanceOf<T>, DispatchError> {
-			let escrow = Escrows::<T>::get(agreement).ok_or(Error::<T>::EscrowNotFound)?;
+			let mut escrow = Escrows::<T>::get(agreement).ok_or(Error::<T>::EscrowNotFound)?;
 			ensure!(escrow.periods_due == 0, Error::<T>::PeriodsStillDue);
-			Self::release(&escrow.client, escrow.held)?;
-			Escrows::<T>::remove(agreement);
-			Self::deposit_event(Event::EscrowClosed { agreement, released: escrow.held });
-			Ok(escrow.held)
+			let (_, released) = Self::pay_owed(agreement, &mut escrow, true)?;
+			Self::keep_or_remove(agreement, escrow, released);
+			Ok(released)
 		}
 
 		fn held(agreement: AgreementId) -> Option<BalanceOf<T>> {
 			Escrows::<T>::get(agreement).map(|e| e.held)
+		}
+
+		fn periods_due(agreement: AgreementId) -> Option<u32> {
+			Escrows::<T>::get(agreement).map(|e| e.periods_due)
 		}
 
 		fn burn_fee(agreement: AgreementId, client: &T::AccountId, amount: BalanceOf<T>) -> DispatchResult {

@@ -1,6 +1,8 @@
 //! Tests of every call, trait function and error of the escrow pallet.
 
-use crate::{mock::*, split_period_price, Error, EscrowSettlement, Escrows, Event, HoldReason, TotalEscrowed};
+use crate::{
+	mock::*, split_period_price, Error, EscrowSettlement, Escrows, Event, HoldReason, SettledPeriod, TotalEscrowed,
+};
 use frame_support::{
 	assert_noop, assert_ok,
 	traits::fungible::{Inspect, InspectHold},
@@ -89,20 +91,56 @@ fn open_without_funds_is_refused() {
 fn open_with_less_than_a_period_warns() {
 	build_and_execute(|| {
 		assert_ok!(Escrow::open(AGREEMENT, &CLIENT, &OWNER, PRICE, 2, PRICE - 1));
-		assert_eq!(last_event(), Event::EscrowLow { agreement: AGREEMENT, held: PRICE - 1, next_due: PRICE });
+		assert_eq!(last_event(), Event::EscrowLow { agreement: AGREEMENT, unsettled: PRICE - 1, next_due: PRICE });
+	});
+}
+
+fn settled(
+	to_owner: Balance,
+	to_client: Balance,
+	periods_due: u32,
+) -> Result<SettledPeriod<Balance>, sp_runtime::DispatchError> {
+	Ok(SettledPeriod { to_owner, to_client, periods_due })
+}
+
+fn owed(agreement: u64) -> (Balance, Balance) {
+	Escrows::<Test>::get(agreement).map_or((0, 0), |e| (e.owed_to_owner, e.owed_to_client))
+}
+
+#[test]
+fn a_settled_period_is_owed_on_hold_until_paid_out() {
+	build_and_execute(|| {
+		let issuance = Balances::total_issuance();
+		open(2);
+		assert_eq!(Escrow::settle_period(AGREEMENT, 0, Perbill::one()), settled(PRICE, 0, 1));
+		// Settling moves nothing: the owner's share stays on the client's hold.
+		assert_eq!((free(OWNER), held_by(CLIENT)), (INITIAL, 2 * PRICE));
+		assert_eq!(owed(AGREEMENT), (PRICE, 0));
+		check_invariants(issuance);
+
+		assert_ok!(Escrow::pay_out(RuntimeOrigin::signed(OWNER), AGREEMENT));
+		assert_eq!(free(OWNER), INITIAL + PRICE);
+		assert_eq!(held_by(CLIENT), PRICE);
+		assert_eq!(owed(AGREEMENT), (0, 0));
+		assert_eq!(last_event(), Event::PaidOut { agreement: AGREEMENT, to_owner: PRICE, to_client: 0 });
+		assert_eq!(Escrows::<Test>::get(AGREEMENT).unwrap().periods_due, 1, "a period is still due: the escrow stays");
+		check_invariants(issuance);
 	});
 }
 
 #[test]
-fn settle_met_period_pays_the_owner_the_whole_price() {
+fn one_pay_out_pays_many_periods() {
 	build_and_execute(|| {
 		let issuance = Balances::total_issuance();
-		open(2);
-		assert_eq!(Escrow::settle_period(AGREEMENT, 0, Perbill::one()), Ok((PRICE, 0)));
-		assert_eq!(free(OWNER), INITIAL + PRICE);
+		open(4);
+		for (period, share) in [(0, 100), (1, 90), (2, 100)] {
+			assert_ok!(Escrow::settle_period(AGREEMENT, period, Perbill::from_percent(share)));
+		}
+		assert_eq!(owed(AGREEMENT), (2 * PRICE + 900, 100));
+		assert_ok!(Escrow::pay_out(RuntimeOrigin::signed(CLIENT), AGREEMENT));
+		assert_eq!(last_event(), Event::PaidOut { agreement: AGREEMENT, to_owner: 2 * PRICE + 900, to_client: 100 });
+		assert_eq!((free(OWNER), free(CLIENT)), (INITIAL + 2 * PRICE + 900, INITIAL - 3 * PRICE - 900));
 		assert_eq!(held_by(CLIENT), PRICE);
-		assert_eq!(last_event(), Event::PeriodPaid { agreement: AGREEMENT, period: 0, to_owner: PRICE, to_client: 0 });
-		assert_eq!(Escrows::<Test>::get(AGREEMENT).unwrap().periods_due, 1);
 		check_invariants(issuance);
 	});
 }
@@ -114,10 +152,14 @@ fn settle_breached_period_refunds_the_credit_rounded_for_the_client() {
 		let price = 999;
 		assert_ok!(Escrow::open(AGREEMENT, &CLIENT, &OWNER, price, 1, price));
 		// 10 % credit of 999 is 99.9: the client gets 100, the owner 899.
-		assert_eq!(Escrow::settle_period(AGREEMENT, 0, Perbill::from_percent(90)), Ok((899, 100)));
+		assert_eq!(Escrow::settle_period(AGREEMENT, 0, Perbill::from_percent(90)), settled(899, 100, 0));
+		// No period is due: paying out closes the escrow.
+		assert_ok!(Escrow::pay_out(RuntimeOrigin::signed(CLIENT), AGREEMENT));
 		assert_eq!(free(OWNER), INITIAL + 899);
 		assert_eq!(free(CLIENT), INITIAL - 899);
 		assert_eq!(held_by(CLIENT), 0);
+		assert_eq!(Escrow::held(AGREEMENT), None);
+		assert_eq!(last_event(), Event::EscrowClosed { agreement: AGREEMENT, released: 100 });
 		check_invariants(issuance);
 	});
 }
@@ -153,14 +195,65 @@ fn settle_errors_name_the_state() {
 }
 
 #[test]
-fn settle_to_an_owner_that_cannot_receive_changes_nothing() {
+fn an_owner_that_cannot_receive_blocks_neither_settling_nor_the_clients_refund() {
 	build_and_execute(|| {
-		let small = EXISTENTIAL_DEPOSIT - 1;
+		let issuance = Balances::total_issuance();
+		// The owner's account is gone, and half of a small price is below the
+		// existential deposit.
+		let small = 2 * (EXISTENTIAL_DEPOSIT - 1);
 		assert_ok!(Escrow::open(AGREEMENT, &CLIENT, &NOBODY, small, 1, small));
-		assert_noop!(Escrow::settle_period(AGREEMENT, 0, Perbill::one()), Error::<Test>::OwnerCannotReceive);
-		// The client's credit share is still paid out when the owner's share is zero.
-		assert_eq!(Escrow::settle_period(AGREEMENT, 0, Perbill::zero()), Ok((0, small)));
-		assert_eq!(held_by(CLIENT), 0);
+		assert_eq!(Escrow::settle_period(AGREEMENT, 0, Perbill::from_percent(50)), settled(small / 2, small / 2, 0));
+		// Closing pays the client its credit and keeps the owner's share.
+		assert_eq!(Escrow::close(AGREEMENT), Ok(small / 2));
+		assert!(System::events()
+			.iter()
+			.any(|r| r.event
+				== RuntimeEvent::Escrow(Event::OwnerPaymentPending { agreement: AGREEMENT, owed: small / 2 })));
+		assert_eq!(held_by(CLIENT), small / 2);
+		assert_eq!(owed(AGREEMENT), (small / 2, 0));
+		check_invariants(issuance);
+		// Only the owner is owed and it still cannot receive.
+		assert_noop!(Escrow::pay_out(RuntimeOrigin::signed(CLIENT), AGREEMENT), Error::<Test>::OwnerCannotReceive);
+		// Once the owner's account exists, its share is paid and the escrow closes.
+		assert_ok!(Balances::transfer_allow_death(RuntimeOrigin::signed(OTHER), NOBODY, EXISTENTIAL_DEPOSIT));
+		assert_ok!(Escrow::pay_out(RuntimeOrigin::signed(NOBODY), AGREEMENT));
+		assert_eq!(free(NOBODY), EXISTENTIAL_DEPOSIT + small / 2);
+		assert_eq!((held_by(CLIENT), Escrow::held(AGREEMENT)), (0, None));
+		assert_eq!(last_event(), Event::EscrowClosed { agreement: AGREEMENT, released: 0 });
+		check_invariants(issuance);
+	});
+}
+
+#[test]
+fn pay_out_errors_name_the_state() {
+	build_and_execute(|| {
+		assert_noop!(Escrow::pay_out(RuntimeOrigin::signed(CLIENT), AGREEMENT), Error::<Test>::EscrowNotFound);
+		open(2);
+		assert_noop!(Escrow::pay_out(RuntimeOrigin::signed(CLIENT), AGREEMENT), Error::<Test>::NothingOwed);
+		assert_ok!(Escrow::settle_period(AGREEMENT, 0, Perbill::one()));
+		// A third party cannot move the parties' funds, even to them.
+		assert_noop!(Escrow::pay_out(RuntimeOrigin::signed(OTHER), AGREEMENT), Error::<Test>::NotEscrowParty);
+		assert_noop!(Escrow::pay_out(RuntimeOrigin::none(), AGREEMENT), sp_runtime::DispatchError::BadOrigin);
+		assert_ok!(Escrow::pay_out(RuntimeOrigin::signed(OWNER), AGREEMENT));
+		// Paid once: nothing is owed twice.
+		assert_noop!(Escrow::pay_out(RuntimeOrigin::signed(OWNER), AGREEMENT), Error::<Test>::NothingOwed);
+	});
+}
+
+#[test]
+fn what_is_owed_is_out_of_reach_of_refunds_and_later_periods() {
+	build_and_execute(|| {
+		let issuance = Balances::total_issuance();
+		open(3);
+		assert_ok!(Escrow::settle_period(AGREEMENT, 0, Perbill::one()));
+		// A cancellation refunds the periods not settled, not the owner's share.
+		assert_eq!(Escrow::refund_periods(AGREEMENT, 2), Ok(2 * PRICE));
+		assert_eq!((held_by(CLIENT), owed(AGREEMENT)), (PRICE, (PRICE, 0)));
+		// An escrow that holds only what it owes cannot pay another period.
+		assert_ok!(Escrow::open(AGREEMENT + 1, &CLIENT, &OWNER, PRICE, 2, PRICE));
+		assert_ok!(Escrow::settle_period(AGREEMENT + 1, 0, Perbill::one()));
+		assert_noop!(Escrow::settle_period(AGREEMENT + 1, 1, Perbill::one()), Error::<Test>::InsufficientEscrow);
+		check_invariants(issuance);
 	});
 }
 
@@ -198,7 +291,10 @@ fn close_releases_the_rest_and_refuses_while_periods_are_due() {
 		assert_noop!(Escrow::close(AGREEMENT), Error::<Test>::PeriodsStillDue);
 		assert_ok!(Escrow::settle_period(AGREEMENT, 0, Perbill::one()));
 		assert_eq!(Escrow::close(AGREEMENT), Ok(50));
+		assert!(System::events().iter().any(|r| r.event
+			== RuntimeEvent::Escrow(Event::PaidOut { agreement: AGREEMENT, to_owner: PRICE, to_client: 50 })));
 		assert_eq!(last_event(), Event::EscrowClosed { agreement: AGREEMENT, released: 50 });
+		assert_eq!(free(OWNER), INITIAL + PRICE);
 		assert_eq!(Escrow::held(AGREEMENT), None);
 		assert_eq!(held_by(CLIENT), 0);
 		assert_eq!(free(CLIENT), INITIAL - PRICE);
@@ -225,7 +321,7 @@ fn top_up_that_stays_low_warns_again() {
 		assert_ok!(Escrow::open(AGREEMENT, &CLIENT, &OWNER, PRICE, 1, 0));
 		System::reset_events();
 		assert_ok!(Escrow::top_up(RuntimeOrigin::signed(CLIENT), AGREEMENT, PRICE - 1));
-		assert_eq!(last_event(), Event::EscrowLow { agreement: AGREEMENT, held: PRICE - 1, next_due: PRICE });
+		assert_eq!(last_event(), Event::EscrowLow { agreement: AGREEMENT, unsettled: PRICE - 1, next_due: PRICE });
 		System::reset_events();
 		assert_ok!(Escrow::top_up(RuntimeOrigin::signed(CLIENT), AGREEMENT, 1));
 		assert!(!escrow_low_emitted());
@@ -312,6 +408,7 @@ mod property {
 		Settle { agreement: u64, owner_share: u32 },
 		Refund { agreement: u64, periods: u32 },
 		Close { agreement: u64 },
+		PayOut { agreement: u64, who: AccountId },
 		TopUp { agreement: u64, who: AccountId, amount: Balance },
 		BurnFee { agreement: u64, who: AccountId, amount: Balance },
 	}
@@ -325,6 +422,7 @@ mod property {
 			(0u64..4, 0u32..=1_000_000_000).prop_map(|(agreement, owner_share)| Op::Settle { agreement, owner_share }),
 			(0u64..4, 0u32..4).prop_map(|(agreement, periods)| Op::Refund { agreement, periods }),
 			(0u64..4).prop_map(|agreement| Op::Close { agreement }),
+			(0u64..4, account.clone()).prop_map(|(agreement, who)| Op::PayOut { agreement, who }),
 			(0u64..4, account.clone(), 0u128..3_000).prop_map(|(agreement, who, amount)| Op::TopUp {
 				agreement,
 				who,
@@ -355,6 +453,7 @@ mod property {
 								Escrow::settle_period(agreement, 0, Perbill::from_parts(owner_share)).map(|_| ()),
 							Op::Refund { agreement, periods } => Escrow::refund_periods(agreement, periods).map(|_| ()),
 							Op::Close { agreement } => Escrow::close(agreement).map(|_| ()),
+							Op::PayOut { agreement, who } => Escrow::pay_out(RuntimeOrigin::signed(who), agreement),
 							Op::TopUp { agreement, who, amount } =>
 								Escrow::top_up(RuntimeOrigin::signed(who), agreement, amount),
 							Op::BurnFee { agreement, who, amount } => Escrow::burn_fee(agreement, &who, amount),

@@ -49,6 +49,7 @@ use core::marker::PhantomData;
 /// Weight functions needed for `pallet_escrow_release`.
 pub trait WeightInfo {
 	fn top_up() -> Weight;
+	fn pay_out() -> Weight;
 }
 
 /// Weights for `pallet_escrow_release` using the runtime's database weights.
@@ -71,6 +72,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
+	fn pay_out() -> Weight {
+		Weight::from_parts(250_000_000, 6196)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
+	}
 }
 
 /// The same weights with ParityDB's database weights, for tests and mocks.
@@ -79,5 +85,10 @@ impl WeightInfo for () {
 		Weight::from_parts(132_233_000, 3593)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
+	}
+	fn pay_out() -> Weight {
+		Weight::from_parts(250_000_000, 6196)
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 }

@@ -241,13 +241,27 @@ mod benchmarks {
 	#[benchmark]
 	fn confirm_period() {
 		let (owner, client) = parties::<T>();
-		// One period, its contest window over: confirming pays it, finishes the
-		// agreement and closes the escrow.
-		let id = agreement::<T>(&owner, &client, 1);
+		// The first of two periods, its contest window over: confirming
+		// settles it in escrow and leaves the agreement open.
+		let id = agreement::<T>(&owner, &client, 2);
 		record::<T>(id, 0);
 		advance_blocks::<T>(T::ContestWindow::get());
 		#[extrinsic_call]
 		_(RawOrigin::Signed(client), id, 0, OTP);
+		assert_eq!(state::<T>(id, 0), Some(PeriodState::Closed(Closure::Confirmed)));
+		assert!(Agreements::<T>::get(id).is_some_and(|a| !a.is_finished()));
+	}
+
+	#[benchmark]
+	fn confirm_last_period() {
+		let (owner, client) = parties::<T>();
+		// One period, its contest window over: confirming settles it, finishes
+		// the agreement and pays out and closes the escrow.
+		let id = agreement::<T>(&owner, &client, 1);
+		record::<T>(id, 0);
+		advance_blocks::<T>(T::ContestWindow::get());
+		#[extrinsic_call]
+		confirm_period(RawOrigin::Signed(client), id, 0, OTP);
 		assert_eq!(state::<T>(id, 0), Some(PeriodState::Closed(Closure::Confirmed)));
 		assert!(Agreements::<T>::get(id).is_some_and(|a| a.is_finished()));
 	}

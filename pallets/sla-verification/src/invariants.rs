@@ -12,9 +12,11 @@ use pallet_escrow_release::EscrowSettlement;
 impl<T: Config> Pallet<T> {
 	/// Checks the pallet's invariants:
 	/// - an agreement's term is within bounds, it closed no more periods than
-	///   it has, recorded them in order, and its closed count matches its records;
-	/// - an agreement is finished exactly when every period is closed, and
-	///   then it has no open escrow, while an unfinished one has one;
+	///   it has and recorded them in order;
+	/// - an agreement is finished exactly when every period is closed; an
+	///   unfinished one has an escrow due exactly its periods not closed, a
+	///   finished one none due (its escrow closed, or kept for an owner that
+	///   cannot receive its share yet);
 	/// - `DueIndex` lists exactly the unfinished agreements with a period left
 	///   to record, each once, under that period, keyed by its window's end;
 	/// - every instance an agreement covers exists, and its service counts it
@@ -29,7 +31,6 @@ impl<T: Config> Pallet<T> {
 		let mut due_entries = 0usize;
 		for (agreement, info) in Agreements::<T>::iter() {
 			ensure!(info.periods >= 1 && info.periods <= T::MaxPeriods::get(), "term out of bounds");
-			ensure!(info.closed_periods <= info.periods, "more periods closed than the term has");
 			ensure!(info.next_to_record <= info.periods, "recorded beyond the term");
 			let mut closed = 0u32;
 			for (period, record) in Periods::<T>::iter_prefix(agreement) {
@@ -38,13 +39,20 @@ impl<T: Config> Pallet<T> {
 					closed += 1;
 				}
 			}
-			ensure!(closed == info.closed_periods, "closed period count differs from the records");
+			ensure!(closed <= info.periods, "more periods closed than the term has");
 			let finished = info.is_finished();
-			ensure!(finished == (info.closed_periods == info.periods), "finished iff every period is closed");
-			ensure!(
-				finished == T::Escrow::held(agreement).is_none(),
-				"an unfinished agreement has an open escrow and a finished one none"
-			);
+			ensure!(finished == (closed == info.periods), "finished iff every period is closed");
+			let due = T::Escrow::periods_due(agreement);
+			if finished {
+				// A finished agreement's escrow is closed, or kept for an owner
+				// that cannot receive its share yet.
+				ensure!(due.is_none_or(|d| d == 0), "a finished agreement has periods due in escrow");
+			} else {
+				ensure!(
+					due == Some(info.periods - closed),
+					"an unfinished agreement's escrow is not due its periods not closed"
+				);
+			}
 			if !finished && info.next_to_record < info.periods {
 				let window = info.window(info.next_to_record).ok_or("a period without window")?;
 				ensure!(

@@ -198,6 +198,7 @@ pub trait BenchmarkHelper {
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
+	use crate::support::Finished;
 	use frame_support::{pallet_prelude::*, traits::Time};
 	use frame_system::pallet_prelude::*;
 	use sp_runtime::{
@@ -208,7 +209,9 @@ pub mod pallet {
 	/// The in-code storage version.
 	// 2: `DueIndex` replaced `AwaitingMetrics`, `RetiredInstances` added. No
 	// chain with version 1 holds value, so there is no migration.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
+	// 3: `Agreement::closed_periods` removed (the escrow counts the periods
+	// due). No chain with version 2 holds value either.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(3);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -440,7 +443,9 @@ pub mod pallet {
 		PeriodConfirmed { agreement: AgreementId, period: PeriodIndex },
 		/// The owner accepted a breached verdict and waived its contest.
 		VerdictAccepted { agreement: AgreementId, period: PeriodIndex },
-		/// A period was closed: `to_owner` to the owner, `to_client` back to the client.
+		/// A period was closed: `to_owner` is owed to the owner, `to_client` back
+		/// to the client, paid out by the escrow's `pay_out` (either party) or
+		/// when the agreement finishes.
 		PeriodSettled {
 			agreement: AgreementId,
 			period: PeriodIndex,
@@ -466,8 +471,8 @@ pub mod pallet {
 		/// The client cancelled; `refunded_periods` later periods were refunded and
 		/// the term now has `periods` periods.
 		AgreementCancelled { agreement: AgreementId, periods: u32, refunded_periods: u32, refunded: BalanceOf<T> },
-		/// Every period of the agreement is closed; `released` was left in escrow
-		/// and went back to the client.
+		/// Every period of the agreement is closed and its escrow paid out;
+		/// `released` went back to the client (credits and what was left).
 		AgreementFinished { agreement: AgreementId, released: BalanceOf<T> },
 		/// `removed` stored items of a finished agreement were pruned; more remain.
 		AgreementPartlyPruned { agreement: AgreementId, removed: u32 },
@@ -918,7 +923,6 @@ pub mod pallet {
 				periods,
 				instances,
 				next_to_record: 0,
-				closed_periods: 0,
 				status: AgreementStatus::Active,
 				deposit,
 			};
@@ -945,19 +949,22 @@ pub mod pallet {
 		///
 		/// Origin: the agreement's client. `otp` is the 32-byte OTP derived from
 		/// the monitors' tags with your key. If `commit(otp)` matches the metrics
-		/// block's commitment, a `Met` period is paid at once; a breached one is
-		/// paid (the price minus the credit to the owner, the credit to you) once
-		/// the owner accepts the verdict or its contest window closes. A wrong
+		/// block's commitment, a `Met` period is settled at once; a breached one
+		/// is settled (the price minus the credit to the owner, the credit to
+		/// you) once the owner accepts the verdict or its contest window closes.
+		/// A settled period is owed on hold, paid out by the escrow's `pay_out`
+		/// or when the last period closes; settling costs about a transfer, and
+		/// the weight of finishing is charged only to the last period. A wrong
 		/// OTP is counted (`OtpMismatch`) and the call still succeeds; after
 		/// `MaxOtpAttempts` wrong ones the period is disputed.
 		#[pallet::call_index(8)]
-		#[pallet::weight(T::WeightInfo::confirm_period())]
+		#[pallet::weight(T::WeightInfo::confirm_period().max(T::WeightInfo::confirm_last_period()))]
 		pub fn confirm_period(
 			origin: OriginFor<T>,
 			agreement: AgreementId,
 			period: PeriodIndex,
 			otp: [u8; 32],
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let info = Agreements::<T>::get(agreement).ok_or(Error::<T>::AgreementNotFound)?;
 			ensure!(info.client == who, Error::<T>::NotClient);
@@ -966,12 +973,13 @@ pub mod pallet {
 
 			if qos_primitives::otp::otp_matches(&otp, &record.otp_commitment) {
 				if !record.breached() || record.owner_accepted || Self::contest_window_closed(&record) {
-					Self::settle(agreement, period, info, record, None, Closure::Confirmed)
+					if Self::settle(agreement, period, info, record, None, Closure::Confirmed)? == Finished::Yes {
+						return Ok(Some(T::WeightInfo::confirm_last_period()).into());
+					}
 				} else {
 					record.state = PeriodState::Confirmed;
 					Periods::<T>::insert(agreement, period, record);
 					Self::deposit_event(Event::PeriodConfirmed { agreement, period });
-					Ok(())
 				}
 			} else {
 				record.failed_otp_attempts = record.failed_otp_attempts.saturating_add(1);
@@ -981,8 +989,10 @@ pub mod pallet {
 					Self::dispute(agreement, period, &mut record, DisputeCause::OtpAttemptsExhausted);
 				}
 				Periods::<T>::insert(agreement, period, record);
-				Ok(())
 			}
+			// Every path but the last period's reads and writes no more than
+			// settling a period that is not the last.
+			Ok(Some(T::WeightInfo::confirm_period()).into())
 		}
 
 		/// Contest a period's verdict, with a reason for the arbiter.
@@ -1040,7 +1050,7 @@ pub mod pallet {
 			record.owner_accepted = true;
 			Self::deposit_event(Event::VerdictAccepted { agreement, period });
 			if record.state == PeriodState::Confirmed {
-				Self::settle(agreement, period, info, record, None, Closure::Confirmed)
+				Self::settle(agreement, period, info, record, None, Closure::Confirmed).map(|_| ())
 			} else {
 				Periods::<T>::insert(agreement, period, record);
 				Ok(())
@@ -1080,7 +1090,7 @@ pub mod pallet {
 			info.status = AgreementStatus::Cancelled;
 			Self::schedule(agreement, &info);
 			Self::deposit_event(Event::AgreementCancelled { agreement, periods: kept, refunded_periods, refunded });
-			if info.closed_periods >= info.periods {
+			if Self::all_periods_closed(agreement) {
 				Self::finish(agreement, info)?;
 			} else {
 				Agreements::<T>::insert(agreement, info);
@@ -1113,7 +1123,7 @@ pub mod pallet {
 			let record = Self::recorded_period(&info, agreement, period)?;
 			ensure!(matches!(record.state, PeriodState::Disputed { .. }), Error::<T>::PeriodNotDisputed);
 			let share = Perbill::from_perthousand(owner_share_permille as u32);
-			Self::settle(agreement, period, info, record, Some(share), Closure::Arbitrated)
+			Self::settle(agreement, period, info, record, Some(share), Closure::Arbitrated).map(|_| ())
 		}
 
 		/// Apply the deadline rule of a period whose deadline has passed.
@@ -1143,12 +1153,12 @@ pub mod pallet {
 					} else {
 						Closure::DeemedAccepted
 					};
-					Self::settle(agreement, period, info, record, None, closure)
+					Self::settle(agreement, period, info, record, None, closure).map(|_| ())
 				},
 				PeriodState::Disputed { since, .. } => {
 					ensure!(now >= since.saturating_add(T::ArbitrationWindow::get()), Error::<T>::DeadlineNotReached);
 					let share = T::UnresolvedDisputeOwnerShare::get();
-					Self::settle(agreement, period, info, record, Some(share), Closure::ArbitrationLapsed)
+					Self::settle(agreement, period, info, record, Some(share), Closure::ArbitrationLapsed).map(|_| ())
 				},
 				PeriodState::Closed(_) => Err(Error::<T>::PeriodClosed.into()),
 			}

@@ -22,6 +22,15 @@ use crate::{
 	PeriodState, Periods, ServiceOf, Services,
 };
 
+/// Whether settling a period finished its agreement.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Finished {
+	/// Other periods are still open.
+	No,
+	/// It was the last; the agreement finished and its escrow paid out.
+	Yes,
+}
+
 impl<T: Config> Pallet<T> {
 	pub(crate) fn ensure_terms(price_per_period: BalanceOf<T>, period_ms: u64) -> DispatchResult {
 		ensure!(
@@ -108,7 +117,8 @@ impl<T: Config> Pallet<T> {
 		Self::deposit_event(Event::PeriodDisputed { agreement, period, cause });
 	}
 
-	/// Pays a period: per its verdict, or by `share` when given.
+	/// Settles a period: per its verdict, or by `share` when given. Returns
+	/// whether it was the last, which finished the agreement.
 	pub(crate) fn settle(
 		agreement: AgreementId,
 		period: PeriodIndex,
@@ -116,14 +126,32 @@ impl<T: Config> Pallet<T> {
 		mut record: PeriodRecordOf<T>,
 		share: Option<Perbill>,
 		closure: Closure,
-	) -> DispatchResult {
+	) -> Result<Finished, DispatchError> {
 		let credit_percent = record.credit_percent();
 		let share = share.unwrap_or_else(|| owner_share_after_credit(credit_percent));
-		let (to_owner, to_client) = T::Escrow::settle_period(agreement, period, share)?;
+		let settled = T::Escrow::settle_period(agreement, period, share)?;
 		record.state = PeriodState::Closed(closure);
 		Periods::<T>::insert(agreement, period, record);
-		Self::deposit_event(Event::PeriodSettled { agreement, period, closure, credit_percent, to_owner, to_client });
-		Self::close_period(agreement, info)
+		Self::deposit_event(Event::PeriodSettled {
+			agreement,
+			period,
+			closure,
+			credit_percent,
+			to_owner: settled.to_owner,
+			to_client: settled.to_client,
+		});
+		// The escrow counts the periods still due: the agreement is written
+		// only when its last period closes, so settling one costs two writes.
+		if settled.periods_due == 0 {
+			Self::finish(agreement, info).map(|()| Finished::Yes)
+		} else {
+			Ok(Finished::No)
+		}
+	}
+
+	/// Whether every period of `agreement` is closed: its escrow has none due.
+	pub(crate) fn all_periods_closed(agreement: AgreementId) -> bool {
+		T::Escrow::periods_due(agreement).is_none_or(|due| due == 0)
 	}
 
 	/// Lapses the period awaiting its metrics block once its record
@@ -152,7 +180,12 @@ impl<T: Config> Pallet<T> {
 		info.next_to_record = period.saturating_add(1);
 		Self::schedule(agreement, &info);
 		Self::deposit_event(Event::PeriodLapsed { agreement, period, refunded });
-		Self::close_period(agreement, info)
+		if Self::all_periods_closed(agreement) {
+			Self::finish(agreement, info)
+		} else {
+			Agreements::<T>::insert(agreement, info);
+			Ok(())
+		}
 	}
 
 	/// Lists the period `info` awaits a metrics block for in `DueIndex`, if
@@ -173,17 +206,7 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Counts a closed period and finishes the agreement after its last one.
-	pub(crate) fn close_period(agreement: AgreementId, mut info: AgreementOf<T>) -> DispatchResult {
-		info.closed_periods = info.closed_periods.saturating_add(1);
-		if info.closed_periods >= info.periods {
-			Self::finish(agreement, info)
-		} else {
-			Agreements::<T>::insert(agreement, info);
-			Ok(())
-		}
-	}
-
+	/// Finishes an agreement whose last period closed: pays out its escrow.
 	pub(crate) fn finish(agreement: AgreementId, mut info: AgreementOf<T>) -> DispatchResult {
 		let released = T::Escrow::close(agreement)?;
 		info.status = AgreementStatus::Finished { at: frame_system::Pallet::<T>::block_number() };

@@ -161,8 +161,6 @@ pub struct Agreement<AccountId, Balance, BlockNumber, Ticket> {
 	pub instances: BoundedVec<InstanceId, MaxInstancesPerService>,
 	/// Lowest period without a metrics block (periods are recorded in order).
 	pub next_to_record: PeriodIndex,
-	/// Periods closed: paid, refunded or arbitrated.
-	pub closed_periods: u32,
 	/// Where the agreement is in its life.
 	pub status: AgreementStatus<BlockNumber>,
 	/// The client's deposit for the agreement's storage, returned when it is pruned.

@@ -57,6 +57,7 @@ pub trait WeightInfo {
 	fn deregister_service(n: u32, ) -> Weight;
 	fn create_agreement(n: u32, ) -> Weight;
 	fn confirm_period() -> Weight;
+	fn confirm_last_period() -> Weight;
 	fn contest_period(r: u32, ) -> Weight;
 	fn accept_verdict() -> Weight;
 	fn cancel_agreement() -> Weight;
@@ -264,6 +265,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		//  Measured:  `9472`
 		//  Estimated: `7793`
 		// Minimum execution time: 262_650_000 picoseconds.
+		Weight::from_parts(402_579_000, 7793)
+			.saturating_add(T::DbWeight::get().reads(8_u64))
+			.saturating_add(T::DbWeight::get().writes(9_u64))
+	}
+	fn confirm_last_period() -> Weight {
 		Weight::from_parts(402_579_000, 7793)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
@@ -510,6 +516,11 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
 	fn confirm_period() -> Weight {
+		Weight::from_parts(402_579_000, 7793)
+			.saturating_add(ParityDbWeight::get().reads(8_u64))
+			.saturating_add(ParityDbWeight::get().writes(9_u64))
+	}
+	fn confirm_last_period() -> Weight {
 		Weight::from_parts(402_579_000, 7793)
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(9_u64))

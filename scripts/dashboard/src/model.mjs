@@ -59,8 +59,10 @@ export async function servicesOverview(at, { api = null, reports = new Map() } =
     let met = 0;
     let recorded = 0;
     const lastSeen = new Map();
+    const closedOf = new Map();
     for (const { agreement, a } of byService.get(id.toString()) ?? []) {
       const records = await at.query.slaVerification.periods.entries(agreement);
+      closedOf.set(agreement, records.filter(([, rec]) => rec.unwrap().state.isClosed).length);
       for (const [, rec] of records) {
         const r = rec.unwrap();
         if (r.verdict.isNone) continue;
@@ -91,7 +93,7 @@ export async function servicesOverview(at, { api = null, reports = new Map() } =
         id: agreement,
         client: a.client.toString(),
         status: ops.agreementStatusText(a.status),
-        closedPeriods: a.closedPeriods.toNumber(),
+        closedPeriods: closedOf.get(agreement) ?? 0,
         periods: a.periods.toNumber(),
       })),
       instances: instances.map((i) => ({ ...i, lastSeen: lastSeen.get(i.instance) ?? null })),
@@ -153,6 +155,8 @@ export async function agreementOverview(at, agreement, { api = null, blocks = ne
     escrow: {
       total: stored.pricePerPeriod.toBigInt() * BigInt(stored.periods.toNumber()),
       held: e ? e.held.toBigInt() : 0n,
+      owedToOwner: e ? e.owedToOwner.toBigInt() : 0n,
+      owedToClient: e ? e.owedToClient.toBigInt() : 0n,
       periodsDue: e ? e.periodsDue.toNumber() : 0,
     },
     periods,

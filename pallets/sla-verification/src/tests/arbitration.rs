@@ -25,8 +25,15 @@ fn the_named_arbiter_splits_only_the_disputed_periods_price() {
 		assert_ok!(Sla::resolve_dispute(RuntimeOrigin::signed(ARBITER), agreement, 0, 333));
 		assert_eq!(settlement(agreement, 0), Some((Closure::Arbitrated, 332, 667)));
 		assert_eq!(state(agreement, 0), Some(PeriodState::Closed(Closure::Arbitrated)));
+		assert_eq!(owed(agreement), (332, 667));
+		assert_eq!(
+			pallet_escrow_release::Escrows::<Test>::get(agreement).map(|e| e.unsettled()),
+			Some(2 * PRICE),
+			"the other periods' escrow is untouched"
+		);
+		assert_ok!(Escrow::pay_out(RuntimeOrigin::signed(CLIENT), agreement));
 		assert_eq!((free(OWNER), free(CLIENT)), (owner_before + 332, client_before + 667));
-		assert_eq!(Escrow::held(agreement), Some(2 * PRICE), "the other periods' escrow is untouched");
+		assert_eq!(Escrow::held(agreement), Some(2 * PRICE));
 	});
 }
 

@@ -7,7 +7,7 @@ use qos_primitives::Window;
 use sp_runtime::DispatchError;
 
 #[test]
-fn matching_otp_pays_a_met_period_in_full_at_once() {
+fn matching_otp_settles_a_met_period_in_full_at_once() {
 	build_and_execute(|| {
 		let agreement = agreement_for(2);
 		settle_window(agreement, 0);
@@ -26,9 +26,30 @@ fn matching_otp_pays_a_met_period_in_full_at_once() {
 				to_client: 0
 			}
 		);
+		// Settled, not moved: the owner's share stays on hold, owed, until paid out.
+		assert_eq!((free(OWNER), held(CLIENT)), (owner_before, 2 * PRICE));
+		assert_eq!((owed(agreement), periods_due(agreement)), ((PRICE, 0), Some(1)));
+		assert_ok!(Escrow::pay_out(RuntimeOrigin::signed(OWNER), agreement));
 		assert_eq!(free(OWNER), owner_before + PRICE);
 		assert_eq!(held(CLIENT), PRICE);
-		assert_eq!(info(agreement).closed_periods, 1);
+		assert!(!info(agreement).is_finished());
+	});
+}
+
+#[test]
+fn only_the_last_period_is_charged_the_agreements_finish() {
+	use crate::weights::WeightInfo;
+	build_and_execute(|| {
+		let agreement = agreement_for(2);
+		settle_window(agreement, 0);
+		let otp = record(agreement, 0);
+		let settled = Sla::confirm_period(RuntimeOrigin::signed(CLIENT), agreement, 0, otp).unwrap();
+		assert_eq!(settled.actual_weight, Some(<() as WeightInfo>::confirm_period()));
+		settle_window(agreement, 1);
+		let otp = record(agreement, 1);
+		let finished = Sla::confirm_period(RuntimeOrigin::signed(CLIENT), agreement, 1, otp).unwrap();
+		assert_eq!(finished.actual_weight, Some(<() as WeightInfo>::confirm_last_period()));
+		assert!(info(agreement).is_finished());
 	});
 }
 
@@ -48,9 +69,10 @@ fn matching_otp_on_a_breach_waits_for_the_owners_contest_window() {
 		// 980 ‰ is below 990 ‰: 30 % of 999 = 299.7, the client gets 300.
 		assert_eq!(settlement(agreement, 0), Some((Closure::Confirmed, 699, 300)));
 		assert_eq!(free(OWNER), owner_before + 699);
-		// The last period finishes the agreement and closes its escrow.
+		// The last period finishes the agreement and pays out and closes its
+		// escrow: the client's credit goes back with it.
 		assert!(info(agreement).is_finished());
-		assert_eq!(last_event(), Event::AgreementFinished { agreement, released: 0 });
+		assert_eq!(last_event(), Event::AgreementFinished { agreement, released: 300 });
 		assert_eq!(pallet_escrow_release::Pallet::<Test>::held(agreement), None);
 		assert_eq!(held(CLIENT), 0);
 	});

@@ -167,6 +167,17 @@ pub fn free(who: AccountId) -> Balance {
 	Balances::balance(&who)
 }
 
+/// What the settled periods of `agreement` owe and have not paid out:
+/// `(to the owner, to the client)`.
+pub fn owed(agreement: AgreementId) -> (Balance, Balance) {
+	pallet_escrow_release::Escrows::<Test>::get(agreement).map_or((0, 0), |e| (e.owed_to_owner, e.owed_to_client))
+}
+
+/// Periods of `agreement` its escrow still has due.
+pub fn periods_due(agreement: AgreementId) -> Option<u32> {
+	pallet_escrow_release::Escrows::<Test>::get(agreement).map(|e| e.periods_due)
+}
+
 pub fn sla_events() -> Vec<Event<Test>> {
 	System::events()
 		.into_iter()

@@ -76,6 +76,11 @@ enum Op {
 	Prune {
 		pick: usize,
 	},
+	/// Anyone (the client, the owner or a third party) asks for a pay-out.
+	PayOut {
+		pick: usize,
+		by: usize,
+	},
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -98,6 +103,7 @@ fn op() -> impl Strategy<Value = Op> {
 		1 => (any::<usize>(), prop::bool::weighted(0.9), 0u128..2_000)
 			.prop_map(|(pick, as_client, amount)| Op::TopUp { pick, as_client, amount }),
 		1 => any::<usize>().prop_map(|pick| Op::Prune { pick }),
+		2 => (any::<usize>(), 0usize..3).prop_map(|(pick, by)| Op::PayOut { pick, by }),
 	]
 }
 
@@ -177,7 +183,7 @@ fn apply(op: &Op, otps: &mut BTreeMap<(AgreementId, PeriodIndex), Otp>) {
 				if !right {
 					otp[5] ^= 0xff;
 				}
-				Sla::confirm_period(RuntimeOrigin::signed(who), agreement, period, otp)
+				Sla::confirm_period(RuntimeOrigin::signed(who), agreement, period, otp).map(|_| ()).map_err(|e| e.error)
 			},
 			Op::Contest { pick, by_owner } => {
 				let Some((agreement, period)) = pick_period(pick) else { return Ok(()) };
@@ -213,6 +219,12 @@ fn apply(op: &Op, otps: &mut BTreeMap<(AgreementId, PeriodIndex), Otp>) {
 			Op::Prune { pick } => {
 				let Some((agreement, _)) = pick_agreement(pick, true) else { return Ok(()) };
 				Sla::prune_agreement(RuntimeOrigin::signed(OTHER), agreement)
+			},
+			Op::PayOut { pick, by } => {
+				let Some((agreement, _)) = pick_agreement(pick, true) else { return Ok(()) };
+				let a = info(agreement);
+				let who = [a.client, a.owner, ARBITER][by];
+				Escrow::pay_out(RuntimeOrigin::signed(who), agreement)
 			},
 		}
 	});
@@ -272,25 +284,26 @@ proptest! {
 				apply(op, &mut otps);
 				check_funds()?;
 			}
-			// No period is paid twice, and only a closed period was paid.
+			// No period is settled twice, and only a closed period was settled.
 			let mut paid = BTreeSet::new();
 			for record in System::events() {
-				if let RuntimeEvent::Escrow(pallet_escrow_release::Event::PeriodPaid { agreement, period, .. }) = record.event {
-					prop_assert!(paid.insert((agreement, period)), "period {:?} paid twice", (agreement, period));
+				if let RuntimeEvent::Sla(crate::Event::PeriodSettled { agreement, period, .. }) = record.event {
+					prop_assert!(paid.insert((agreement, period)), "period {:?} settled twice", (agreement, period));
 					if let Some(r) = Periods::<Test>::get(agreement, period) {
 						prop_assert!(matches!(r.state, PeriodState::Closed(c) if c != Closure::Lapsed));
 					}
 				}
 			}
-			// Every agreement's money is accounted for: paid + refunded + held = price × periods + top-ups.
+			// Every agreement's money is accounted for: paid out + refunded + held
+			// = what was put on hold; and what was paid out is what was settled.
+			// (`EscrowClosed::released` repeats the last `PaidOut::to_client`.)
 			for (agreement, _) in Agreements::<Test>::iter() {
 				let (mut out, mut into) = (0, 0);
 				for record in System::events() {
 					use pallet_escrow_release::Event as E;
 					match record.event {
-						RuntimeEvent::Escrow(E::PeriodPaid { agreement: x, to_owner, to_client, .. }) if x == agreement => out += to_owner + to_client,
+						RuntimeEvent::Escrow(E::PaidOut { agreement: x, to_owner, to_client }) if x == agreement => out += to_owner + to_client,
 						RuntimeEvent::Escrow(E::PeriodsRefunded { agreement: x, amount, .. }) if x == agreement => out += amount,
-						RuntimeEvent::Escrow(E::EscrowClosed { agreement: x, released }) if x == agreement => out += released,
 						RuntimeEvent::Escrow(E::ToppedUp { agreement: x, amount, .. }) if x == agreement => into += amount,
 						RuntimeEvent::Escrow(E::EscrowOpened { agreement: x, amount, .. }) if x == agreement => into += amount,
 						_ => {},
@@ -307,6 +320,18 @@ proptest! {
 			check_funds()?;
 			prop_assert_eq!(pallet_escrow_release::TotalEscrowed::<Test>::get(), 0, "escrow left on hold after every deadline");
 			prop_assert!(Agreements::<Test>::iter().all(|(_, a)| a.is_finished()));
+			// Each owner was paid out exactly the shares its settled periods owed it.
+			for (agreement, _) in Agreements::<Test>::iter() {
+				let (mut settled, mut paid) = (0, 0);
+				for record in System::events() {
+					match record.event {
+						RuntimeEvent::Sla(crate::Event::PeriodSettled { agreement: x, to_owner, .. }) if x == agreement => settled += to_owner,
+						RuntimeEvent::Escrow(pallet_escrow_release::Event::PaidOut { agreement: x, to_owner, .. }) if x == agreement => paid += to_owner,
+						_ => {},
+					}
+				}
+				prop_assert_eq!(settled, paid, "agreement {}: the owner was paid what was settled", agreement);
+			}
 			// And once retained long enough, every agreement and its deposit go.
 			advance_blocks(RETENTION);
 			let ids: Vec<_> = Agreements::<Test>::iter_keys().collect();

@@ -91,6 +91,7 @@ export class AgreementView {
         ['Price', `${formatAmount(BigInt(t.pricePerPeriod))} per ${Number(t.periodMs) / 1000} s period, ${t.periods} periods from ${when(t.startMs)}`],
         ['SLA', `${sla.indicators}; credits: ${sla.credits}`],
         ['Escrow', `${formatAmount(o.escrow.held)} held of ${formatAmount(o.escrow.total)}, ${o.escrow.periodsDue} periods due`],
+        ['Settled, not paid out', `${formatAmount(o.escrow.owedToOwner)} to the owner, ${formatAmount(o.escrow.owedToClient)} back to the client`],
       ]),
     );
   }
