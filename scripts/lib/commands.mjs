@@ -613,7 +613,9 @@ export const commands = {
       const pair = signer(values.suri);
       return withApi(values, async (api) => {
         const result = await ops.payOut(api, pair, agreement);
-        const paid = result.paid ? `${formatAmount(BigInt(result.paid.to_owner))} to the owner, ${formatAmount(BigInt(result.paid.to_client))} back to the client` : 'nothing moved';
+        const paid = result.paid
+          ? `${formatAmount(BigInt(result.paid.to_owner))} to the owner, ${formatAmount(BigInt(result.paid.to_client))} back to the client`
+          : 'nothing moved';
         const pending = result.pending ? `; ${formatAmount(BigInt(result.pending.owed))} stays owed to the owner, whose account cannot receive it yet` : '';
         const closed = result.closed ? '; the escrow is closed' : '';
         return { text: `agreement ${agreement}: paid out ${paid}${pending}${closed}`, agreement, ...result };
@@ -630,7 +632,10 @@ export const commands = {
       owner: { type: 'boolean', help: "run the owner's agent for the signer's services" },
       agreement: { type: 'string', multiple: true, help: 'only these agreements (default: every agreement of the signer)' },
       'top-up-periods': { type: 'string', help: 'client: keep the escrow able to pay this many periods' },
-      'pay-out-periods': { type: 'string', help: `owner: pay out once this many periods' price is owed (default ${DEFAULT_PAY_OUT_PERIODS}; 0: only when the agreement ends)` },
+      'pay-out-periods': {
+        type: 'string',
+        help: `owner: pay out once this many periods' price is owed (default ${DEFAULT_PAY_OUT_PERIODS}; 0: only when the agreement ends)`,
+      },
       'accept-breaches': { type: 'boolean', help: 'owner: accept every breached verdict at once' },
     },
     async run(values) {
