@@ -96,6 +96,11 @@ impl From<&PeriodToRecord> for PeriodCoverage {
 	}
 }
 
+/// Which due periods a caller of [`AgreementRegistry::periods_awaiting_metrics`]
+/// wants, from `(agreement, period, window end in ms)`: `Continue(take)`, or
+/// `Break` to stop scanning.
+pub type DueFilter<'a> = dyn Fn(AgreementId, PeriodIndex, u64) -> core::ops::ControlFlow<(), bool> + 'a;
+
 /// Read access to agreements, implemented by the pallet that owns them.
 pub trait AgreementRegistry {
 	/// `period` of `agreement` if the agreement exists, the period is within
@@ -106,10 +111,15 @@ pub trait AgreementRegistry {
 	/// a constant number of storage reads; `None` exactly when it is `None`.
 	fn period_coverage(agreement: AgreementId, period: PeriodIndex) -> Option<PeriodCoverage>;
 
-	/// Periods whose window closed at or before `now_ms` and that still await
-	/// a metrics block, those that closed first first, at most `limit`. An
+	/// Periods whose window closed at or before `now_ms`, that still await a
+	/// metrics block and that `wanted` keeps, those that closed first first,
+	/// as many as hold at most `max_monitors` monitors (at least one period,
+	/// if one is wanted). `wanted` sees the agreement, the period and the
+	/// end of its window (ms) before anything else of the period is read, so
+	/// a caller that can take only some periods does not pay for the rest;
+	/// it answers `Continue(take)`, or `Break` to end the scan there. An
 	/// idle chain answers in one storage read (the due-time index).
-	fn periods_awaiting_metrics(now_ms: u64, limit: u32) -> Vec<PeriodToRecord>;
+	fn periods_awaiting_metrics(now_ms: u64, max_monitors: u32, wanted: &DueFilter<'_>) -> Vec<PeriodToRecord>;
 }
 
 /// Receives every recorded metrics block, implemented by the SLA pallet.
@@ -153,7 +163,7 @@ impl AgreementRegistry for () {
 	fn period_coverage(_: AgreementId, _: PeriodIndex) -> Option<PeriodCoverage> {
 		None
 	}
-	fn periods_awaiting_metrics(_: u64, _: u32) -> Vec<PeriodToRecord> {
+	fn periods_awaiting_metrics(_: u64, _: u32, _: &DueFilter<'_>) -> Vec<PeriodToRecord> {
 		Vec::new()
 	}
 }

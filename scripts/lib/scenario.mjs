@@ -269,8 +269,8 @@ async function runScenario(
   const clientAgent = agents.client ?? null;
   log(
     clientAgent
-      ? "the client's agent (qos watch --key) and the owner's (qos watch --owner --accept-breaches) follow the finalised chain"
-      : "the owner's agent (qos watch --owner --accept-breaches) follows the finalised chain; the client confirms by other means",
+      ? "the client's agent (qos watch --key) and the owner's (qos watch --owner --accept-breaches --pay-out-periods 1) follow the finalised chain"
+      : "the owner's agent (qos watch --owner --accept-breaches --pay-out-periods 1) follows the finalised chain; the client confirms by other means",
   );
 
   let blocked = null;

@@ -56,7 +56,7 @@ pub trait WeightInfo {
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `EscrowRelease::Escrows` (r:1 w:1)
-	/// Proof: `EscrowRelease::Escrows` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
+	/// Proof: `EscrowRelease::Escrows` (`max_values`: None, `max_size`: Some(148), added: 2623, mode: `MaxEncodedLen`)
 	/// Storage: `EscrowRelease::TotalEscrowed` (r:1 w:1)
 	/// Proof: `EscrowRelease::TotalEscrowed` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
@@ -65,15 +65,27 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	fn top_up() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `417`
-		//  Estimated: `3593`
-		// Minimum execution time: 77_566_000 picoseconds.
-		Weight::from_parts(132_233_000, 3593)
+		//  Measured:  `449`
+		//  Estimated: `3613`
+		// Minimum execution time: 77_081_000 picoseconds.
+		Weight::from_parts(141_726_000, 3613)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
+	/// Storage: `EscrowRelease::Escrows` (r:1 w:1)
+	/// Proof: `EscrowRelease::Escrows` (`max_values`: None, `max_size`: Some(148), added: 2623, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:2 w:2)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `EscrowRelease::TotalEscrowed` (r:1 w:1)
+	/// Proof: `EscrowRelease::TotalEscrowed` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn pay_out() -> Weight {
-		Weight::from_parts(250_000_000, 6196)
+		// Proof Size summary in bytes:
+		//  Measured:  `552`
+		//  Estimated: `6196`
+		// Minimum execution time: 112_227_000 picoseconds.
+		Weight::from_parts(196_818_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -82,12 +94,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn top_up() -> Weight {
-		Weight::from_parts(132_233_000, 3593)
+		Weight::from_parts(141_726_000, 3613)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn pay_out() -> Weight {
-		Weight::from_parts(250_000_000, 6196)
+		Weight::from_parts(196_818_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}

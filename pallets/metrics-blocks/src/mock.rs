@@ -122,12 +122,36 @@ impl AgreementRegistry for MockAgreements {
 	fn period_coverage(agreement: AgreementId, period: PeriodIndex) -> Option<PeriodCoverage> {
 		Self::period_to_record(agreement, period).as_ref().map(PeriodCoverage::from)
 	}
-	/// Oldest due first, as the registry orders them.
-	fn periods_awaiting_metrics(now_ms: u64, limit: u32) -> Vec<PeriodToRecord> {
+	/// Oldest due first, within the monitor budget, as the registry orders them.
+	fn periods_awaiting_metrics(
+		now_ms: u64,
+		max_monitors: u32,
+		wanted: &qos_primitives::traits::DueFilter<'_>,
+	) -> Vec<PeriodToRecord> {
 		let mut due: Vec<PeriodToRecord> =
 			AWAITING.with(|m| m.borrow().values().filter(|p| p.window.to_ms <= now_ms).cloned().collect());
 		due.sort_by_key(|p| (p.window.to_ms, p.agreement));
-		due.truncate(limit as usize);
+		let mut kept = Vec::new();
+		for p in due {
+			match wanted(p.agreement, p.period, p.window.to_ms) {
+				core::ops::ControlFlow::Break(()) => break,
+				core::ops::ControlFlow::Continue(take) => {
+					if take {
+						kept.push(p)
+					}
+				},
+			}
+		}
+		let mut due = kept;
+		let mut monitors = 0usize;
+		let within = due
+			.iter()
+			.take_while(|p| {
+				monitors += p.monitors.len();
+				monitors <= max_monitors as usize
+			})
+			.count();
+		due.truncate(within.max(1));
 		due
 	}
 }

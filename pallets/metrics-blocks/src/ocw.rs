@@ -15,11 +15,15 @@
 //!    once, the others staggered the same way. Second pulls first, then the
 //!    oldest due periods first, as many as [`MAX_MONITORS_PER_RUN`] monitor
 //!    requests allow (always at least one period): a backlog drains oldest
-//!    first, run after run.
-//! 4. Take the run lock ([`OCW_LOCK_KEY`]) so two runs never overlap, and claim
+//!    first, run after run. The registry is asked only for periods this node
+//!    may take now and has not claimed, so periods that are other nodes' to
+//!    record, or already in flight, cost nothing and hide nothing.
+//! 4. Take one of [`CONCURRENT_RUNS`] run locks ([`run_lock_key`]), and claim
 //!    each period in offchain storage ([`claim_key`]): a claimed period is not
 //!    submitted again for [`RESUBMIT_AFTER_BLOCKS`]; a failed submission
-//!    releases the claim so the next block retries.
+//!    releases the claim so the next block retries. A run that outlasts the
+//!    block interval (a burst of periods on a busy machine) thus does not cost
+//!    the next block its run, and overlapping runs take different periods.
 //! 5. Fetch every pulled monitor of every claimed period concurrently, with
 //!    one deadline ([`MONITOR_DEADLINE_MS`]) for the lot, each request naming
 //!    this node's accounting key ([`ACCOUNTING_KEY_HEADER`]) and signed with it
@@ -34,6 +38,7 @@
 
 use alloc::{format, string::String, vec::Vec};
 use codec::{DecodeAll, Encode};
+use core::ops::ControlFlow;
 use frame_support::traits::Get;
 use frame_system::{
 	offchain::{CreateAuthorizedTransaction, SubmitTransaction},
@@ -69,14 +74,23 @@ pub const MAX_MONITOR_ANSWER_BYTES: usize = 16 * 1024;
 /// Most monitor requests made in one run (the periods they belong to are
 /// taken whole, oldest first; a period larger than this still goes alone).
 pub const MAX_MONITORS_PER_RUN: usize = 1_024;
-/// Most due periods asked from the registry in one run.
-pub const MAX_PERIODS_SCANNED: u32 = 256;
 /// Blocks after which a claimed period (or binding) may be submitted again if
 /// it is still not on chain; also the longevity of the transactions.
 pub const RESUBMIT_AFTER_BLOCKS: u32 = 10;
 pub use qos_primitives::request::{ACCOUNTING_KEY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER};
-/// Offchain storage key of the lock that keeps runs from overlapping.
-pub const OCW_LOCK_KEY: &[u8] = b"qos-ledger::metrics-blocks::run-lock";
+/// Most due periods one run looks at (in due order) to find those it may
+/// take: bounds the run's cost when many periods are other nodes' to record.
+pub const MAX_DUE_EXAMINED: u32 = 4_096;
+/// Runs that may overlap (the node runs off-chain workers on a pool of
+/// threads); each holds one of as many run locks.
+pub const CONCURRENT_RUNS: u8 = 2;
+
+/// Offchain storage key of run lock `slot` (`0..CONCURRENT_RUNS`).
+pub fn run_lock_key(slot: u8) -> Vec<u8> {
+	let mut key = b"qos-ledger::metrics-blocks::run-lock::".to_vec();
+	key.push(slot);
+	key
+}
 /// The run lock expires after this many blocks or milliseconds.
 const LOCK_BLOCKS: u32 = 5;
 const LOCK_MS: u64 = MONITOR_DEADLINE_MS * 3;
@@ -352,25 +366,49 @@ impl<T: Config> Pallet<T> {
 				}
 			}
 		}
-		eligible.extend(
-			T::Agreements::periods_awaiting_metrics(now_ms.saturating_sub(REPORT_SETTLE_MS), MAX_PERIODS_SCANNED)
+		let second_pulls: usize = eligible.iter().map(|p| p.to_record.monitors.len()).sum();
+		let budget = MAX_MONITORS_PER_RUN.saturating_sub(second_pulls);
+		if budget > 0 {
+			let examined = core::cell::Cell::new(0u32);
+			let wanted = |agreement: u64, period: u32, to_ms: u64| {
+				examined.set(examined.get().saturating_add(1));
+				if examined.get() > MAX_DUE_EXAMINED {
+					return ControlFlow::Break(());
+				}
+				ControlFlow::Continue(
+					now_ms >= Self::may_try_from_ms(agreement, period, to_ms, my_index, n)
+						&& !crate::MetricsBlocks::<T>::contains_key(agreement, period)
+						&& !PartialBlocks::<T>::contains_key(agreement, period)
+						&& !Self::is_claimed(&claim_key(agreement, period), block),
+				)
+			};
+			eligible.extend(
+				T::Agreements::periods_awaiting_metrics(
+					now_ms.saturating_sub(REPORT_SETTLE_MS),
+					budget as u32,
+					&wanted,
+				)
 				.into_iter()
-				.filter(|p| now_ms >= Self::may_try_from_ms(p, my_index, n))
-				.filter(|p| !crate::MetricsBlocks::<T>::contains_key(p.agreement, p.period))
-				.filter(|p| !PartialBlocks::<T>::contains_key(p.agreement, p.period))
 				.map(|to_record| Pull { to_record, first: None }),
-		);
+			);
+		}
 		if eligible.is_empty() {
 			return;
 		}
 
-		let mut lock = StorageLock::<BlockAndTime<frame_system::Pallet<T>>>::with_block_and_time_deadline(
-			OCW_LOCK_KEY,
-			LOCK_BLOCKS,
-			Duration::from_millis(LOCK_MS),
-		);
-		let Ok(_guard) = lock.try_lock() else {
-			log::debug!(target: LOG_TARGET, "another off-chain worker run holds the lock");
+		let lock_keys: Vec<Vec<u8>> = (0..CONCURRENT_RUNS).map(run_lock_key).collect();
+		let mut locks: Vec<_> = lock_keys
+			.iter()
+			.map(|key| {
+				StorageLock::<BlockAndTime<frame_system::Pallet<T>>>::with_block_and_time_deadline(
+					key,
+					LOCK_BLOCKS,
+					Duration::from_millis(LOCK_MS),
+				)
+			})
+			.collect();
+		let Some(_guard) = locks.iter_mut().find_map(|lock| lock.try_lock().ok()) else {
+			log::debug!(target: LOG_TARGET, "{CONCURRENT_RUNS} off-chain worker runs hold the run locks");
 			return;
 		};
 
@@ -406,12 +444,22 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// When this node may first try `period`: its window settled, plus one
-	/// grace per place after the designated node.
-	fn may_try_from_ms(period: &PeriodToRecord, my_index: u32, n: u32) -> u64 {
-		let designated = designated_index(period.agreement, period.period, n).unwrap_or(my_index);
+	/// When this node may first try `period` of `agreement`, whose window
+	/// ends at `to_ms`: its window settled, plus one grace per place after
+	/// the designated node.
+	fn may_try_from_ms(agreement: u64, period: u32, to_ms: u64, my_index: u32, n: u32) -> u64 {
+		let designated = designated_index(agreement, period, n).unwrap_or(my_index);
 		let distance = (my_index + n - designated) % n.max(1);
-		Self::settled_ms(&period.window).saturating_add(Self::grace_ms().saturating_mul(distance as u64))
+		to_ms.saturating_add(REPORT_SETTLE_MS).saturating_add(Self::grace_ms().saturating_mul(distance as u64))
+	}
+
+	/// Whether `key` was claimed less than `RESUBMIT_AFTER_BLOCKS` before `block`.
+	fn is_claimed(key: &[u8], block: BlockNumberFor<T>) -> bool {
+		let resubmit_after: BlockNumberFor<T> = RESUBMIT_AFTER_BLOCKS.into();
+		matches!(
+			StorageValueRef::persistent(key).get::<BlockNumberFor<T>>(),
+			Ok(Some(at)) if block < at.saturating_add(resubmit_after)
+		)
 	}
 
 	/// Claim `key` at `block`: false if it was claimed less than

@@ -3,10 +3,11 @@
 //! and where a final metrics block goes ([`MetricsBlockHandler`]).
 
 use alloc::vec::Vec;
+use core::ops::ControlFlow;
 use qos_primitives::{
 	otp::Commitment,
 	sla::CoveredInstance,
-	traits::{AgreementRegistry, MetricsBlockHandler, MonitorEndpoint, PeriodCoverage, PeriodToRecord},
+	traits::{AgreementRegistry, DueFilter, MetricsBlockHandler, MonitorEndpoint, PeriodCoverage, PeriodToRecord},
 	AgreementId, PeriodIndex, Report, Window,
 };
 
@@ -83,16 +84,28 @@ impl<T: Config> AgreementRegistry for Pallet<T> {
 		Some(Self::coverage(agreement, period, &info, window))
 	}
 
-	fn periods_awaiting_metrics(now_ms: u64, limit: u32) -> Vec<PeriodToRecord> {
+	fn periods_awaiting_metrics(now_ms: u64, max_monitors: u32, wanted: &DueFilter<'_>) -> Vec<PeriodToRecord> {
+		let mut out: Vec<PeriodToRecord> = Vec::new();
+		let mut monitors = 0usize;
 		// Keys iterate in due order: stop at the first window still open.
-		DueIndex::<T>::iter()
-			.take_while(|(due, _, _)| u64::from_be_bytes(*due) <= now_ms)
-			.take(limit as usize)
-			.filter_map(|(_, agreement, period)| {
-				let (info, window) = Self::awaiting(agreement, period)?;
-				Some(Self::to_record(agreement, period, &info, window))
-			})
-			.collect()
+		let due = DueIndex::<T>::iter()
+			.map(|(due, agreement, period)| (u64::from_be_bytes(due), agreement, period))
+			.take_while(|(to_ms, _, _)| *to_ms <= now_ms);
+		for (to_ms, agreement, period) in due {
+			match wanted(agreement, period, to_ms) {
+				ControlFlow::Break(()) => break,
+				ControlFlow::Continue(false) => continue,
+				ControlFlow::Continue(true) => {},
+			}
+			let Some((info, window)) = Self::awaiting(agreement, period) else { continue };
+			let record = Self::to_record(agreement, period, &info, window);
+			monitors = monitors.saturating_add(record.monitors.len());
+			if !out.is_empty() && monitors > max_monitors as usize {
+				break;
+			}
+			out.push(record);
+		}
+		out
 	}
 }
 

@@ -83,8 +83,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `212`
 		//  Estimated: `3593`
-		// Minimum execution time: 64_965_000 picoseconds.
-		Weight::from_parts(114_677_000, 3593)
+		// Minimum execution time: 64_667_000 picoseconds.
+		Weight::from_parts(115_599_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -94,8 +94,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `275`
 		//  Estimated: `3569`
-		// Minimum execution time: 17_211_000 picoseconds.
-		Weight::from_parts(32_375_000, 3569)
+		// Minimum execution time: 17_643_000 picoseconds.
+		Weight::from_parts(33_854_000, 3569)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -112,8 +112,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `478`
 		//  Estimated: `3593`
-		// Minimum execution time: 73_298_000 picoseconds.
-		Weight::from_parts(182_887_676, 3593)
+		// Minimum execution time: 72_571_000 picoseconds.
+		Weight::from_parts(215_546_482, 3593)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -132,12 +132,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `SlaVerification::Instances` (r:0 w:1)
 	/// Proof: `SlaVerification::Instances` (`max_values`: None, `max_size`: Some(1102), added: 3577, mode: `MaxEncodedLen`)
 	/// The range of component `u` is `[8, 256]`.
-	fn add_instance(_u: u32, ) -> Weight {
+	fn add_instance(u: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `5297`
 		//  Estimated: `7579`
-		// Minimum execution time: 162_280_000 picoseconds.
-		Weight::from_parts(257_957_574, 7579)
+		// Minimum execution time: 154_361_000 picoseconds.
+		Weight::from_parts(197_988_648, 7579)
+			// Standard Error: 44_099
+			.saturating_add(Weight::from_parts(128_217, 0).saturating_mul(u.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -152,10 +154,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `698 + u * (3 ±0)`
 		//  Estimated: `4567`
-		// Minimum execution time: 29_895_000 picoseconds.
-		Weight::from_parts(49_686_534, 4567)
-			// Standard Error: 1_087
-			.saturating_add(Weight::from_parts(42_010, 0).saturating_mul(u.into()))
+		// Minimum execution time: 29_674_000 picoseconds.
+		Weight::from_parts(46_796_560, 4567)
+			// Standard Error: 1_608
+			.saturating_add(Weight::from_parts(7_614, 0).saturating_mul(u.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -174,10 +176,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1301 + n * (4 ±0)`
 		//  Estimated: `15771`
-		// Minimum execution time: 70_357_000 picoseconds.
-		Weight::from_parts(101_722_673, 15771)
-			// Standard Error: 4_097
-			.saturating_add(Weight::from_parts(62_882, 0).saturating_mul(n.into()))
+		// Minimum execution time: 59_686_000 picoseconds.
+		Weight::from_parts(90_075_498, 15771)
+			// Standard Error: 4_943
+			.saturating_add(Weight::from_parts(52_053, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -200,10 +202,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `543 + n * (47 ±0)`
 		//  Estimated: `3593 + n * (3577 ±0)`
-		// Minimum execution time: 93_070_000 picoseconds.
-		Weight::from_parts(277_588_278, 3593)
-			// Standard Error: 71_344
-			.saturating_add(Weight::from_parts(2_462_768, 0).saturating_mul(n.into()))
+		// Minimum execution time: 74_521_000 picoseconds.
+		Weight::from_parts(75_706_000, 3593)
+			// Standard Error: 41_116
+			.saturating_add(Weight::from_parts(2_647_561, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -219,7 +221,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `SlaVerification::NextAgreementId` (r:1 w:1)
 	/// Proof: `SlaVerification::NextAgreementId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `SlaVerification::Agreements` (r:1 w:1)
-	/// Proof: `SlaVerification::Agreements` (`max_values`: None, `max_size`: Some(4328), added: 6803, mode: `MaxEncodedLen`)
+	/// Proof: `SlaVerification::Agreements` (`max_values`: None, `max_size`: Some(4324), added: 6799, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
@@ -227,7 +229,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `EscrowRelease::Escrows` (r:1 w:1)
-	/// Proof: `EscrowRelease::Escrows` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
+	/// Proof: `EscrowRelease::Escrows` (`max_values`: None, `max_size`: Some(148), added: 2623, mode: `MaxEncodedLen`)
 	/// Storage: `EscrowRelease::TotalEscrowed` (r:1 w:1)
 	/// Proof: `EscrowRelease::TotalEscrowed` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `SlaVerification::DueIndex` (r:0 w:1)
@@ -236,20 +238,35 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn create_agreement(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `1282 + n * (4 ±0)`
-		//  Estimated: `7793`
-		// Minimum execution time: 187_169_000 picoseconds.
-		Weight::from_parts(241_323_897, 7793)
-			// Standard Error: 15_006
-			.saturating_add(Weight::from_parts(142_075, 0).saturating_mul(n.into()))
+		//  Estimated: `7789`
+		// Minimum execution time: 217_664_000 picoseconds.
+		Weight::from_parts(322_335_212, 7789)
+			// Standard Error: 14_723
+			.saturating_add(Weight::from_parts(53_974, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
-	/// Storage: `SlaVerification::Agreements` (r:1 w:1)
-	/// Proof: `SlaVerification::Agreements` (`max_values`: None, `max_size`: Some(4328), added: 6803, mode: `MaxEncodedLen`)
+	/// Storage: `SlaVerification::Agreements` (r:1 w:0)
+	/// Proof: `SlaVerification::Agreements` (`max_values`: None, `max_size`: Some(4324), added: 6799, mode: `MaxEncodedLen`)
 	/// Storage: `SlaVerification::Periods` (r:1 w:1)
 	/// Proof: `SlaVerification::Periods` (`max_values`: None, `max_size`: Some(4184), added: 6659, mode: `MaxEncodedLen`)
 	/// Storage: `EscrowRelease::Escrows` (r:1 w:1)
-	/// Proof: `EscrowRelease::Escrows` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
+	/// Proof: `EscrowRelease::Escrows` (`max_values`: None, `max_size`: Some(148), added: 2623, mode: `MaxEncodedLen`)
+	fn confirm_period() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `8989`
+		//  Estimated: `7789`
+		// Minimum execution time: 107_665_000 picoseconds.
+		Weight::from_parts(145_068_000, 7789)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
+	/// Storage: `SlaVerification::Agreements` (r:1 w:1)
+	/// Proof: `SlaVerification::Agreements` (`max_values`: None, `max_size`: Some(4324), added: 6799, mode: `MaxEncodedLen`)
+	/// Storage: `SlaVerification::Periods` (r:1 w:1)
+	/// Proof: `SlaVerification::Periods` (`max_values`: None, `max_size`: Some(4184), added: 6659, mode: `MaxEncodedLen`)
+	/// Storage: `EscrowRelease::Escrows` (r:1 w:1)
+	/// Proof: `EscrowRelease::Escrows` (`max_values`: None, `max_size`: Some(148), added: 2623, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
@@ -260,40 +277,37 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `SlaVerification::Services` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
 	/// Storage: `SlaVerification::DueIndex` (r:0 w:1)
 	/// Proof: `SlaVerification::DueIndex` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
-	fn confirm_period() -> Weight {
-		// Proof Size summary in bytes:
-		//  Measured:  `9472`
-		//  Estimated: `7793`
-		// Minimum execution time: 262_650_000 picoseconds.
-		Weight::from_parts(402_579_000, 7793)
-			.saturating_add(T::DbWeight::get().reads(8_u64))
-			.saturating_add(T::DbWeight::get().writes(9_u64))
-	}
 	fn confirm_last_period() -> Weight {
-		Weight::from_parts(402_579_000, 7793)
+		// Proof Size summary in bytes:
+		//  Measured:  `9500`
+		//  Estimated: `7789`
+		// Minimum execution time: 254_306_000 picoseconds.
+		Weight::from_parts(286_596_000, 7789)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
 	/// Storage: `SlaVerification::Agreements` (r:1 w:0)
-	/// Proof: `SlaVerification::Agreements` (`max_values`: None, `max_size`: Some(4328), added: 6803, mode: `MaxEncodedLen`)
+	/// Proof: `SlaVerification::Agreements` (`max_values`: None, `max_size`: Some(4324), added: 6799, mode: `MaxEncodedLen`)
 	/// Storage: `SlaVerification::Periods` (r:1 w:1)
 	/// Proof: `SlaVerification::Periods` (`max_values`: None, `max_size`: Some(4184), added: 6659, mode: `MaxEncodedLen`)
 	/// The range of component `r` is `[0, 256]`.
-	fn contest_period(_r: u32, ) -> Weight {
+	fn contest_period(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `8800`
-		//  Estimated: `7793`
-		// Minimum execution time: 90_000_000 picoseconds.
-		Weight::from_parts(136_467_941, 7793)
+		//  Measured:  `8796`
+		//  Estimated: `7789`
+		// Minimum execution time: 84_894_000 picoseconds.
+		Weight::from_parts(97_054_824, 7789)
+			// Standard Error: 15_032
+			.saturating_add(Weight::from_parts(24_021, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `SlaVerification::Agreements` (r:1 w:1)
-	/// Proof: `SlaVerification::Agreements` (`max_values`: None, `max_size`: Some(4328), added: 6803, mode: `MaxEncodedLen`)
+	/// Proof: `SlaVerification::Agreements` (`max_values`: None, `max_size`: Some(4324), added: 6799, mode: `MaxEncodedLen`)
 	/// Storage: `SlaVerification::Periods` (r:1 w:1)
 	/// Proof: `SlaVerification::Periods` (`max_values`: None, `max_size`: Some(4184), added: 6659, mode: `MaxEncodedLen`)
 	/// Storage: `EscrowRelease::Escrows` (r:1 w:1)
-	/// Proof: `EscrowRelease::Escrows` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
+	/// Proof: `EscrowRelease::Escrows` (`max_values`: None, `max_size`: Some(148), added: 2623, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
@@ -306,19 +320,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `SlaVerification::DueIndex` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn accept_verdict() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `9472`
-		//  Estimated: `7793`
-		// Minimum execution time: 248_795_000 picoseconds.
-		Weight::from_parts(307_103_000, 7793)
+		//  Measured:  `9500`
+		//  Estimated: `7789`
+		// Minimum execution time: 250_296_000 picoseconds.
+		Weight::from_parts(386_523_000, 7789)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
 	/// Storage: `SlaVerification::Agreements` (r:1 w:1)
-	/// Proof: `SlaVerification::Agreements` (`max_values`: None, `max_size`: Some(4328), added: 6803, mode: `MaxEncodedLen`)
+	/// Proof: `SlaVerification::Agreements` (`max_values`: None, `max_size`: Some(4324), added: 6799, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `EscrowRelease::Escrows` (r:1 w:1)
-	/// Proof: `EscrowRelease::Escrows` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
+	/// Proof: `EscrowRelease::Escrows` (`max_values`: None, `max_size`: Some(148), added: 2623, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
@@ -329,19 +343,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `SlaVerification::DueIndex` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn cancel_agreement() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `5082`
-		//  Estimated: `7793`
-		// Minimum execution time: 174_356_000 picoseconds.
-		Weight::from_parts(259_183_000, 7793)
+		//  Measured:  `5110`
+		//  Estimated: `7789`
+		// Minimum execution time: 174_556_000 picoseconds.
+		Weight::from_parts(255_796_000, 7789)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `SlaVerification::Agreements` (r:1 w:1)
-	/// Proof: `SlaVerification::Agreements` (`max_values`: None, `max_size`: Some(4328), added: 6803, mode: `MaxEncodedLen`)
+	/// Proof: `SlaVerification::Agreements` (`max_values`: None, `max_size`: Some(4324), added: 6799, mode: `MaxEncodedLen`)
 	/// Storage: `SlaVerification::Periods` (r:1 w:1)
 	/// Proof: `SlaVerification::Periods` (`max_values`: None, `max_size`: Some(4184), added: 6659, mode: `MaxEncodedLen`)
 	/// Storage: `EscrowRelease::Escrows` (r:1 w:1)
-	/// Proof: `EscrowRelease::Escrows` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
+	/// Proof: `EscrowRelease::Escrows` (`max_values`: None, `max_size`: Some(148), added: 2623, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
@@ -354,19 +368,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `SlaVerification::DueIndex` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn resolve_dispute() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `9478`
-		//  Estimated: `7793`
-		// Minimum execution time: 243_552_000 picoseconds.
-		Weight::from_parts(346_763_000, 7793)
+		//  Measured:  `9506`
+		//  Estimated: `7789`
+		// Minimum execution time: 248_588_000 picoseconds.
+		Weight::from_parts(371_624_000, 7789)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
 	/// Storage: `SlaVerification::Agreements` (r:1 w:1)
-	/// Proof: `SlaVerification::Agreements` (`max_values`: None, `max_size`: Some(4328), added: 6803, mode: `MaxEncodedLen`)
+	/// Proof: `SlaVerification::Agreements` (`max_values`: None, `max_size`: Some(4324), added: 6799, mode: `MaxEncodedLen`)
 	/// Storage: `SlaVerification::Periods` (r:1 w:1)
 	/// Proof: `SlaVerification::Periods` (`max_values`: None, `max_size`: Some(4184), added: 6659, mode: `MaxEncodedLen`)
 	/// Storage: `EscrowRelease::Escrows` (r:1 w:1)
-	/// Proof: `EscrowRelease::Escrows` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
+	/// Proof: `EscrowRelease::Escrows` (`max_values`: None, `max_size`: Some(148), added: 2623, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
@@ -379,21 +393,21 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `SlaVerification::DueIndex` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn settle_overdue_paid() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `9478`
-		//  Estimated: `7793`
-		// Minimum execution time: 247_176_000 picoseconds.
-		Weight::from_parts(318_833_000, 7793)
+		//  Measured:  `9506`
+		//  Estimated: `7789`
+		// Minimum execution time: 246_154_000 picoseconds.
+		Weight::from_parts(268_797_000, 7789)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
 	/// Storage: `SlaVerification::Agreements` (r:1 w:1)
-	/// Proof: `SlaVerification::Agreements` (`max_values`: None, `max_size`: Some(4328), added: 6803, mode: `MaxEncodedLen`)
+	/// Proof: `SlaVerification::Agreements` (`max_values`: None, `max_size`: Some(4324), added: 6799, mode: `MaxEncodedLen`)
 	/// Storage: `SlaVerification::Periods` (r:1 w:1)
 	/// Proof: `SlaVerification::Periods` (`max_values`: None, `max_size`: Some(4184), added: 6659, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `EscrowRelease::Escrows` (r:1 w:1)
-	/// Proof: `EscrowRelease::Escrows` (`max_values`: None, `max_size`: Some(116), added: 2591, mode: `MaxEncodedLen`)
+	/// Proof: `EscrowRelease::Escrows` (`max_values`: None, `max_size`: Some(148), added: 2623, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
@@ -408,15 +422,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `SlaVerification::DueIndex` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn settle_overdue_lapsed() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `5244`
-		//  Estimated: `7793`
-		// Minimum execution time: 196_307_000 picoseconds.
-		Weight::from_parts(248_729_000, 7793)
+		//  Measured:  `5272`
+		//  Estimated: `7789`
+		// Minimum execution time: 208_224_000 picoseconds.
+		Weight::from_parts(292_772_000, 7789)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
 	/// Storage: `SlaVerification::Agreements` (r:1 w:1)
-	/// Proof: `SlaVerification::Agreements` (`max_values`: None, `max_size`: Some(4328), added: 6803, mode: `MaxEncodedLen`)
+	/// Proof: `SlaVerification::Agreements` (`max_values`: None, `max_size`: Some(4324), added: 6799, mode: `MaxEncodedLen`)
 	/// Storage: `SlaVerification::Periods` (r:257 w:256)
 	/// Proof: `SlaVerification::Periods` (`max_values`: None, `max_size`: Some(4184), added: 6659, mode: `MaxEncodedLen`)
 	/// Storage: `MetricsBlocks::ChainTips` (r:1 w:1)
@@ -432,12 +446,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 256]`.
 	fn prune_agreement(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `5180 + n * (285 ±0)`
-		//  Estimated: `7793 + n * (46768 ±0)`
-		// Minimum execution time: 200_296_000 picoseconds.
-		Weight::from_parts(266_018_000, 7793)
-			// Standard Error: 401_648
-			.saturating_add(Weight::from_parts(24_954_692, 0).saturating_mul(n.into()))
+		//  Measured:  `5176 + n * (285 ±0)`
+		//  Estimated: `7789 + n * (46768 ±0)`
+		// Minimum execution time: 206_332_000 picoseconds.
+		Weight::from_parts(275_616_233, 7789)
+			// Standard Error: 778_811
+			.saturating_add(Weight::from_parts(21_340_191, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -445,7 +459,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(Weight::from_parts(0, 46768).saturating_mul(n.into()))
 	}
 	/// Storage: `SlaVerification::Agreements` (r:1 w:1)
-	/// Proof: `SlaVerification::Agreements` (`max_values`: None, `max_size`: Some(4328), added: 6803, mode: `MaxEncodedLen`)
+	/// Proof: `SlaVerification::Agreements` (`max_values`: None, `max_size`: Some(4324), added: 6799, mode: `MaxEncodedLen`)
 	/// Storage: `SlaVerification::RetiredInstances` (r:1 w:0)
 	/// Proof: `SlaVerification::RetiredInstances` (`max_values`: None, `max_size`: Some(12306), added: 14781, mode: `MaxEncodedLen`)
 	/// Storage: `SlaVerification::Periods` (r:0 w:1)
@@ -455,12 +469,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 1024]`.
 	fn on_metrics_block(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `537 + n * (4 ±0)`
+		//  Measured:  `533 + n * (4 ±0)`
 		//  Estimated: `15771`
-		// Minimum execution time: 61_301_000 picoseconds.
-		Weight::from_parts(121_535_718, 15771)
-			// Standard Error: 8_227
-			.saturating_add(Weight::from_parts(88_633, 0).saturating_mul(n.into()))
+		// Minimum execution time: 34_535_000 picoseconds.
+		Weight::from_parts(73_814_652, 15771)
+			// Standard Error: 7_845
+			.saturating_add(Weight::from_parts(154_768, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -469,40 +483,41 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_service() -> Weight {
-		Weight::from_parts(114_677_000, 3593)
+		Weight::from_parts(115_599_000, 3593)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn update_service() -> Weight {
-		Weight::from_parts(32_375_000, 3569)
+		Weight::from_parts(33_854_000, 3569)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_offers(_o: u32, ) -> Weight {
-		Weight::from_parts(182_887_676, 3593)
+		Weight::from_parts(215_546_482, 3593)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
-	fn add_instance(_u: u32, ) -> Weight {
-		Weight::from_parts(257_957_574, 7579)
+	fn add_instance(u: u32, ) -> Weight {
+		Weight::from_parts(197_988_648, 7579)
+			.saturating_add(Weight::from_parts(128_217, 0).saturating_mul(u.into()))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn replace_instance(u: u32, ) -> Weight {
-		Weight::from_parts(49_686_534, 4567)
-			.saturating_add(Weight::from_parts(42_010, 0).saturating_mul(u.into()))
+		Weight::from_parts(46_796_560, 4567)
+			.saturating_add(Weight::from_parts(7_614, 0).saturating_mul(u.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn retire_instance(n: u32, ) -> Weight {
-		Weight::from_parts(101_722_673, 15771)
-			.saturating_add(Weight::from_parts(62_882, 0).saturating_mul(n.into()))
+		Weight::from_parts(90_075_498, 15771)
+			.saturating_add(Weight::from_parts(52_053, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn deregister_service(n: u32, ) -> Weight {
-		Weight::from_parts(277_588_278, 3593)
-			.saturating_add(Weight::from_parts(2_462_768, 0).saturating_mul(n.into()))
+		Weight::from_parts(75_706_000, 3593)
+			.saturating_add(Weight::from_parts(2_647_561, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
@@ -510,54 +525,55 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3577).saturating_mul(n.into()))
 	}
 	fn create_agreement(n: u32, ) -> Weight {
-		Weight::from_parts(241_323_897, 7793)
-			.saturating_add(Weight::from_parts(142_075, 0).saturating_mul(n.into()))
+		Weight::from_parts(322_335_212, 7789)
+			.saturating_add(Weight::from_parts(53_974, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(10_u64))
 			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
 	fn confirm_period() -> Weight {
-		Weight::from_parts(402_579_000, 7793)
-			.saturating_add(ParityDbWeight::get().reads(8_u64))
-			.saturating_add(ParityDbWeight::get().writes(9_u64))
+		Weight::from_parts(145_068_000, 7789)
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn confirm_last_period() -> Weight {
-		Weight::from_parts(402_579_000, 7793)
+		Weight::from_parts(286_596_000, 7789)
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(9_u64))
 	}
-	fn contest_period(_r: u32, ) -> Weight {
-		Weight::from_parts(136_467_941, 7793)
+	fn contest_period(r: u32, ) -> Weight {
+		Weight::from_parts(97_054_824, 7789)
+			.saturating_add(Weight::from_parts(24_021, 0).saturating_mul(r.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn accept_verdict() -> Weight {
-		Weight::from_parts(307_103_000, 7793)
+		Weight::from_parts(386_523_000, 7789)
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(9_u64))
 	}
 	fn cancel_agreement() -> Weight {
-		Weight::from_parts(259_183_000, 7793)
+		Weight::from_parts(255_796_000, 7789)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn resolve_dispute() -> Weight {
-		Weight::from_parts(346_763_000, 7793)
+		Weight::from_parts(371_624_000, 7789)
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(9_u64))
 	}
 	fn settle_overdue_paid() -> Weight {
-		Weight::from_parts(318_833_000, 7793)
+		Weight::from_parts(268_797_000, 7789)
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(9_u64))
 	}
 	fn settle_overdue_lapsed() -> Weight {
-		Weight::from_parts(248_729_000, 7793)
+		Weight::from_parts(292_772_000, 7789)
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(10_u64))
 	}
 	fn prune_agreement(n: u32, ) -> Weight {
-		Weight::from_parts(266_018_000, 7793)
-			.saturating_add(Weight::from_parts(24_954_692, 0).saturating_mul(n.into()))
+		Weight::from_parts(275_616_233, 7789)
+			.saturating_add(Weight::from_parts(21_340_191, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
@@ -565,8 +581,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 46768).saturating_mul(n.into()))
 	}
 	fn on_metrics_block(n: u32, ) -> Weight {
-		Weight::from_parts(121_535_718, 15771)
-			.saturating_add(Weight::from_parts(88_633, 0).saturating_mul(n.into()))
+		Weight::from_parts(73_814_652, 15771)
+			.saturating_add(Weight::from_parts(154_768, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}

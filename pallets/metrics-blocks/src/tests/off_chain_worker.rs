@@ -382,3 +382,65 @@ fn a_backlog_beyond_one_runs_budget_drains_oldest_first() {
 		assert_eq!(second, rest.into_iter().collect());
 	});
 }
+
+#[test]
+fn a_run_that_outlasts_its_block_does_not_stop_the_next_blocks_run() {
+	use sp_runtime::offchain::{
+		storage_lock::{BlockAndTime, StorageLock},
+		Duration,
+	};
+	let node = NODES[0];
+	let net = MonitorNet::default();
+	let (mut ext, _pool) = node_ext(node, false, net.clone());
+	ext.execute_with(|| {
+		let backlog: Vec<PeriodToRecord> = (0..70u64).map(|a| await_period(200 + a, 0, 16)).collect();
+		for p in &backlog {
+			for i in 0..16 {
+				net.reply(report_uri(p, i), Reply::Answer(200, answer_body(&good_report(p, i), &CLIENT_KEY)));
+			}
+		}
+		set_now(backlog[0].window.to_ms + REPORT_SETTLE_MS + 3 * MetricsBlocks::grace_ms());
+		// An earlier run still holds a lock (its monitors are slow): this
+		// block's run goes ahead under the other.
+		let first = ocw::run_lock_key(0);
+		let mut earlier =
+			StorageLock::<BlockAndTime<System>>::with_block_and_time_deadline(&first, 5, Duration::from_millis(7_500));
+		let _earlier_run = earlier.try_lock().expect("free");
+		run_ocw(2);
+		assert_eq!(net.requested().len(), ocw::MAX_MONITORS_PER_RUN, "a whole run beside the earlier one");
+		// With every lock held, a run does nothing (and takes no claim).
+		let second = ocw::run_lock_key(1);
+		let mut other =
+			StorageLock::<BlockAndTime<System>>::with_block_and_time_deadline(&second, 5, Duration::from_millis(7_500));
+		let _other_run = other.try_lock().expect("free once the run ended");
+		net.forget_requests();
+		run_ocw(3);
+		assert!(net.requested().is_empty(), "{} runs at most", ocw::CONCURRENT_RUNS);
+	});
+}
+
+#[test]
+fn periods_other_nodes_must_record_first_do_not_hide_this_nodes_own() {
+	let node = NODES[0];
+	let net = MonitorNet::default();
+	let (mut ext, _pool) = node_ext(node, false, net.clone());
+	ext.execute_with(|| {
+		let n = NODES.len() as u32;
+		let mine = |agreement: u64| designated_index(agreement, 0, n) == Some(0);
+		// 300 periods in other nodes' grace, then (by agreement id, their
+		// windows closing at the same time) 5 of this node's.
+		let others: Vec<u64> = (1_000u64..).filter(|a| !mine(*a)).take(300).collect();
+		let own: Vec<u64> = (5_000u64..).filter(|a| mine(*a)).take(5).collect();
+		let mut window = None;
+		for agreement in others.iter().chain(&own) {
+			let p = await_period(*agreement, 0, 1);
+			net.reply(report_uri(&p, 0), Reply::Answer(200, answer_body(&good_report(&p, 0), &CLIENT_KEY)));
+			window = Some(p.window);
+		}
+		set_now(MetricsBlocks::settled_ms(&window.unwrap()));
+		run_ocw(2);
+		let mut asked: Vec<u64> = requested_periods(&net).into_iter().map(|(a, _)| a).collect();
+		asked.sort();
+		assert_eq!(asked, own, "only this node's periods, found behind the others'");
+	});
+}

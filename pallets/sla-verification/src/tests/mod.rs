@@ -16,7 +16,7 @@ use pallet_escrow_release::{EscrowSettlement, HoldReason as EscrowHold};
 use qos_primitives::{
 	otp::{commit, instance_tag, period_otp, Commitment, Otp},
 	sla::{CreditTier, QosIndicators, Sla as SlaBounded, SlaTerms},
-	traits::{AgreementRegistry, MetricsBlockHandler},
+	traits::{AgreementRegistry, MetricsBlockHandler, PeriodToRecord},
 	AgreementId, InstanceId, PeriodIndex, Report, REPORT_SETTLE_MS,
 };
 
@@ -171,6 +171,12 @@ pub fn free(who: AccountId) -> Balance {
 /// `(to the owner, to the client)`.
 pub fn owed(agreement: AgreementId) -> (Balance, Balance) {
 	pallet_escrow_release::Escrows::<Test>::get(agreement).map_or((0, 0), |e| (e.owed_to_owner, e.owed_to_client))
+}
+
+/// Every period due by `now_ms`, within a budget of `max_monitors` monitors,
+/// as an accounting node that may take any of them asks for them.
+pub fn due_periods(now_ms: u64, max_monitors: u32) -> Vec<PeriodToRecord> {
+	Sla::periods_awaiting_metrics(now_ms, max_monitors, &|_, _, _| core::ops::ControlFlow::Continue(true))
 }
 
 /// Periods of `agreement` its escrow still has due.

@@ -164,7 +164,7 @@ fn apply(op: &Op, otps: &mut BTreeMap<(AgreementId, PeriodIndex), Otp>) {
 			},
 			Op::Record { availability, limit } => {
 				// What the metrics-blocks pallet does with the periods due.
-				for due in Sla::periods_awaiting_metrics(NowMs::get().saturating_sub(REPORT_SETTLE_MS), limit) {
+				for due in due_periods(NowMs::get().saturating_sub(REPORT_SETTLE_MS), limit) {
 					let reports: Vec<Report> = due
 						.monitors
 						.iter()

@@ -67,17 +67,17 @@ fn periods_awaiting_metrics_lists_closed_windows_oldest_first() {
 		NowMs::set(GENESIS_MS + 30_000);
 		let b = NextAgreementId::<Test>::get();
 		assert_ok!(create(CLIENT_2, 0, 3));
-		assert!(Sla::periods_awaiting_metrics(GENESIS_MS + PERIOD_MS - 1, 10).is_empty());
-		let due = Sla::periods_awaiting_metrics(GENESIS_MS + PERIOD_MS, 10);
+		assert!(due_periods(GENESIS_MS + PERIOD_MS - 1, 10).is_empty());
+		let due = due_periods(GENESIS_MS + PERIOD_MS, 10);
 		assert_eq!(due.iter().map(|p| (p.agreement, p.period)).collect::<Vec<_>>(), vec![(a, 0)]);
-		let due = Sla::periods_awaiting_metrics(GENESIS_MS + 10 * PERIOD_MS, 10);
+		let due = due_periods(GENESIS_MS + 10 * PERIOD_MS, 10);
 		assert_eq!(due.iter().map(|p| (p.agreement, p.period)).collect::<Vec<_>>(), vec![(a, 0), (b, 0)]);
 		assert_eq!((due[0].monitors.len(), due[0].retired.len()), (1, 0));
-		assert_eq!(Sla::periods_awaiting_metrics(GENESIS_MS + 10 * PERIOD_MS, 1).len(), 1);
+		assert_eq!(due_periods(GENESIS_MS + 10 * PERIOD_MS, 1).len(), 1);
 		// Once `a` 0 is recorded, `a` 1 is the next one due.
 		NowMs::set(GENESIS_MS + 10 * PERIOD_MS);
 		record(a, 0);
-		let due = Sla::periods_awaiting_metrics(GENESIS_MS + 10 * PERIOD_MS, 10);
+		let due = due_periods(GENESIS_MS + 10 * PERIOD_MS, 10);
 		assert_eq!(due.iter().map(|p| (p.agreement, p.period)).collect::<Vec<_>>(), vec![(b, 0), (a, 1)]);
 		record(a, 1);
 		record(a, 2);
@@ -86,6 +86,36 @@ fn periods_awaiting_metrics_lists_closed_windows_oldest_first() {
 			"a fully recorded agreement is not due"
 		);
 		assert_eq!(Sla::period_to_record(a, 3), None);
+	});
+}
+
+#[test]
+fn a_node_is_given_only_the_due_periods_it_wants_within_its_monitor_budget() {
+	use core::ops::ControlFlow;
+	build_and_execute(|| {
+		let a = agreement_for(3);
+		let b = NextAgreementId::<Test>::get();
+		assert_ok!(create(CLIENT_2, 0, 3));
+		let now = GENESIS_MS + 10 * PERIOD_MS;
+		let ids = |due: Vec<PeriodToRecord>| due.iter().map(|p| (p.agreement, p.period)).collect::<Vec<_>>();
+		// The filter sees each due period with its window's end, before it is read.
+		let seen = core::cell::RefCell::new(Vec::new());
+		let not_a = |agreement, period, to_ms| {
+			seen.borrow_mut().push((agreement, period, to_ms));
+			ControlFlow::Continue(agreement != a)
+		};
+		assert_eq!(ids(Sla::periods_awaiting_metrics(now, 10, &not_a)), vec![(b, 0)]);
+		let window_end = info(a).window(0).unwrap().to_ms;
+		let mut seen = seen.take();
+		seen.sort();
+		assert_eq!(seen, vec![(a, 0, window_end), (b, 0, window_end)]);
+		// `Break` ends the scan: nothing after it is read.
+		assert!(Sla::periods_awaiting_metrics(now, 10, &|_, _, _| ControlFlow::Break(())).is_empty());
+		// Each period has one monitor: a budget of one monitor is one period,
+		// and a period is given even when it alone exceeds the budget.
+		assert_eq!(due_periods(now, 1).len(), 1);
+		assert_eq!(due_periods(now, 0).len(), 1);
+		assert_eq!(due_periods(now, 2).len(), 2);
 	});
 }
 
@@ -99,7 +129,7 @@ fn periods_come_due_in_the_order_their_windows_close_not_by_agreement_id() {
 		assert_ok!(create(CLIENT_2, 0, 3));
 		NowMs::set(GENESIS_MS + 2 * PERIOD_MS + 1);
 		record(b, 0);
-		let due = Sla::periods_awaiting_metrics(GENESIS_MS + 3 * PERIOD_MS, 10);
+		let due = due_periods(GENESIS_MS + 3 * PERIOD_MS, 10);
 		assert_eq!(due.iter().map(|p| (p.agreement, p.period)).collect::<Vec<_>>(), vec![(a, 0), (b, 1)]);
 	});
 }
