@@ -20,7 +20,7 @@ cargo fmt --all -- --check
 (cd scripts && npm run --silent lint)
 
 echo "== Rust tests"
-cargo test --locked -p qos-primitives -p pallet-metrics-blocks -p pallet-sla-verification -p pallet-escrow-release -p wasm-opt \
+cargo test --locked -p qos-primitives -p qos-accounting-keystore -p pallet-metrics-blocks -p pallet-sla-verification -p pallet-escrow-release -p wasm-opt \
 	--features pallet-metrics-blocks/runtime-benchmarks,pallet-sla-verification/runtime-benchmarks,pallet-escrow-release/runtime-benchmarks
 cargo test --locked -p qos-monitor
 

@@ -192,7 +192,11 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::trait
 		let offchain_workers = sc_offchain::OffchainWorkers::new(sc_offchain::OffchainWorkerOptions {
 			runtime_api_provider: client.clone(),
 			is_validator: config.role.is_authority(),
-			keystore: Some(keystore_container.keystore()),
+			// Each monitor request is signed: with the accounting pair derived
+			// once, not at every signature (see `qos_accounting_keystore`).
+			keystore: Some(Arc::new(qos_accounting_keystore::AccountingKeystore::new(
+				keystore_container.local_keystore(),
+			))),
 			offchain_db: backend.offchain_storage(),
 			transaction_pool: Some(OffchainTransactionPoolFactory::new(transaction_pool.clone())),
 			network_provider: Arc::new(network.clone()),
