@@ -61,20 +61,60 @@ export function graceMiss({ windowEndMs, recordedMs, recordedBy, designated }, {
   return reasons.length ? reasons.join(',') : null;
 }
 
+const OCW_TIMING = /fetched and validated (\d+) of (\d+) monitor answers for (\d+) period\(s\) in (\d+) ms/g;
+
+/**
+ * The off-chain worker's own timing lines in a validator's log, one per run
+ * that pulled anything: `[{ answered, requests, periods, ms }]`.
+ */
+export function ocwRunsFromLog(text) {
+  return [...text.matchAll(OCW_TIMING)].map(([, answered, requests, periods, ms]) => ({
+    answered: Number(answered),
+    requests: Number(requests),
+    periods: Number(periods),
+    ms: Number(ms),
+  }));
+}
+
+/**
+ * What the validators' runs show: how many, their size, how long they took
+ * (`ms` percentiles), how many outlasted a block, and the runs that asked at
+ * least `large` monitors (the issue's 1,000 answers within one block).
+ */
+export function ocwRunSummary(runs, { blockTimeMs, large = 1000 }) {
+  const big = runs.filter((r) => r.requests >= large);
+  return {
+    runs: runs.length,
+    requests: runs.reduce((s, r) => s + r.requests, 0),
+    answered: runs.reduce((s, r) => s + r.answered, 0),
+    requestsPerRunMax: runs.length ? Math.max(...runs.map((r) => r.requests)) : null,
+    ms: latencySummary(runs.map((r) => r.ms)),
+    overBlockTime: blockTimeMs ? runs.filter((r) => r.ms > blockTimeMs).length : null,
+    large: {
+      atLeast: large,
+      runs: big.length,
+      answeredMin: big.length ? Math.min(...big.map((r) => r.answered)) : null,
+      ms: latencySummary(big.map((r) => r.ms)),
+    },
+  };
+}
+
 /**
  * The report from the driver's observations:
  *   config       what was asked for
  *   chain        { blockTimeMs, submitGrace, graceMs, settleMs, minPeriodMs, maxPeriods, normalWeightLimit, normalLengthLimit }
  *   periods      [{ agreement, period, windowEndMs, recordedMs, recordedBlock, recordedBy, designated, finalizedMs,
  *                   settledMs, settledBlock, verdict, closure, partial }]
- *   blocks       [{ number, refTime, proofSize, length, extrinsics }]
+ *   blocks       [{ number, timestampMs, refTime, proofSize, length, extrinsics }]; those
+ *                before window.fromMs (the set-up) are left out of the fullness
  *   processes    [{ name, pid, first, last, peak }] procstat samples
  *   lagSamples   [best − finalised]
  *   fleetStats   what GET /stats returned at the end
  *   window       { fromMs, toMs } of the measured run
  *   counts       { agreements, instances, otpFailures, confirmFailures }
+ *   ocwRuns      [{ answered, requests, periods, ms }] the validators' timing lines (optional)
  */
-export function buildReport({ config, chain, periods, blocks, processes, lagSamples, fleetStats, window, counts }) {
+export function buildReport({ config, chain, periods, blocks, processes, lagSamples, fleetStats, window, counts, ocwRuns = [] }) {
   const recorded = periods.filter((p) => p.recordedMs !== null && p.recordedMs !== undefined);
   const settled = periods.filter((p) => p.settledMs !== null && p.settledMs !== undefined);
   const misses = [];
@@ -84,11 +124,15 @@ export function buildReport({ config, chain, periods, blocks, processes, lagSamp
       misses.push({ agreement: p.agreement, period: p.period, reason: miss, lateByMs: p.recordedMs - (p.windowEndMs + chain.settleMs + chain.graceMs) });
   }
   const share = (v, limit) => (limit ? v / limit : null);
-  const perBlock = blocks.map((b) => ({
-    ...b,
-    weightShare: share(b.refTime, chain.normalWeightLimit),
-    lengthShare: share(b.length, chain.normalLengthLimit),
-  }));
+  // The set-up's batches (blocks before the first window opened) are full by
+  // design; fullness is what the run itself asked of the chain.
+  const perBlock = blocks
+    .filter((b) => b.timestampMs === undefined || b.timestampMs >= window.fromMs)
+    .map((b) => ({
+      ...b,
+      weightShare: share(b.refTime, chain.normalWeightLimit),
+      lengthShare: share(b.length, chain.normalLengthLimit),
+    }));
   const verdicts = {};
   for (const p of recorded) verdicts[p.verdict ?? 'unknown'] = (verdicts[p.verdict ?? 'unknown'] ?? 0) + 1;
   const closures = {};
@@ -131,6 +175,7 @@ export function buildReport({ config, chain, periods, blocks, processes, lagSamp
     },
     blockFullness: {
       blocks: perBlock.length,
+      setUpBlocks: blocks.length - perBlock.length,
       weightShare: meanMax(perBlock.map((b) => b.weightShare)),
       lengthShare: meanMax(perBlock.map((b) => b.lengthShare)),
       perBlock,
@@ -144,6 +189,7 @@ export function buildReport({ config, chain, periods, blocks, processes, lagSamp
       peakRssKib: peak?.vmRssKib ?? null,
     })),
     finalityLag: { ...meanMax(lagSamples), p90: percentile(lagSamples, 0.9), samples: lagSamples },
+    ocw: ocwRunSummary(ocwRuns, { blockTimeMs: chain.blockTimeMs }),
     fleetStats,
     periodRecords: periods,
   };
@@ -192,6 +238,16 @@ export function reportRows(r) {
     ['normal length share mean/max', `${pct(r.blockFullness.lengthShare.mean)} / ${pct(r.blockFullness.lengthShare.max)}`],
     ['finality lag mean/p90/max (blocks)', `${fmt(r.finalityLag.mean, 1)} / ${fmt(r.finalityLag.p90)} / ${fmt(r.finalityLag.max)}`],
   );
+  if (r.ocw) {
+    const o = r.ocw;
+    rows.push(
+      ['OCW runs (answered / asked)', `${fmt(o.runs)} (${fmt(o.answered)} / ${fmt(o.requests)})`],
+      ['OCW asked per run max', fmt(o.requestsPerRunMax)],
+      ['OCW run p50/p90/p99/max', `${secs(o.ms.p50)} / ${secs(o.ms.p90)} / ${secs(o.ms.p99)} / ${secs(o.ms.max)}`],
+      ['OCW runs longer than a block', fmt(o.overBlockTime)],
+      [`OCW runs of ≥ ${o.large.atLeast} asked: count, p50/max`, `${fmt(o.large.runs)}, ${secs(o.large.ms.p50)} / ${secs(o.large.ms.max)}`],
+    );
+  }
   for (const p of r.processes) {
     rows.push([`${p.name} CPU`, `${fmt(p.cpuSeconds, 1)} s (${fmt(p.cpuPercent, 1)} % of a core)`]);
     rows.push([`${p.name} RSS peak (VmHWM) / now`, `${mib(p.vmHwmKib)} / ${mib(p.vmRssKib)}`]);

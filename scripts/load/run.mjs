@@ -19,7 +19,7 @@ import { hasBatches, loadSla, setUp, Tracker } from './driver.mjs';
 import { fleetClientKey } from './fleet.mjs';
 import { startHarness } from './harness.mjs';
 import * as procstat from './procstat.mjs';
-import { buildReport, formatCompare, formatReport } from './report.mjs';
+import { buildReport, formatCompare, formatReport, ocwRunsFromLog } from './report.mjs';
 
 /** The chain's constants the run depends on, from its metadata. */
 export function chainConstants(api) {
@@ -146,6 +146,7 @@ export async function runLoad({
     sampleAll();
     await tracker.stop();
     const fleetStats = await harness.fleet.stats().catch((e) => ({ error: e.message }));
+    const ocwRuns = harness.nodes.flatMap((n) => ocwRunsFromLog(fs.readFileSync(n.logFile, 'utf8')));
     const report = buildReport({
       config: { agreements, instances, periodMs, periods, minutes, validators, outagePermille, batch: batch && chain.utility, drainSecs, sla },
       chain,
@@ -156,6 +157,7 @@ export async function runLoad({
       fleetStats,
       window: { fromMs: firstStart, toMs: lastClose + chain.settleMs + chain.graceMs },
       counts: { agreements, instances, monitors: agreements * instances, otpFailures: tracker.otpFailures, confirmFailures: tracker.confirmFailures },
+      ocwRuns,
     });
     report.errors = tracker.errors.slice(0, 50);
     report.runSeconds = Math.round((Date.now() - started) / 1000);

@@ -79,6 +79,9 @@ test('300 virtual monitors: every period recorded in grace and settled; the repo
   assert.equal(typeof report.finalityLag.max, 'number');
   assert.equal(typeof report.fleetStats, 'object');
   assert.ok(!report.fleetStats.error, JSON.stringify(report.fleetStats));
+  // Every monitor answer the validators pulled is in their timing lines.
+  assert.ok(report.ocw.runs > 0, "the timing lines were read from the validators' logs");
+  assert.ok(report.ocw.answered >= report.periods.recorded * 20 * 0.9, `${report.ocw.answered} answers for ${report.periods.recorded} periods`);
   // The fleet's outages breach some periods' SLA, not all (30 periods at 5 ‰).
   assert.ok(Object.keys(report.periods.verdicts).length >= 1);
 });

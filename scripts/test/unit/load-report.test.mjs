@@ -9,7 +9,19 @@ import { u8aToHex } from '@polkadot/util';
 import { fleetClientKey, monitorUrl } from '../../load/fleet.mjs';
 import { loadSla, verdictName } from '../../load/driver.mjs';
 import { cpuBetween, parseStat, parseStatus } from '../../load/procstat.mjs';
-import { buildReport, compareRows, formatCompare, formatReport, graceMiss, latencySummary, meanMax, percentile, perMinute } from '../../load/report.mjs';
+import {
+  buildReport,
+  compareRows,
+  formatCompare,
+  formatReport,
+  graceMiss,
+  latencySummary,
+  meanMax,
+  ocwRunSummary,
+  ocwRunsFromLog,
+  percentile,
+  perMinute,
+} from '../../load/report.mjs';
 import { validateSla } from '../../lib/sla.mjs';
 
 describe('fleet client key', () => {
@@ -105,8 +117,10 @@ const sampleReport = (over = {}) =>
       period(1, 1, { recordedMs: null, settledMs: null, finalizedMs: null }),
     ],
     blocks: [
-      { number: 1, refTime: 500, proofSize: 0, length: 10, extrinsics: 2 },
-      { number: 2, refTime: 250, proofSize: 0, length: 30, extrinsics: 3 },
+      // The set-up's full batch, before the first window opened.
+      { number: 0, timestampMs: -3_000, refTime: 950, proofSize: 0, length: 90, extrinsics: 4 },
+      { number: 1, timestampMs: 3_000, refTime: 500, proofSize: 0, length: 10, extrinsics: 2 },
+      { number: 2, timestampMs: 6_000, refTime: 250, proofSize: 0, length: 30, extrinsics: 3 },
     ],
     processes: [
       {
@@ -146,6 +160,7 @@ describe('the report', () => {
     assert.deepEqual(r.blockFullness.weightShare, { n: 2, mean: 0.375, max: 0.5 });
     assert.equal(r.blockFullness.lengthShare.max, 0.3);
     assert.equal(r.blockFullness.perBlock.length, 2);
+    assert.equal(r.blockFullness.setUpBlocks, 1, 'the set-up block is not counted in the fullness');
     assert.deepEqual(r.processes, [{ name: 'alice', pid: 1, cpuSeconds: 2, cpuPercent: 20, vmHwmKib: 2048, vmRssKib: 1024, peakRssKib: 2048 }]);
     assert.deepEqual([r.finalityLag.mean, r.finalityLag.max, r.finalityLag.p90], [3, 5, 5]);
     assert.deepEqual(r.fleetStats, { requests: 9 });
@@ -165,6 +180,40 @@ describe('the report', () => {
     assert.deepEqual(row('alice CPU').slice(2), ['-']);
     const text = formatCompare(a, b, 'a.json', 'b.json');
     assert.match(text.split('\n')[0], /^metric\s+a\.json\s+b\.json$/);
+  });
+});
+
+describe("the off-chain worker's timing lines", () => {
+  // Lines as the node prints them (pallets/metrics-blocks/src/ocw.rs), among others.
+  const log = [
+    '2026-12-04 01:52:10 💤 Idle (2 peers), best: #40 (0x1234…abcd), finalized #38 (0x5678…ef01)',
+    '2026-12-04 01:52:12 fetched and validated 1020 of 1020 monitor answers for 51 period(s) in 1874 ms',
+    '2026-12-04 01:52:15 fetched and validated 18 of 20 monitor answers for 1 period(s) in 3120 ms',
+    '2026-12-04 01:52:15 ✨ Imported #41 (0xabcd…1234 → 0xef01…5678)',
+  ].join('\n');
+
+  test('are parsed, one run each, and nothing else is', () => {
+    assert.deepEqual(ocwRunsFromLog(log), [
+      { answered: 1020, requests: 1020, periods: 51, ms: 1874 },
+      { answered: 18, requests: 20, periods: 1, ms: 3120 },
+    ]);
+    assert.deepEqual(ocwRunsFromLog('fetched and validated some monitor answers'), []);
+  });
+
+  test('sum up to runs, their time, those longer than a block and those of 1,000 answers or more', () => {
+    const s = ocwRunSummary(ocwRunsFromLog(log), { blockTimeMs: 3000 });
+    assert.deepEqual([s.runs, s.requests, s.answered, s.requestsPerRunMax], [2, 1040, 1038, 1020]);
+    assert.equal(s.ms.max, 3120);
+    assert.equal(s.overBlockTime, 1);
+    assert.deepEqual([s.large.atLeast, s.large.runs, s.large.answeredMin, s.large.ms.max], [1000, 1, 1020, 1874]);
+    const none = ocwRunSummary([], { blockTimeMs: 3000 });
+    assert.deepEqual([none.runs, none.requestsPerRunMax, none.overBlockTime, none.large.runs, none.ms.max], [0, null, 0, 0, null]);
+  });
+
+  test('are in the report and its table', () => {
+    const r = sampleReport({ ocwRuns: ocwRunsFromLog(log) });
+    assert.equal(r.ocw.runs, 2);
+    assert.match(formatReport(r), /OCW runs of ≥ 1000 asked: count, p50\/max\s+1, 1\.9 s \/ 1\.9 s/);
   });
 });
 
