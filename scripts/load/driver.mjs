@@ -89,9 +89,15 @@ export async function batchSize(api, pair, sample) {
 /**
  * Dispatches `calls` from `pair`: in batchAll transactions (each atomic)
  * when `batch` and the runtime has them, else one transaction per call.
- * Returns the events of every transaction, in call order.
+ * Returns the events of every transaction, in call order; adds the hash of
+ * each block that included one to `includedIn` when given.
  */
-export async function submitCalls(api, pair, calls, { batch = true, nonces = new NonceCounter(api, pair), what = 'calls', log = () => {} } = {}) {
+export async function submitCalls(
+  api,
+  pair,
+  calls,
+  { batch = true, nonces = new NonceCounter(api, pair), what = 'calls', log = () => {}, includedIn = null } = {},
+) {
   if (!calls.length) return [];
   const started = Date.now();
   let results;
@@ -112,6 +118,7 @@ export async function submitCalls(api, pair, calls, { batch = true, nonces = new
     }
     log(`${calls.length} ${what} as single transactions (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   }
+  for (const r of results) includedIn?.add(r.blockHash);
   return results.map((r) => r.events);
 }
 
@@ -148,18 +155,21 @@ export function loadSla({ instances, periodMs, outageSlotMs = 10_000 }) {
 /**
  * One service per agreement, with `instances` virtual monitors of the fleet
  * at `fleetUrl`, one offer of `sla`, and an agreement on it for `periods`
- * periods. Returns `[{ agreement, service, startMs, periodMs, periods, instances }]`.
+ * periods. Returns `{ agreements: [{ agreement, service, startMs, periodMs,
+ * periods, instances }], ownerNonces, clientNonces, blockHashes }`, the last
+ * the blocks that included the set-up's transactions.
  */
 export async function setUp(api, { owner, client, agreements, instances, periodMs, periods, fleetUrl, sla, batch = true, log = () => {} }) {
   const price = api.consts.slaVerification.minPricePerPeriod.toBigInt();
   const ownerNonces = new NonceCounter(api, owner);
   const clientNonces = new NonceCounter(api, client);
+  const blockHashes = new Set();
   const tx = api.tx.slaVerification;
   const registered = await submitCalls(
     api,
     owner,
     Array.from({ length: agreements }, () => tx.registerService(price, periodMs, { vcpus_milli: 1000, memory_mib: 1024 })),
-    { batch, nonces: ownerNonces, what: 'registerService', log },
+    { batch, nonces: ownerNonces, what: 'registerService', log, includedIn: blockHashes },
   );
   const services = dataOf(registered, 'slaVerification', 'ServiceRegistered').map((d) => BigInt(d.service));
   if (services.length !== agreements) throw new Error(`${services.length} services registered, wanted ${agreements}`);
@@ -168,14 +178,18 @@ export async function setUp(api, { owner, client, agreements, instances, periodM
     api,
     owner,
     services.map((s) => tx.setOffers(s, terms)),
-    { batch, nonces: ownerNonces, what: 'setOffers', log },
+    { batch, nonces: ownerNonces, what: 'setOffers', log, includedIn: blockHashes },
   );
   // A fresh service numbers its instances from 0, in the order they are added.
   const addCalls = [];
   for (const s of services) {
     for (let i = 0; i < instances; i += 1) addCalls.push(tx.addInstance(s, [...new TextEncoder().encode(monitorUrl(fleetUrl, s, i))]));
   }
-  const added = dataOf(await submitCalls(api, owner, addCalls, { batch, nonces: ownerNonces, what: 'addInstance', log }), 'slaVerification', 'InstanceAdded');
+  const added = dataOf(
+    await submitCalls(api, owner, addCalls, { batch, nonces: ownerNonces, what: 'addInstance', log, includedIn: blockHashes }),
+    'slaVerification',
+    'InstanceAdded',
+  );
   for (const d of added) {
     const url = new TextDecoder().decode(Uint8Array.from(typeof d.monitor_url === 'string' ? Buffer.from(d.monitor_url.slice(2), 'hex') : d.monitor_url));
     if (url !== monitorUrl(fleetUrl, d.service, d.instance)) throw new Error(`instance ${d.instance} of service ${d.service} got URL ${url}`);
@@ -186,7 +200,7 @@ export async function setUp(api, { owner, client, agreements, instances, periodM
       api,
       client,
       services.map((s) => tx.createAgreement(s, 0, toSlaTerms(sla), periods, price, null)),
-      { batch, nonces: clientNonces, what: 'createAgreement', log },
+      { batch, nonces: clientNonces, what: 'createAgreement', log, includedIn: blockHashes },
     ),
     'slaVerification',
     'AgreementCreated',
@@ -203,6 +217,7 @@ export async function setUp(api, { owner, client, agreements, instances, periodM
     })),
     ownerNonces,
     clientNonces,
+    blockHashes: [...blockHashes],
   };
 }
 
@@ -313,6 +328,7 @@ export class Tracker {
     const extrinsics = signed.block.extrinsics;
     this.blocks.push({
       number,
+      hash: hash.toHex(),
       timestampMs: ts,
       refTime: weight.normal.refTime.toNumber(),
       proofSize: weight.normal.proofSize.toNumber(),

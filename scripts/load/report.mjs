@@ -105,8 +105,9 @@ export function ocwRunSummary(runs, { blockTimeMs, large = 1000 }) {
  *   chain        { blockTimeMs, submitGrace, graceMs, settleMs, minPeriodMs, maxPeriods, normalWeightLimit, normalLengthLimit }
  *   periods      [{ agreement, period, windowEndMs, recordedMs, recordedBlock, recordedBy, designated, finalizedMs,
  *                   settledMs, settledBlock, verdict, closure, partial }]
- *   blocks       [{ number, timestampMs, refTime, proofSize, length, extrinsics }]; those
- *                before window.fromMs (the set-up) are left out of the fullness
+ *   blocks       [{ number, hash, timestampMs, refTime, proofSize, length, extrinsics }]; those
+ *                before window.fromMs or in setUpBlocks are left out of the fullness
+ *   setUpBlocks  hashes of the blocks that included the set-up's transactions
  *   processes    [{ name, pid, first, last, peak }] procstat samples
  *   lagSamples   [best − finalised]
  *   fleetStats   what GET /stats returned at the end
@@ -114,7 +115,7 @@ export function ocwRunSummary(runs, { blockTimeMs, large = 1000 }) {
  *   counts       { agreements, instances, otpFailures, confirmFailures }
  *   ocwRuns      [{ answered, requests, periods, ms }] the validators' timing lines (optional)
  */
-export function buildReport({ config, chain, periods, blocks, processes, lagSamples, fleetStats, window, counts, ocwRuns = [] }) {
+export function buildReport({ config, chain, periods, blocks, setUpBlocks = [], processes, lagSamples, fleetStats, window, counts, ocwRuns = [] }) {
   const recorded = periods.filter((p) => p.recordedMs !== null && p.recordedMs !== undefined);
   const settled = periods.filter((p) => p.settledMs !== null && p.settledMs !== undefined);
   const misses = [];
@@ -124,11 +125,13 @@ export function buildReport({ config, chain, periods, blocks, processes, lagSamp
       misses.push({ agreement: p.agreement, period: p.period, reason: miss, lateByMs: p.recordedMs - (p.windowEndMs + chain.settleMs + chain.graceMs) });
   }
   const share = (v, limit) => (limit ? v / limit : null);
-  // The set-up's batches (blocks before the first window opened) are full by
-  // design; fullness is what the run itself asked of the chain.
+  // The set-up's batches are full by design; fullness is what the run itself
+  // asked of the chain. The block that creates the agreements is also the
+  // one whose timestamp opens the first window, hence the hashes.
+  const setUp = new Set(setUpBlocks);
   const perBlock = blocks
-    .filter((b) => b.timestampMs === undefined || b.timestampMs >= window.fromMs)
-    .map((b) => ({
+    .filter((b) => !setUp.has(b.hash) && (b.timestampMs === undefined || b.timestampMs >= window.fromMs))
+    .map(({ hash, ...b }) => ({
       ...b,
       weightShare: share(b.refTime, chain.normalWeightLimit),
       lengthShare: share(b.length, chain.normalLengthLimit),

@@ -152,6 +152,7 @@ export async function runLoad({
       chain,
       periods: tracker.records.map(({ acted, ...r }) => r),
       blocks: tracker.blocks,
+      setUpBlocks: setup.blockHashes,
       processes: samplers,
       lagSamples: tracker.lagSamples,
       fleetStats,

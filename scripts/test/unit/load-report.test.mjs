@@ -170,6 +170,23 @@ describe('the report', () => {
     }
   });
 
+  test("the block that creates the agreements opens the window but is the set-up's", () => {
+    const r = sampleReport({
+      blocks: [
+        { number: 0, hash: '0x00', timestampMs: 0, refTime: 950, proofSize: 0, length: 90, extrinsics: 4 },
+        { number: 1, hash: '0x01', timestampMs: 3_000, refTime: 500, proofSize: 0, length: 10, extrinsics: 2 },
+      ],
+      setUpBlocks: ['0x00'],
+    });
+    assert.deepEqual(r.blockFullness.weightShare, { n: 1, mean: 0.5, max: 0.5 });
+    assert.equal(r.blockFullness.setUpBlocks, 1);
+    assert.deepEqual(
+      r.blockFullness.perBlock.map((b) => Object.keys(b).includes('hash')),
+      [false],
+      'hashes stay out of the saved report',
+    );
+  });
+
   test('compare puts two reports side by side, also when one lacks a row', () => {
     const a = sampleReport();
     const b = sampleReport({ processes: [], lagSamples: [9] });
