@@ -120,6 +120,12 @@ pub trait AgreementRegistry {
 	/// it answers `Continue(take)`, or `Break` to end the scan there. An
 	/// idle chain answers in one storage read (the due-time index).
 	fn periods_awaiting_metrics(now_ms: u64, max_monitors: u32, wanted: &DueFilter<'_>) -> Vec<PeriodToRecord>;
+
+	/// Time (ms) from which a period whose window ends at `window_end_ms`
+	/// can no longer be recorded: it lapses, its price back to the client.
+	/// Until then a metrics block may be recorded and the period cannot
+	/// lapse; from then on, the other way round.
+	fn record_deadline_ms(window_end_ms: u64) -> u64;
 }
 
 /// Receives every recorded metrics block, implemented by the SLA pallet.
@@ -165,6 +171,9 @@ impl AgreementRegistry for () {
 	}
 	fn periods_awaiting_metrics(_: u64, _: u32, _: &DueFilter<'_>) -> Vec<PeriodToRecord> {
 		Vec::new()
+	}
+	fn record_deadline_ms(_: u64) -> u64 {
+		u64::MAX
 	}
 }
 

@@ -25,6 +25,8 @@ export const ROLES = ['client', 'owner'];
 const CONTEST_MARGIN_BLOCKS = 5;
 /** After a transaction failed in its block, wait this long before sending it again. */
 const RETRY_AFTER_FAILURE_MS = 60_000;
+/** The chain lapses an unrecorded period itself in the first blocks after its record deadline; the agent asks only if it has not by then. */
+const LAPSE_FALLBACK_AFTER_MS = 30_000;
 /** After a transaction reached no block in time (it may still be in a pool), wait this long. */
 const RETRY_AFTER_TIMEOUT_MS = 300_000;
 
@@ -286,12 +288,12 @@ export class Agent {
     });
   }
 
-  /** A period the chain never recorded lapses `RecordDeadlineMs` after its window settled (refunded to the client). */
+  /** A period the chain never recorded lapses `RecordDeadlineMs` after its window settled (refunded to the client): the chain does it, the agent only if the chain has not. */
   async onUnrecorded(agreement, info, nowMs) {
     const next = info.nextToRecord.toNumber();
     if (next >= info.periods.toNumber() || info.status.isFinished) return false;
     const windowEnd = info.startMs.toBigInt() + BigInt(next + 1) * info.periodMs.toBigInt();
-    if (nowMs < windowEnd + BigInt(ops.REPORT_SETTLE_MS) + this.recordDeadlineMs) return false;
+    if (nowMs < windowEnd + BigInt(ops.REPORT_SETTLE_MS) + this.recordDeadlineMs + BigInt(LAPSE_FALLBACK_AFTER_MS)) return false;
     return this.act(agreement, next, 'unrecorded', 'settled-overdue', () => ops.settleOverdue(this.api, this.pair, agreement, next), {
       period: next,
       rule: 'no metrics block by the record deadline: refunded',

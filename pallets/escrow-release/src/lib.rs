@@ -203,6 +203,7 @@ pub mod pallet {
 	use super::*;
 	use frame_support::{
 		pallet_prelude::*,
+		storage::with_storage_layer,
 		traits::{
 			fungible::{Mutate, MutateHold},
 			tokens::{Fortitude, Precision, Preservation, Restriction},
@@ -211,7 +212,7 @@ pub mod pallet {
 	use frame_system::pallet_prelude::*;
 	use sp_runtime::{
 		traits::{CheckedAdd, CheckedMul, Zero},
-		ArithmeticError,
+		ArithmeticError, TokenError,
 	};
 
 	/// The in-code storage version.
@@ -391,24 +392,35 @@ pub mod pallet {
 		) -> Result<(BalanceOf<T>, BalanceOf<T>), DispatchError> {
 			let mut to_owner = Zero::zero();
 			if !escrow.owed_to_owner.is_zero() {
-				match T::Currency::transfer_on_hold(
-					&HoldReason::Escrow.into(),
-					&escrow.client,
-					&escrow.owner,
-					escrow.owed_to_owner,
-					Precision::Exact,
-					Restriction::Free,
-					Fortitude::Polite,
-				) {
+				// `Force`: the share was committed when the client put it on
+				// hold; a freeze the client takes on since must not withhold
+				// it. A failed transfer leaves nothing half done.
+				let paid = with_storage_layer(|| {
+					T::Currency::transfer_on_hold(
+						&HoldReason::Escrow.into(),
+						&escrow.client,
+						&escrow.owner,
+						escrow.owed_to_owner,
+						Precision::Exact,
+						Restriction::Free,
+						Fortitude::Force,
+					)
+				});
+				match paid {
 					Ok(_) => {
 						to_owner = escrow.owed_to_owner;
 						TotalEscrowed::<T>::mutate(|t| *t = t.saturating_sub(to_owner));
 						escrow.held = escrow.held.saturating_sub(to_owner);
 						escrow.owed_to_owner = Zero::zero();
 					},
-					Err(e) => {
-						log::warn!(target: LOG_TARGET, "paying the owner of agreement {agreement}: {e:?}");
+					// The owner's account does not exist and the share is
+					// below the existential deposit: it waits for the owner.
+					Err(DispatchError::Token(TokenError::BelowMinimum | TokenError::CannotCreate)) => {
 						Self::deposit_event(Event::OwnerPaymentPending { agreement, owed: escrow.owed_to_owner });
+					},
+					Err(e) => {
+						log::error!(target: LOG_TARGET, "paying the owner of agreement {agreement}: {e:?}");
+						return Err(e);
 					},
 				}
 			}

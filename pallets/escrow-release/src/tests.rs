@@ -225,6 +225,24 @@ fn an_owner_that_cannot_receive_blocks_neither_settling_nor_the_clients_refund()
 }
 
 #[test]
+fn a_lock_the_client_takes_on_does_not_withhold_what_the_owner_is_owed() {
+	build_and_execute(|| {
+		use frame_support::traits::{LockableCurrency, WithdrawReasons};
+		let issuance = Balances::total_issuance();
+		open(2);
+		assert_ok!(Escrow::settle_period(AGREEMENT, 0, Perbill::one()));
+		// The client then locks its whole balance, the held part included
+		// (a vote, say): what the settled period owes is the owner's still.
+		<Balances as LockableCurrency<AccountId>>::set_lock(*b"votelock", &CLIENT, INITIAL, WithdrawReasons::all());
+		let owner_before = free(OWNER);
+		assert_ok!(Escrow::pay_out(RuntimeOrigin::signed(OWNER), AGREEMENT));
+		assert_eq!(free(OWNER), owner_before + PRICE);
+		assert_eq!(owed(AGREEMENT), (0, 0));
+		check_invariants(issuance);
+	});
+}
+
+#[test]
 fn pay_out_errors_name_the_state() {
 	build_and_execute(|| {
 		assert_noop!(Escrow::pay_out(RuntimeOrigin::signed(CLIENT), AGREEMENT), Error::<Test>::EscrowNotFound);

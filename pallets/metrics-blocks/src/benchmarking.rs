@@ -76,6 +76,7 @@ fn valid_submission<T: Config>(n: u32) -> Result<Call<T>, BenchmarkError> {
 		to_record.period,
 		PartialBlock {
 			accounting_node: first,
+			authority: authorities[designated].clone(),
 			report_hashes: BoundedVec::truncate_from(
 				reports.iter().map(|r| (r.instance, r.hash())).collect::<Vec<_>>(),
 			),

@@ -14,7 +14,7 @@ use qos_primitives::{
 use sp_runtime::DispatchResult;
 
 use crate::{
-	AccountingKey, ChainPeriods, ChainTips, Config, DesignatedNode, Event, MetricsBlock, MetricsBlocks,
+	AccountingKey, AuthorityId, ChainPeriods, ChainTips, Config, DesignatedNode, Event, MetricsBlock, MetricsBlocks,
 	MissingInstances, Pallet, PartialBlock, PartialBlocks, ReportHashes, ReportInclusionProof,
 };
 
@@ -25,6 +25,7 @@ impl<T: Config> Pallet<T> {
 		reports: &[Report],
 		missing: MissingInstances,
 		accounting_node: AccountingKey,
+		authority: AuthorityId,
 	) {
 		let report_hashes = Self::hashes_of(reports);
 		PartialBlocks::<T>::insert(
@@ -32,6 +33,7 @@ impl<T: Config> Pallet<T> {
 			to_record.period,
 			PartialBlock {
 				accounting_node: accounting_node.clone(),
+				authority,
 				report_hashes,
 				missing: missing.clone(),
 				recorded_at_ms: Self::now_ms(),
@@ -146,8 +148,10 @@ impl<T: Config> Pallet<T> {
 
 	/// Invariants: every retained block carries its own hash and root, the
 	/// retained chain of each agreement links from its anchor to its tip
-	/// without gaps, nothing beyond `RetainPeriods` is retained, and a
-	/// partial block never stands beside the final block of its period.
+	/// without gaps, nothing beyond `RetainPeriods` is retained, a partial
+	/// block belongs to a period that awaits its metrics block and never
+	/// stands beside its final block, and no current authority or accounting
+	/// key is bound twice.
 	#[cfg(any(feature = "try-runtime", test))]
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		use frame_support::ensure;
@@ -197,12 +201,27 @@ impl<T: Config> Pallet<T> {
 			MetricsBlocks::<T>::iter().count() as u32 == retained,
 			TryRuntimeError::Other("blocks outside any chain")
 		);
-		for (agreement, period, _) in PartialBlocks::<T>::iter() {
+		for (agreement, period, partial) in PartialBlocks::<T>::iter() {
 			ensure!(
 				!MetricsBlocks::<T>::contains_key(agreement, period),
 				TryRuntimeError::Other("a partial block beside its final block")
 			);
+			ensure!(
+				<T::Agreements as qos_primitives::traits::AgreementRegistry>::period_coverage(agreement, period).is_some(),
+				TryRuntimeError::Other("a partial block of a period that awaits none")
+			);
+			ensure!(
+				partial.report_hashes.windows(2).all(|pair| pair[0].0 < pair[1].0),
+				TryRuntimeError::Other("partial block's report hashes not by ascending instance")
+			);
 		}
+		let authorities = T::Authorities::get();
+		let current: Vec<_> =
+			crate::AccountingKeys::<T>::get().into_iter().filter(|(a, _)| authorities.contains(a)).collect();
+		ensure!(
+			current.iter().enumerate().all(|(i, (a, k))| current[..i].iter().all(|(b, l)| a != b && k != l)),
+			TryRuntimeError::Other("an authority or accounting key bound twice")
+		);
 		Ok(())
 	}
 }

@@ -82,7 +82,7 @@
 //!
 //! | call | origin | complexity | errors |
 //! |---|---|---|---|
-//! | [`Pallet::submit_metrics_block`] | `Authorized` by a valid accounting-node signature | `O(n)`, `n` the covered instances | `TooManyReports`, `NotAccountingNode`, `BadSignature`, `PeriodAlreadyRecorded`, `AgreementPeriodNotFound`, `WindowNotSettled`, `TooManyInstances`, `NotDesignatedNode`, `ReportsNotSorted`, `UnknownInstance`, `ReportDoesNotMatchPeriod`, `ReportOutOfBounds`, `WrongMissingReason`, `InstancesNotAccountedFor`, `SameNodeCannotCorroborate`, `DisagreesWithFirstPull` |
+//! | [`Pallet::submit_metrics_block`] | `Authorized` by a valid accounting-node signature | `O(n)`, `n` the covered instances | `TooManyReports`, `NotAccountingNode`, `BadSignature`, `PeriodAlreadyRecorded`, `AgreementPeriodNotFound`, `WindowNotSettled`, `TooManyInstances`, `NotDesignatedNode`, `ReportsNotSorted`, `UnknownInstance`, `ReportDoesNotMatchPeriod`, `ReportOutOfBounds`, `WrongMissingReason`, `InstancesNotAccountedFor`, `SameNodeCannotCorroborate`, `DisagreesWithFirstPull`, `RecordDeadlinePassed` |
 //! | [`Pallet::bind_accounting_key`] | `Authorized` by the authority's Aura signature and the accounting key's signature | `O(a)`, `a` the authorities | `NotAuthority`, `AccountingKeyAlreadyBound`, `AccountingKeyInUse`, `BadSignature`, `TooManyAuthorities` |
 //!
 //! ### Runtime API
@@ -317,7 +317,8 @@ pub mod pallet {
 		InstancesNotAccountedFor,
 		/// The agreement covers more instances than a metrics block holds.
 		TooManyInstances,
-		/// The second pull of a partial block must come from another accounting node.
+		/// The second pull of a partial block must come from another authority
+		/// than the first, under whatever accounting key.
 		SameNodeCannotCorroborate,
 		/// The second pull lacks a report of an instance the partial block has one of.
 		DisagreesWithFirstPull,
@@ -329,6 +330,9 @@ pub mod pallet {
 		AccountingKeyAlreadyBound,
 		/// The accounting-key map is full (`MaxAuthorities`).
 		TooManyAuthorities,
+		/// The period's record deadline has passed: it lapses, refunded to the
+		/// client, and can no longer be recorded.
+		RecordDeadlinePassed,
 	}
 
 	#[pallet::genesis_config]
@@ -420,7 +424,7 @@ pub mod pallet {
 			let missing = BoundedVec::truncate_from(missing);
 			match checked.first_pull {
 				None if checked.partial => {
-					Self::record_partial(checked.to_record, &reports, missing, accounting_node);
+					Self::record_partial(checked.to_record, &reports, missing, accounting_node, checked.authority);
 					Ok(())
 				},
 				first_pull => {

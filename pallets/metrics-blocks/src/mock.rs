@@ -77,6 +77,9 @@ where
 pub const SUBMIT_GRACE: u64 = 5;
 pub const MILLISECS_PER_BLOCK: u64 = 3_000;
 pub const RETAIN_PERIODS: u32 = 3;
+/// After its window settled, a period may be recorded for this long (the
+/// SLA pallet's `RecordDeadlineMs` in the runtime); then it lapses.
+pub const RECORD_DEADLINE_MS: u64 = 600_000;
 
 parameter_types! {
 	pub const SubmitGrace: u64 = SUBMIT_GRACE;
@@ -153,6 +156,9 @@ impl AgreementRegistry for MockAgreements {
 			.count();
 		due.truncate(within.max(1));
 		due
+	}
+	fn record_deadline_ms(window_end_ms: u64) -> u64 {
+		window_end_ms + qos_primitives::REPORT_SETTLE_MS + RECORD_DEADLINE_MS
 	}
 }
 

@@ -6,18 +6,20 @@
 //!    send [`Call::bind_accounting_key`].
 //! 2. Leave unless a local `acct` key is a current accounting node.
 //! 3. Ask the registry for periods whose window closed at least
-//!    [`REPORT_SETTLE_MS`] ago and keep those this node may submit: the
-//!    designated node at once; the others staggered, the node `d` places after
-//!    the designated one in the authority list after `d` grace periods (the
-//!    runtime accepts any of them after one; the stagger only avoids that every
-//!    node polls the monitors at the same moment). A period with another node's
-//!    partial block is a *second pull*: the node right after that node goes at
-//!    once, the others staggered the same way. Second pulls first, then the
-//!    oldest due periods first, as many as [`MAX_MONITORS_PER_RUN`] monitor
-//!    requests allow (always at least one period): a backlog drains oldest
-//!    first, run after run. The registry is asked only for periods this node
-//!    may take now and has not claimed, so periods that are other nodes' to
-//!    record, or already in flight, cost nothing and hide nothing.
+//!    [`REPORT_SETTLE_MS`] ago and whose record deadline has not passed
+//!    (from then on the chain lapses them), and keep those this node may
+//!    submit: the designated node at once; the others staggered, the node `d`
+//!    places after the designated one in the authority list after `d` grace
+//!    periods (the runtime accepts any of them after one; the stagger only
+//!    avoids that every node polls the monitors at the same moment). A period
+//!    with another authority's partial block is a *second pull*: the authority
+//!    right after that one goes at once, the others staggered the same way.
+//!    Oldest windows first, as many as [`MAX_MONITORS_PER_RUN`] monitor
+//!    requests allow (always at least one period), second pulls at most
+//!    [`MAX_SECOND_PULL_MONITORS`] of them: a backlog drains oldest first, run
+//!    after run. The registry is asked only for periods this node may take now
+//!    and has not claimed, so periods that are other nodes' to record, or
+//!    already in flight, cost next to nothing and hide nothing.
 //! 4. Take one of [`CONCURRENT_RUNS`] run locks ([`run_lock_key`]), and claim
 //!    each period in offchain storage ([`claim_key`]): a claimed period is not
 //!    submitted again for [`RESUBMIT_AFTER_BLOCKS`]; a failed submission
@@ -33,12 +35,16 @@
 //! 6. A first pull with unreachable monitors is retried on the next blocks
 //!    during the first half of the grace ([`retry_until_ms`]), then submitted
 //!    with the reasons. A second pull that lacks a report of the partial block
-//!    is retried until it has them all. Otherwise compute the OTP commitment
-//!    from the tags, sign and submit.
+//!    keeps its claim and is tried again [`RESUBMIT_AFTER_BLOCKS`] later, until
+//!    it has them all or the period lapses. Otherwise compute the OTP
+//!    commitment from the tags, sign and submit.
 
-use alloc::{format, string::String, vec::Vec};
+use alloc::{collections::BTreeMap, format, string::String, vec::Vec};
 use codec::{DecodeAll, Encode};
-use core::ops::ControlFlow;
+use core::{
+	cell::{Cell, RefCell},
+	ops::ControlFlow,
+};
 use frame_support::traits::Get;
 use frame_system::{
 	offchain::{CreateAuthorizedTransaction, SubmitTransaction},
@@ -61,7 +67,10 @@ use sp_runtime::{
 	RuntimeAppPublic,
 };
 
-use crate::{AccountingKey, AccountingKeys, AuthorityId, Call, Config, Pallet, PartialBlock, PartialBlocks};
+use crate::{
+	submission::is_sorted_subset, AccountingKey, AccountingKeys, AuthorityId, Call, Config, Pallet, PartialBlock,
+	PartialBlocks,
+};
 
 const LOG_TARGET: &str = "runtime::metrics-blocks";
 
@@ -81,6 +90,10 @@ pub use qos_primitives::request::{ACCOUNTING_KEY_HEADER, SIGNATURE_HEADER, TIMES
 /// Most due periods one run looks at (in due order) to find those it may
 /// take: bounds the run's cost when many periods are other nodes' to record.
 pub const MAX_DUE_EXAMINED: u32 = 4_096;
+/// Most monitor requests of one run that go to second pulls (a period
+/// larger than this still goes alone): periods whose monitors answer only
+/// the node that pulled first cannot take every run's budget.
+pub const MAX_SECOND_PULL_MONITORS: usize = MAX_MONITORS_PER_RUN / 2;
 /// Runs that may overlap (the node runs off-chain workers on a pool of
 /// threads); each holds one of as many run locks.
 pub const CONCURRENT_RUNS: u8 = 2;
@@ -350,48 +363,7 @@ impl<T: Config> Pallet<T> {
 			return;
 		};
 		let now_ms = Self::now_ms();
-		let n = authorities.len() as u32;
-		let mut eligible: Vec<Pull> = Vec::new();
-		for (agreement, period, first) in PartialBlocks::<T>::iter() {
-			if first.accounting_node == my_key {
-				continue;
-			}
-			let after =
-				Self::authority_index_of(&authorities, &first.accounting_node).map_or(my_index, |i| (i + 1) % n);
-			let distance = (my_index + n - after) % n.max(1);
-			let from_ms = first.recorded_at_ms.saturating_add(Self::grace_ms().saturating_mul(distance as u64));
-			if now_ms >= from_ms {
-				if let Some(to_record) = T::Agreements::period_to_record(agreement, period) {
-					eligible.push(Pull { to_record, first: Some(first) });
-				}
-			}
-		}
-		let second_pulls: usize = eligible.iter().map(|p| p.to_record.monitors.len()).sum();
-		let budget = MAX_MONITORS_PER_RUN.saturating_sub(second_pulls);
-		if budget > 0 {
-			let examined = core::cell::Cell::new(0u32);
-			let wanted = |agreement: u64, period: u32, to_ms: u64| {
-				examined.set(examined.get().saturating_add(1));
-				if examined.get() > MAX_DUE_EXAMINED {
-					return ControlFlow::Break(());
-				}
-				ControlFlow::Continue(
-					now_ms >= Self::may_try_from_ms(agreement, period, to_ms, my_index, n)
-						&& !crate::MetricsBlocks::<T>::contains_key(agreement, period)
-						&& !PartialBlocks::<T>::contains_key(agreement, period)
-						&& !Self::is_claimed(&claim_key(agreement, period), block),
-				)
-			};
-			eligible.extend(
-				T::Agreements::periods_awaiting_metrics(
-					now_ms.saturating_sub(REPORT_SETTLE_MS),
-					budget as u32,
-					&wanted,
-				)
-				.into_iter()
-				.map(|to_record| Pull { to_record, first: None }),
-			);
-		}
+		let eligible = Self::pulls_to_make(block, now_ms, &authorities, my_index);
 		if eligible.is_empty() {
 			return;
 		}
@@ -442,6 +414,74 @@ impl<T: Config> Pallet<T> {
 		for (pull, answers) in claimed.iter().zip(fetched) {
 			Self::submit_period(pull, answers, &my_key, block, now_ms);
 		}
+	}
+
+	/// The periods this node may pull now, oldest window first, within one
+	/// run's monitor budget: first pulls, and second pulls of other
+	/// authorities' partial blocks, found in one scan of the registry's due
+	/// periods. Periods past their record deadline (they lapse), claimed by
+	/// an earlier run, or not yet this node's turn are passed over before
+	/// anything of theirs beyond the partial-block check is read. Second
+	/// pulls take at most [`MAX_SECOND_PULL_MONITORS`] of the budget.
+	fn pulls_to_make(block: BlockNumberFor<T>, now_ms: u64, authorities: &[AuthorityId], my_index: u32) -> Vec<Pull> {
+		let n = authorities.len() as u32;
+		let firsts: RefCell<BTreeMap<(u64, u32), PartialBlock>> = RefCell::new(BTreeMap::new());
+		let second_pull_monitors = Cell::new(0usize);
+		let examined = Cell::new(0u32);
+		let wanted = |agreement: u64, period: u32, to_ms: u64| {
+			examined.set(examined.get().saturating_add(1));
+			if examined.get() > MAX_DUE_EXAMINED {
+				return ControlFlow::Break(());
+			}
+			if now_ms >= T::Agreements::record_deadline_ms(to_ms) {
+				return ControlFlow::Continue(false);
+			}
+			let first_pull_now = now_ms >= Self::may_try_from_ms(agreement, period, to_ms, my_index, n);
+			if (!first_pull_now && !PartialBlocks::<T>::contains_key(agreement, period)) ||
+				Self::is_claimed(&claim_key(agreement, period), block)
+			{
+				return ControlFlow::Continue(false);
+			}
+			let Some(first) = PartialBlocks::<T>::get(agreement, period) else {
+				return ControlFlow::Continue(
+					first_pull_now && !crate::MetricsBlocks::<T>::contains_key(agreement, period),
+				);
+			};
+			if authorities.get(my_index as usize) == Some(&first.authority) ||
+				now_ms < Self::second_pull_from_ms(&first, authorities, my_index)
+			{
+				return ControlFlow::Continue(false);
+			}
+			let monitors = first.report_hashes.len().saturating_add(first.missing.len());
+			let taken = second_pull_monitors.get();
+			if taken > 0 && taken.saturating_add(monitors) > MAX_SECOND_PULL_MONITORS {
+				return ControlFlow::Continue(false);
+			}
+			second_pull_monitors.set(taken.saturating_add(monitors));
+			firsts.borrow_mut().insert((agreement, period), first);
+			ControlFlow::Continue(true)
+		};
+		let due = T::Agreements::periods_awaiting_metrics(
+			now_ms.saturating_sub(REPORT_SETTLE_MS),
+			MAX_MONITORS_PER_RUN as u32,
+			&wanted,
+		);
+		let mut firsts = firsts.into_inner();
+		due.into_iter()
+			.map(|to_record| {
+				let first = firsts.remove(&(to_record.agreement, to_record.period));
+				Pull { to_record, first }
+			})
+			.collect()
+	}
+
+	/// When this node may pull again after `first`: the authority right
+	/// after the first pull's at once, each next one a grace later.
+	fn second_pull_from_ms(first: &PartialBlock, authorities: &[AuthorityId], my_index: u32) -> u64 {
+		let n = authorities.len() as u32;
+		let after = authorities.iter().position(|a| *a == first.authority).map_or(my_index, |i| (i as u32 + 1) % n);
+		let distance = (my_index + n - after) % n.max(1);
+		first.recorded_at_ms.saturating_add(Self::grace_ms().saturating_mul(distance as u64))
 	}
 
 	/// When this node may first try `period` of `agreement`, whose window
@@ -530,14 +570,22 @@ impl<T: Config> Pallet<T> {
 				Self::release(&claim);
 				return;
 			},
-			Some(first) if !first.report_hashes.iter().all(|(i, _)| reports.iter().any(|r| r.instance == *i)) => {
+			Some(first)
+				if !is_sorted_subset(
+					first.report_hashes.iter().map(|(i, _)| *i),
+					reports.iter().map(|r| r.instance),
+				) =>
+			{
+				// The claim is kept: the period is tried again once it
+				// expires, so monitors that answer only the first node cost
+				// a pull every `RESUBMIT_AFTER_BLOCKS`, not every block.
 				log::info!(
 					target: LOG_TARGET,
-					"agreement {} period {}: second pull lacks a report the first had; retrying",
+					"agreement {} period {}: second pull lacks a report the first had; retrying in {} blocks",
 					period.agreement,
 					period.period,
+					RESUBMIT_AFTER_BLOCKS,
 				);
-				Self::release(&claim);
 				return;
 			},
 			_ => {},

@@ -30,6 +30,8 @@ use crate::{
 pub(crate) struct Checked {
 	/// The period it records.
 	pub to_record: PeriodCoverage,
+	/// The authority whose accounting key signed it.
+	pub authority: AuthorityId,
 	/// Whether it is a first pull with pulled instances missing (a partial block).
 	pub partial: bool,
 	/// For a second pull: the node of the partial block it follows.
@@ -170,10 +172,19 @@ impl<T: Config> Pallet<T> {
 		let to_record = T::Agreements::period_coverage(agreement, period).ok_or(Error::<T>::AgreementPeriodNotFound)?;
 		let now_ms = Self::now_ms();
 		ensure!(now_ms >= Self::settled_ms(&to_record.window), Error::<T>::WindowNotSettled);
+		// From its deadline on the period lapses instead (refunded to the
+		// client); both at once would decide it twice.
+		ensure!(now_ms < T::Agreements::record_deadline_ms(to_record.window.to_ms), Error::<T>::RecordDeadlinePassed);
 		ensure!(to_record.covered_count() <= MAX_INSTANCES_PER_SERVICE as usize, Error::<T>::TooManyInstances);
 
+		let authority = authorities.get(signer_index as usize).cloned().ok_or(Error::<T>::NotAccountingNode)?;
 		if let Some(first) = PartialBlocks::<T>::get(agreement, period) {
-			ensure!(&first.accounting_node != accounting_node, Error::<T>::SameNodeCannotCorroborate);
+			// One validator is one witness: binding a new key between the two
+			// pulls does not make it a second one.
+			ensure!(
+				&first.accounting_node != accounting_node && first.authority != authority,
+				Error::<T>::SameNodeCannotCorroborate
+			);
 			// Only omissions need a second witness: a report's content is
 			// the monitor's, checked by the client's OTP against its tag.
 			// Both lists ascend by instance: one merge pass.
@@ -181,7 +192,7 @@ impl<T: Config> Pallet<T> {
 				is_sorted_subset(first.report_hashes.iter().map(|(i, _)| *i), reports.iter().map(|r| r.instance)),
 				Error::<T>::DisagreesWithFirstPull
 			);
-			return Ok(Checked { to_record, partial: false, first_pull: Some(first.accounting_node) });
+			return Ok(Checked { to_record, authority, partial: false, first_pull: Some(first.accounting_node) });
 		}
 		let designated = designated_index(agreement, period, authorities.len() as u32);
 		if designated != Some(signer_index) {
@@ -189,7 +200,7 @@ impl<T: Config> Pallet<T> {
 		}
 		let unreached = missing.iter().any(|(_, reason)| *reason != MissingReason::Retired);
 		let partial = unreached && Self::accounting_node_count(authorities) > 1;
-		Ok(Checked { to_record, partial, first_pull: None })
+		Ok(Checked { to_record, authority, partial, first_pull: None })
 	}
 
 	/// Reports and missing entries must each ascend by instance id, together

@@ -92,6 +92,9 @@ impl<BlockNumber: Encode> MetricsBlock<BlockNumber> {
 pub struct PartialBlock {
 	/// The node that pulled.
 	pub accounting_node: AccountingKey,
+	/// The authority whose accounting key that was: a second pull must come
+	/// from another authority, whatever key it has bound since.
+	pub authority: AuthorityId,
 	/// `sha256(SCALE(report))` of each report it got, by instance.
 	pub report_hashes: ReportHashes,
 	/// The instances it got no valid answer from, with why.

@@ -140,6 +140,25 @@ fn record<T: Config>(agreement: AgreementId, period: PeriodIndex) {
 	Pallet::<T>::on_metrics_block(agreement, period, due.window, &reports, commit(&OTP));
 }
 
+/// An agreement of `client` for two periods on a one-instance service of
+/// `owner`: the first recorded with a breach, confirmed and accepted (a share
+/// owed to each party), the second never recorded. Lapsing the second
+/// finishes the agreement, which pays both shares out and closes the escrow:
+/// the most a lapse does.
+fn with_last_period_unrecorded<T: Config>(owner: &T::AccountId, client: &T::AccountId) -> AgreementId {
+	let id = agreement_on::<T>(owner, client, 2, 1);
+	record::<T>(id, 0);
+	Pallet::<T>::confirm_period(RawOrigin::Signed(client.clone()).into(), id, 0, OTP).expect("confirms");
+	Pallet::<T>::accept_verdict(RawOrigin::Signed(owner.clone()).into(), id, 0).expect("accepts");
+	id
+}
+
+/// Moves the clock to the record deadline of `period` of `agreement`.
+fn pass_record_deadline<T: Config>(agreement: AgreementId, period: PeriodIndex) {
+	let window = Agreements::<T>::get(agreement).and_then(|a| a.window(period)).expect("in term");
+	T::BenchmarkHelper::set_time(<Pallet<T> as AgreementRegistry>::record_deadline_ms(window.to_ms));
+}
+
 fn advance_blocks<T: Config>(blocks: BlockNumberOf<T>) {
 	let now = frame_system::Pallet::<T>::block_number();
 	frame_system::Pallet::<T>::set_block_number(now.saturating_add(blocks));
@@ -325,14 +344,32 @@ mod benchmarks {
 	#[benchmark]
 	fn settle_overdue_lapsed() {
 		let (owner, client) = parties::<T>();
-		let id = agreement::<T>(&owner, &client, 1);
-		let window = Agreements::<T>::get(id).and_then(|a| a.window(0)).expect("in term");
-		T::BenchmarkHelper::set_time(
-			window.to_ms.saturating_add(REPORT_SETTLE_MS).saturating_add(T::RecordDeadlineMs::get()),
-		);
+		let id = with_last_period_unrecorded::<T>(&owner, &client);
+		pass_record_deadline::<T>(id, 1);
 		#[extrinsic_call]
-		settle_overdue(RawOrigin::Signed(client), id, 0);
-		assert_eq!(state::<T>(id, 0), Some(PeriodState::Closed(Closure::Lapsed)));
+		settle_overdue(RawOrigin::Signed(client), id, 1);
+		assert_eq!(state::<T>(id, 1), Some(PeriodState::Closed(Closure::Lapsed)));
+		assert!(Agreements::<T>::get(id).is_some_and(|a| a.is_finished()));
+	}
+
+	#[benchmark]
+	fn lapse_overdue(n: Linear<0, MAX_LAPSES_PER_BLOCK>) {
+		let (owner, client) = parties::<T>();
+		let overdue: Vec<AgreementId> = (0..n).map(|_| with_last_period_unrecorded::<T>(&owner, &client)).collect();
+		if let Some(&last) = overdue.last() {
+			pass_record_deadline::<T>(last, 1);
+		}
+		// The next entry of the index is not overdue: the scan reads it and stops.
+		let waiting = agreement_on::<T>(&owner, &client, 1, 1);
+		#[block]
+		{
+			Pallet::<T>::lapse_overdue(n);
+		}
+		for id in overdue {
+			assert_eq!(state::<T>(id, 1), Some(PeriodState::Closed(Closure::Lapsed)));
+			assert!(Agreements::<T>::get(id).is_some_and(|a| a.is_finished()));
+		}
+		assert_eq!(state::<T>(waiting, 0), None);
 	}
 
 	#[benchmark]

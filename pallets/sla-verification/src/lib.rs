@@ -65,6 +65,12 @@
 //!
 //! Each rule is applied by [`Pallet::settle_overdue`], which anyone may call
 //! once its deadline passed (the party owed the money has the reason to).
+//! The chain applies the accounting nodes' rule itself: at the start of
+//! each block it lapses up to [`Config::MaxLapsesPerBlock`] periods whose
+//! record deadline passed, oldest first, so a period that nobody can or
+//! will record does not stay open on anyone's goodwill. From its record
+//! deadline on a period can no longer be recorded (the metrics-blocks pallet
+//! refuses it), so exactly one of the two ever happens.
 //!
 //! | who does nothing | deadline | rule |
 //! |---|---|---|
@@ -169,6 +175,10 @@ use qos_primitives::{sla::Sla, traits::MetricsArchive, AgreementId, InstanceId, 
 use sp_runtime::Perbill;
 
 const LOG_TARGET: &str = "runtime::sla-verification";
+
+/// The most [`Config::MaxLapsesPerBlock`] may be: the range its weight was
+/// benchmarked over.
+pub const MAX_LAPSES_PER_BLOCK: u32 = 64;
 
 /// The balance type of the escrow the pallet settles through.
 pub type BalanceOf<T> = <<T as Config>::Escrow as EscrowSettlement<<T as frame_system::Config>::AccountId>>::Balance;
@@ -301,6 +311,11 @@ pub mod pallet {
 		/// refunded to the client.
 		#[pallet::constant]
 		type RecordDeadlineMs: Get<u64>;
+
+		/// Most overdue periods the chain lapses by itself at the start of a
+		/// block, oldest first (at most 64: the benchmarked range).
+		#[pallet::constant]
+		type MaxLapsesPerBlock: Get<u32>;
 
 		/// Blocks a finished agreement is kept before it may be pruned.
 		#[pallet::constant]
@@ -600,11 +615,19 @@ pub mod pallet {
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		/// Lapses periods that no final metrics block reached by their record
+		/// deadline, so nothing waits for a party to ask: see
+		/// [`Pallet::lapse_overdue`].
+		fn on_initialize(_n: BlockNumberFor<T>) -> Weight {
+			Self::lapse_overdue(T::MaxLapsesPerBlock::get())
+		}
+
 		fn integrity_test() {
 			assert!(T::MaxPeriods::get() >= 1, "MaxPeriods must be at least 1");
 			assert!(T::MaxOtpAttempts::get() >= 1, "MaxOtpAttempts must be at least 1");
 			assert!(T::MaxOffers::get() >= 1, "MaxOffers must be at least 1");
 			assert!(T::PruneBatch::get() >= 1, "PruneBatch must be at least 1");
+			assert!(T::MaxLapsesPerBlock::get() <= MAX_LAPSES_PER_BLOCK, "MaxLapsesPerBlock must be at most 64");
 			assert!(
 				T::MinPeriodMs::get() >= 1 && T::MinPeriodMs::get() <= qos_primitives::MAX_REPORT_WINDOW_MS,
 				"MinPeriodMs must be within 1 ms ..= one day"

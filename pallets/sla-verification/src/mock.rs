@@ -56,6 +56,8 @@ pub const DEPOSIT_BASE: Balance = 100;
 pub const DEPOSIT_PER_BYTE: Balance = 1;
 /// Owner's share of a disputed period no arbiter resolved in time.
 pub const UNRESOLVED_SHARE: Perbill = Perbill::from_percent(50);
+/// Overdue periods lapsed at the start of a block.
+pub const LAPSES_PER_BLOCK: u32 = 2;
 
 parameter_types! {
 	pub const ExistentialDeposit: Balance = EXISTENTIAL_DEPOSIT;
@@ -147,6 +149,7 @@ impl pallet_sla_verification::Config for Test {
 	type ArbitrationWindow = ArbitrationWindow;
 	type UnresolvedDisputeOwnerShare = UnresolvedShare;
 	type RecordDeadlineMs = RecordDeadlineMs;
+	type MaxLapsesPerBlock = ConstU32<LAPSES_PER_BLOCK>;
 	type AgreementRetention = Retention;
 	type PruneBatch = ConstU32<PRUNE_BATCH>;
 	type WeightInfo = ();

@@ -4,6 +4,7 @@
 
 use alloc::vec::Vec;
 use core::ops::ControlFlow;
+use frame_support::traits::Get;
 use qos_primitives::{
 	otp::Commitment,
 	sla::CoveredInstance,
@@ -106,6 +107,10 @@ impl<T: Config> AgreementRegistry for Pallet<T> {
 			out.push(record);
 		}
 		out
+	}
+
+	fn record_deadline_ms(window_end_ms: u64) -> u64 {
+		window_end_ms.saturating_add(qos_primitives::REPORT_SETTLE_MS).saturating_add(T::RecordDeadlineMs::get())
 	}
 }
 

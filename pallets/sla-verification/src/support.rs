@@ -10,7 +10,10 @@ use frame_support::{
 };
 use frame_system::pallet_prelude::BlockNumberFor;
 use pallet_escrow_release::EscrowSettlement;
-use qos_primitives::{traits::MetricsArchive, AgreementId, PeriodIndex, ServiceId};
+use qos_primitives::{
+	traits::{AgreementRegistry, MetricsArchive},
+	AgreementId, PeriodIndex, ServiceId,
+};
 use sp_runtime::{
 	traits::{Saturating, Zero},
 	ArithmeticError, Perbill,
@@ -159,9 +162,10 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn lapse(agreement: AgreementId, period: PeriodIndex, mut info: AgreementOf<T>) -> DispatchResult {
 		ensure!(period == info.next_to_record && !info.is_finished(), Error::<T>::EarlierPeriodOpen);
 		let window = info.window(period).ok_or(ArithmeticError::Overflow)?;
-		let deadline_ms =
-			window.to_ms.saturating_add(qos_primitives::REPORT_SETTLE_MS).saturating_add(T::RecordDeadlineMs::get());
-		ensure!(T::Time::now() >= deadline_ms, Error::<T>::DeadlineNotReached);
+		ensure!(
+			T::Time::now() >= <Self as AgreementRegistry>::record_deadline_ms(window.to_ms),
+			Error::<T>::DeadlineNotReached
+		);
 		let refunded = T::Escrow::refund_periods(agreement, 1)?;
 		T::Metrics::discard_unfinished(agreement, period);
 		Periods::<T>::insert(
@@ -186,6 +190,34 @@ impl<T: Config> Pallet<T> {
 			Agreements::<T>::insert(agreement, info);
 			Ok(())
 		}
+	}
+
+	/// Lapses up to `max` periods whose record deadline passed, oldest first
+	/// (`DueIndex` is ordered by window end, so they are at its front), and
+	/// returns the weight used: one read when none is overdue. Each lapse
+	/// runs in a storage layer of its own; one that fails (it cannot while
+	/// the pallets' invariants hold) is logged and left in the index, and
+	/// `settle_overdue` can still be called for it.
+	pub fn lapse_overdue(max: u32) -> Weight {
+		let now = T::Time::now();
+		let overdue: Vec<(AgreementId, PeriodIndex)> = DueIndex::<T>::iter()
+			.take_while(|(due, _, _)| <Self as AgreementRegistry>::record_deadline_ms(u64::from_be_bytes(*due)) <= now)
+			.take(max as usize)
+			.map(|(_, agreement, period)| (agreement, period))
+			.collect();
+		for &(agreement, period) in &overdue {
+			let lapsed = frame_support::storage::with_storage_layer(|| {
+				let info = Agreements::<T>::get(agreement).ok_or(Error::<T>::AgreementNotFound)?;
+				Self::lapse(agreement, period, info)
+			});
+			if let Err(error) = lapsed {
+				log::error!(
+					target: crate::LOG_TARGET,
+					"agreement {agreement} period {period}: overdue but could not lapse: {error:?}"
+				);
+			}
+		}
+		<T::WeightInfo as crate::WeightInfo>::lapse_overdue(overdue.len() as u32)
 	}
 
 	/// Lists the period `info` awaits a metrics block for in `DueIndex`, if

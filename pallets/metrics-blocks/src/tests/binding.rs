@@ -2,16 +2,6 @@
 
 use super::*;
 
-fn bind_call(authority: &str, key_owner: &str, aura_signer: &str) -> RuntimeCall {
-	let payload = MetricsBlocks::binding_payload(&aura(authority), &acct(key_owner));
-	RuntimeCall::MetricsBlocks(Call::bind_accounting_key {
-		authority: aura(authority),
-		accounting_key: acct(key_owner),
-		authority_signature: aura_pair(aura_signer).sign(&payload).into(),
-		accounting_signature: acct_pair(key_owner).sign(&payload).into(),
-	})
-}
-
 #[test]
 fn new_authority_binds_its_key_and_drops_those_that_left() {
 	build_and_execute(|| {

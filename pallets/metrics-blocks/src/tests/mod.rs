@@ -6,7 +6,7 @@ use qos_primitives::{
 	merkle::{merkle_root, verify_proof},
 	otp::{commit, otp_matches, period_otp, Commitment},
 	selection::designated_index,
-	traits::{MetricsArchive, PeriodToRecord},
+	traits::{AgreementRegistry, MetricsArchive, PeriodToRecord},
 	InstanceId, MissingReason, Report, REPORT_SETTLE_MS,
 };
 use sp_core::Pair;
@@ -50,6 +50,18 @@ fn submit_call_with(
 		otp_commitment: commitment,
 		accounting_node: acct(signer),
 		signature,
+	})
+}
+
+/// `authority` binds the accounting key of `key_owner`, its Aura signature
+/// made by `aura_signer`.
+fn bind_call(authority: &str, key_owner: &str, aura_signer: &str) -> RuntimeCall {
+	let payload = MetricsBlocks::binding_payload(&aura(authority), &acct(key_owner));
+	RuntimeCall::MetricsBlocks(Call::bind_accounting_key {
+		authority: aura(authority),
+		accounting_key: acct(key_owner),
+		authority_signature: aura_pair(aura_signer).sign(&payload).into(),
+		accounting_signature: acct_pair(key_owner).sign(&payload).into(),
 	})
 }
 

@@ -444,3 +444,84 @@ fn periods_other_nodes_must_record_first_do_not_hide_this_nodes_own() {
 		assert_eq!(asked, own, "only this node's periods, found behind the others'");
 	});
 }
+
+#[test]
+fn monitors_that_answer_only_the_first_node_cost_a_pull_every_few_blocks_until_the_deadline() {
+	// An owner's monitors answer the designated node and refuse every other:
+	// the partial block can never be completed. The other nodes try again
+	// only when their claim expires, and not at all once the period lapses.
+	let agreement = 12;
+	let (first, second) = {
+		let _ = new_test_ext();
+		let first = NODES[designated_index(agreement, 0, 3).unwrap() as usize];
+		(first, next_after(first))
+	};
+	let net = MonitorNet::default();
+	let (mut ext, pool) = node_ext(second, false, net.clone());
+	ext.execute_with(|| {
+		let p = await_period(agreement, 0, 2);
+		net.reply(report_uri(&p, 0), Reply::Answer(401, br#"{"error":"unauthorized","reason":"unknown_key"}"#.to_vec()));
+		net.reply(report_uri(&p, 1), Reply::Answer(200, answer_body(&good_report(&p, 1), &CLIENT_KEY)));
+		set_now(ocw::retry_until_ms::<Test>(&p.window));
+		assert_ok!(authorize_and_dispatch(submit_call(first, agreement, 0, reports_of(&p, &[0]))));
+		run_ocw(5);
+		assert_eq!(net.requested().len(), 2);
+		assert!(pool_calls(&pool).is_empty(), "without instance 0's report there is nothing to submit");
+		net.forget_requests();
+		let again = 5 + ocw::RESUBMIT_AFTER_BLOCKS as u64;
+		for block in 6..again {
+			run_ocw(block);
+		}
+		assert!(net.requested().is_empty(), "not again while the claim holds");
+		run_ocw(again);
+		assert_eq!(net.requested().len(), 2, "then once more");
+		net.forget_requests();
+		set_now(MockAgreements::record_deadline_ms(p.window.to_ms));
+		run_ocw(again + ocw::RESUBMIT_AFTER_BLOCKS as u64);
+		assert!(net.requested().is_empty(), "a period past its deadline lapses; nobody pulls it");
+		assert!(pool_calls(&pool).is_empty());
+	});
+}
+
+#[test]
+fn second_pulls_take_at_most_half_of_a_runs_monitor_requests() {
+	// Four old periods of 256 monitors wait for a second pull (their monitors
+	// may answer only the first node: 1,024 requests, a whole run), and 32
+	// newer periods of 16 monitors for a first pull.
+	let node = NODES[0];
+	let net = MonitorNet::default();
+	let (mut ext, _pool) = node_ext(node, false, net.clone());
+	ext.execute_with(|| {
+		let answer_all = |p: &PeriodToRecord, n: u32| {
+			for i in 0..n {
+				net.reply(report_uri(p, i), Reply::Answer(200, answer_body(&good_report(p, i), &CLIENT_KEY)));
+			}
+		};
+		let second_pulls: Vec<PeriodToRecord> = (300..304u64).map(|a| await_period(a, 0, 256)).collect();
+		set_now(MetricsBlocks::grace_ends_ms(&second_pulls[0].window));
+		for p in &second_pulls {
+			answer_all(p, 256);
+			let other = NODES[1];
+			assert_ok!(authorize_and_dispatch(submit_call(other, p.agreement, 0, reports_of(p, &[0]))));
+			assert!(PartialBlocks::<Test>::contains_key(p.agreement, 0));
+		}
+		let first_pulls: Vec<PeriodToRecord> = (400..432u64).map(|a| await_period(a, 1, 16)).collect();
+		for p in &first_pulls {
+			answer_all(p, 16);
+		}
+		set_now(MetricsBlocks::grace_ends_ms(&first_pulls[0].window) + 3 * MetricsBlocks::grace_ms());
+		run_ocw(2);
+		let asked = requested_periods(&net);
+		let seconds = asked.iter().filter(|(a, _)| *a < 400).count();
+		assert_eq!(seconds, ocw::MAX_SECOND_PULL_MONITORS, "two of the four second pulls");
+		assert_eq!(asked.len() - seconds, 32 * 16, "and every first pull");
+		// The next run takes the other two.
+		net.forget_requests();
+		run_ocw(3);
+		let mut next: Vec<u64> = requested_periods(&net).into_iter().map(|(a, _)| a).collect();
+		next.sort();
+		next.dedup();
+		assert_eq!(next.len(), 2);
+		assert!(next.iter().all(|a| (300..304).contains(a)));
+	});
+}

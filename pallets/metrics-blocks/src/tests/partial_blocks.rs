@@ -76,6 +76,26 @@ fn a_second_pull_must_be_another_nodes_and_report_every_instance_the_first_did()
 }
 
 #[test]
+fn a_validator_that_binds_a_new_key_is_still_the_first_pulls_witness() {
+	build_and_execute(|| {
+		let p = await_period(A, 0, 3);
+		set_time_after_settle(&p);
+		let first = designated(A, 0);
+		// The designated validator claims instances 1 and 2 are down...
+		assert_ok!(authorize_and_dispatch(submit_call(first, A, 0, reports_of(&p, &[0]))));
+		// ...binds a fresh accounting key ("Eve"'s, unused) and, under it,
+		// tries to be the second witness of its own omissions.
+		assert_ok!(authorize_and_dispatch(bind_call(first, "Eve", first)));
+		let own = submit_call("Eve", A, 0, reports_of(&p, &[0]));
+		assert_refused(own, Error::SameNodeCannotCorroborate, custom(Error::SameNodeCannotCorroborate));
+		assert!(handled().is_empty() && MetricsBlocks::metrics_block(A, 0).is_none());
+		// Another validator is a second witness.
+		assert_ok!(authorize_and_dispatch(submit_call(next_after(first), A, 0, reports_of(&p, &[0, 1, 2]))));
+		assert_eq!(handled().len(), 1);
+	});
+}
+
+#[test]
 fn a_lone_accounting_node_records_missing_instances_at_once() {
 	build_and_execute(|| {
 		set_authorities(&["Alice"]);

@@ -41,6 +41,26 @@ fn a_designated_node_cannot_record_an_early_empty_block() {
 }
 
 #[test]
+fn a_period_cannot_be_recorded_from_its_record_deadline_on() {
+	build_and_execute(|| {
+		// From its deadline the period lapses (the SLA pallet refunds it):
+		// a late block, first or second pull, would decide it a second time.
+		let p = await_period(A, 0, 2);
+		let deadline = MockAgreements::record_deadline_ms(p.window.to_ms);
+		set_now(deadline - 1);
+		let first = designated(A, 0);
+		assert_ok!(authorize_and_dispatch(submit_call(first, A, 0, reports_of(&p, &[0]))));
+		set_now(deadline);
+		let second = submit_call(next_after(first), A, 0, reports_of(&p, &[0, 1]));
+		assert_refused(second, Error::RecordDeadlinePassed, custom(Error::RecordDeadlinePassed));
+		let q = await_period(A + 1, 0, 1);
+		let late = submit_call(designated(A + 1, 0), A + 1, 0, reports_of(&q, &[0]));
+		assert_refused(late, Error::RecordDeadlinePassed, custom(Error::RecordDeadlinePassed));
+		assert!(handled().is_empty());
+	});
+}
+
+#[test]
 fn refuses_anyone_but_accounting_nodes() {
 	build_and_execute(|| {
 		let p = await_period(A, 0, 1);

@@ -112,3 +112,79 @@ fn settle_overdue_errors() {
 		assert_noop!(Sla::settle_overdue(RuntimeOrigin::none(), agreement, 0), sp_runtime::DispatchError::BadOrigin);
 	});
 }
+
+/// The record deadline of `period` of `agreement`.
+fn record_deadline(agreement: AgreementId, period: PeriodIndex) -> u64 {
+	info(agreement).window(period).unwrap().to_ms + REPORT_SETTLE_MS + RECORD_DEADLINE_MS
+}
+
+fn lapse_at_block_start() -> frame_support::weights::Weight {
+	<Sla as frame_support::traits::Hooks<u64>>::on_initialize(System::block_number())
+}
+
+#[test]
+fn the_chain_lapses_a_period_nobody_recorded_at_its_deadline() {
+	build_and_execute(|| {
+		let agreement = agreement_for(2);
+		// Nobody records period 0 and nobody asks for the rule: the client,
+		// say, is the owner's accomplice and wants the period to stay open.
+		NowMs::set(record_deadline(agreement, 0) - 1);
+		assert_eq!(lapse_at_block_start(), <() as crate::WeightInfo>::lapse_overdue(0));
+		assert_eq!(state(agreement, 0), None, "not before the deadline");
+		NowMs::set(record_deadline(agreement, 0));
+		let client_before = free(CLIENT);
+		assert_eq!(lapse_at_block_start(), <() as crate::WeightInfo>::lapse_overdue(1));
+		assert!(emitted(Event::PeriodLapsed { agreement, period: 0, refunded: PRICE }));
+		assert_eq!(state(agreement, 0), Some(PeriodState::Closed(Closure::Lapsed)));
+		assert_eq!(free(CLIENT), client_before + PRICE);
+		assert_eq!(Discarded::get(), vec![(agreement, 0)], "an unfinished block of it is dropped");
+		// The next period awaits its metrics block; a late call for the
+		// lapsed one finds it closed.
+		assert_eq!(Sla::period_to_record(agreement, 1).map(|p| p.period), Some(1));
+		assert_noop!(settle_overdue(agreement, 0), Error::<Test>::PeriodClosed);
+	});
+}
+
+#[test]
+fn the_chain_lapses_a_few_overdue_periods_a_block_oldest_first() {
+	build_and_execute(|| {
+		// Three agreements a second apart, then a fourth one period later.
+		let agreements: Vec<AgreementId> = (0..3)
+			.map(|_| {
+				NowMs::set(NowMs::get() + 1_000);
+				agreement_for(1)
+			})
+			.collect();
+		NowMs::set(NowMs::get() + PERIOD_MS);
+		let later = agreement_for(1);
+		NowMs::set(record_deadline(agreements[2], 0));
+		assert_eq!(lapse_at_block_start(), <() as crate::WeightInfo>::lapse_overdue(LAPSES_PER_BLOCK));
+		let lapsed = |a| state(a, 0) == Some(PeriodState::Closed(Closure::Lapsed));
+		assert_eq!(agreements.iter().map(|a| lapsed(*a)).collect::<Vec<_>>(), vec![true, true, false]);
+		assert!(info(agreements[0]).is_finished(), "its last period closed: the agreement finished");
+		assert_eq!(lapse_at_block_start(), <() as crate::WeightInfo>::lapse_overdue(1));
+		assert!(lapsed(agreements[2]));
+		assert!(!lapsed(later), "its deadline has not passed");
+		assert_eq!(lapse_at_block_start(), <() as crate::WeightInfo>::lapse_overdue(0));
+	});
+}
+
+#[test]
+fn the_automatic_lapse_pays_out_what_earlier_periods_owe_when_it_finishes_the_agreement() {
+	build_and_execute(|| {
+		let agreement = agreement_for(2);
+		settle_window(agreement, 0);
+		let otp = record_breach(agreement, 0);
+		assert_ok!(Sla::confirm_period(RuntimeOrigin::signed(CLIENT), agreement, 0, otp));
+		assert_ok!(Sla::accept_verdict(RuntimeOrigin::signed(OWNER), agreement, 0));
+		let (to_owner, to_client) = owed(agreement);
+		assert!(to_owner > 0 && to_client > 0, "both are owed a share of period 0");
+		let (owner_before, client_before) = (free(OWNER), free(CLIENT));
+		NowMs::set(record_deadline(agreement, 1));
+		lapse_at_block_start();
+		assert!(info(agreement).is_finished());
+		assert_eq!(free(OWNER), owner_before + to_owner);
+		assert_eq!(free(CLIENT), client_before + to_client + PRICE, "its share, and period 1 refunded");
+		assert_eq!((held(CLIENT), Escrow::held(agreement)), (0, None));
+	});
+}
