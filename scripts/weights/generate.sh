@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Regenerates pallets/*/src/weights.rs by running the benchmarks in the real
-# runtime (Wasm) with the node's `benchmark pallet` command.
-#   scripts/weights/generate.sh [pallet ...]     (default: the three qos pallets)
+# Regenerates the runtime's weights by running the benchmarks in the real
+# runtime (Wasm) with the node's `benchmark pallet` command: the three qos
+# pallets' pallets/*/src/weights.rs and, for pallet_balances, the runtime's
+# runtime/src/weights/pallet_balances.rs (the runtime charges transfers by
+# this machine's measurement, and the capacity tests compare the qos calls
+# with `transfer_keep_alive` measured in the same run).
+#   scripts/weights/generate.sh [pallet ...]     (default: all four)
 #
 # The demo and the tests run a node without benchmarks (the production
 # runtime). Weights need a node and a runtime built with `runtime-benchmarks`:
 # this script builds them under the `benchmark` profile (target/benchmark/), so
-# neither build invalidates the other. Add pallet_balances to compare with
-# `transfer_keep_alive`.
+# neither build invalidates the other.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 source "$here/../env.sh"
@@ -16,12 +19,16 @@ cargo build --locked --profile benchmark -p qos-ledger-node --features qos-ledge
 bench_node="$CARGO_TARGET_DIR/benchmark/qos-ledger-node"
 runtime="$CARGO_TARGET_DIR/benchmark/wbuild/qos-ledger-runtime/qos_ledger_runtime.compact.compressed.wasm"
 pallets=("$@")
-[ ${#pallets[@]} -gt 0 ] || pallets=(pallet_metrics_blocks pallet_sla_verification pallet_escrow_release)
+[ ${#pallets[@]} -gt 0 ] || pallets=(pallet_balances pallet_metrics_blocks pallet_sla_verification pallet_escrow_release)
 for pallet in "${pallets[@]}"; do
 	case "$pallet" in
 	pallet_metrics_blocks | pallet_sla_verification | pallet_escrow_release)
 		output="pallets/$(echo "${pallet#pallet_}" | tr _ -)/src/weights.rs"
 		template=(--template "$here/pallet-weight-template.hbs")
+		;;
+	pallet_balances)
+		output="runtime/src/weights/pallet_balances.rs"
+		template=()
 		;;
 	*)
 		# A polkadot-sdk pallet, measured for comparison only.
@@ -30,6 +37,7 @@ for pallet in "${pallets[@]}"; do
 		;;
 	esac
 	echo "== $pallet -> $output"
+	mkdir -p "$(dirname "$output")"
 	"$bench_node" benchmark pallet \
 		--runtime "$runtime" \
 		--genesis-builder runtime --genesis-builder-preset development \

@@ -16,7 +16,7 @@ use qos_primitives::{
 	otp::{commit, period_otp},
 	selection::designated_index,
 	traits::PeriodToRecord,
-	MAX_INSTANCES_PER_SERVICE,
+	Hash256, InstanceId, MAX_INSTANCES_PER_SERVICE,
 };
 use sp_runtime::RuntimeAppPublic;
 
@@ -44,17 +44,22 @@ fn valid_submission<T: Config>(n: u32) -> Result<Call<T>, BenchmarkError> {
 		.map_err(|_| BenchmarkError::Stop("MaxAuthorities below 2"))?,
 	);
 
-	// A full chain whose oldest block gets pruned.
+	// A full chain whose oldest block gets pruned: the largest block there
+	// is, whatever `n`, since pruning reads it whole.
 	let retain = T::RetainPeriods::get();
 	let old_period = to_record.period.wrapping_add(1_000);
+	let old_hashes: Vec<(InstanceId, Hash256)> =
+		(0..MAX_INSTANCES_PER_SERVICE).map(|i| (i, report(&to_record, i).hash())).collect();
 	let mut old = MetricsBlock::<BlockNumberFor<T>> {
 		agreement: to_record.agreement,
 		period: old_period,
 		window: to_record.window,
 		sequence: 0,
 		prev_hash: [0; 32],
-		reports_root: qos_primitives::merkle::empty_root(),
-		report_hashes: BoundedVec::new(),
+		reports_root: qos_primitives::merkle::merkle_root(
+			&old_hashes.iter().map(|(_, hash)| *hash).collect::<Vec<_>>(),
+		),
+		report_hashes: BoundedVec::truncate_from(old_hashes),
 		missing: BoundedVec::new(),
 		otp_commitment: [0; 32],
 		accounting_node: first.clone(),

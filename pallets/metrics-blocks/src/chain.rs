@@ -207,7 +207,8 @@ impl<T: Config> Pallet<T> {
 				TryRuntimeError::Other("a partial block beside its final block")
 			);
 			ensure!(
-				<T::Agreements as qos_primitives::traits::AgreementRegistry>::period_coverage(agreement, period).is_some(),
+				<T::Agreements as qos_primitives::traits::AgreementRegistry>::period_coverage(agreement, period)
+					.is_some(),
 				TryRuntimeError::Other("a partial block of a period that awaits none")
 			);
 			ensure!(

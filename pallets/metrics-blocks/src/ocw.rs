@@ -437,8 +437,8 @@ impl<T: Config> Pallet<T> {
 				return ControlFlow::Continue(false);
 			}
 			let first_pull_now = now_ms >= Self::may_try_from_ms(agreement, period, to_ms, my_index, n);
-			if (!first_pull_now && !PartialBlocks::<T>::contains_key(agreement, period)) ||
-				Self::is_claimed(&claim_key(agreement, period), block)
+			if (!first_pull_now && !PartialBlocks::<T>::contains_key(agreement, period))
+				|| Self::is_claimed(&claim_key(agreement, period), block)
 			{
 				return ControlFlow::Continue(false);
 			}
@@ -447,8 +447,8 @@ impl<T: Config> Pallet<T> {
 					first_pull_now && !crate::MetricsBlocks::<T>::contains_key(agreement, period),
 				);
 			};
-			if authorities.get(my_index as usize) == Some(&first.authority) ||
-				now_ms < Self::second_pull_from_ms(&first, authorities, my_index)
+			if authorities.get(my_index as usize) == Some(&first.authority)
+				|| now_ms < Self::second_pull_from_ms(&first, authorities, my_index)
 			{
 				return ControlFlow::Continue(false);
 			}

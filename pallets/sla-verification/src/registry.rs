@@ -59,7 +59,13 @@ impl<T: Config> Pallet<T> {
 	/// What an accounting node needs to record `period` of `info`: the
 	/// coverage, and the monitor URL in force of each pulled instance.
 	fn to_record(agreement: AgreementId, period: PeriodIndex, info: &AgreementOf<T>, window: Window) -> PeriodToRecord {
-		let coverage = Self::coverage(agreement, period, info, window);
+		Self::with_monitor_urls(Self::coverage(agreement, period, info, window), info)
+	}
+
+	/// `coverage` with the monitor URL in force of each pulled instance (a
+	/// read per instance).
+	fn with_monitor_urls(coverage: PeriodCoverage, info: &AgreementOf<T>) -> PeriodToRecord {
+		let PeriodCoverage { agreement, period, window, .. } = coverage;
 		let mut monitors = Vec::with_capacity(coverage.pulled.len());
 		let mut retired = coverage.retired;
 		for instance in coverage.pulled {
@@ -99,12 +105,13 @@ impl<T: Config> AgreementRegistry for Pallet<T> {
 				ControlFlow::Continue(true) => {},
 			}
 			let Some((info, window)) = Self::awaiting(agreement, period) else { continue };
-			let record = Self::to_record(agreement, period, &info, window);
-			monitors = monitors.saturating_add(record.monitors.len());
+			// The budget is checked before the monitor URLs are read.
+			let coverage = Self::coverage(agreement, period, &info, window);
+			monitors = monitors.saturating_add(coverage.pulled.len());
 			if !out.is_empty() && monitors > max_monitors as usize {
 				break;
 			}
-			out.push(record);
+			out.push(Self::with_monitor_urls(coverage, &info));
 		}
 		out
 	}

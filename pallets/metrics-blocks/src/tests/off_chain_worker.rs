@@ -460,7 +460,10 @@ fn monitors_that_answer_only_the_first_node_cost_a_pull_every_few_blocks_until_t
 	let (mut ext, pool) = node_ext(second, false, net.clone());
 	ext.execute_with(|| {
 		let p = await_period(agreement, 0, 2);
-		net.reply(report_uri(&p, 0), Reply::Answer(401, br#"{"error":"unauthorized","reason":"unknown_key"}"#.to_vec()));
+		net.reply(
+			report_uri(&p, 0),
+			Reply::Answer(401, br#"{"error":"unauthorized","reason":"unknown_key"}"#.to_vec()),
+		);
 		net.reply(report_uri(&p, 1), Reply::Answer(200, answer_body(&good_report(&p, 1), &CLIENT_KEY)));
 		set_now(ocw::retry_until_ms::<Test>(&p.window));
 		assert_ok!(authorize_and_dispatch(submit_call(first, agreement, 0, reports_of(&p, &[0]))));
