@@ -112,7 +112,9 @@ pub trait AgreementRegistry {
 	fn period_coverage(agreement: AgreementId, period: PeriodIndex) -> Option<PeriodCoverage>;
 
 	/// Periods whose window closed at or before `now_ms`, that still await a
-	/// metrics block and that `wanted` keeps, those that closed first first,
+	/// metrics block, whose record deadline has not passed by then
+	/// (`now_ms` + [`REPORT_SETTLE_MS`](crate::REPORT_SETTLE_MS) is the
+	/// caller's present) and that `wanted` keeps, those that closed first first,
 	/// as many as hold at most `max_monitors` monitors (at least one period,
 	/// if one is wanted). `wanted` sees the agreement, the period and the
 	/// end of its window (ms) before anything else of the period is read, so

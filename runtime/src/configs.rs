@@ -167,11 +167,9 @@ parameter_types! {
 	/// A period without a final metrics block ten minutes after its window
 	/// settled lapses and is refunded.
 	pub const RecordDeadlineMs: u64 = 10 * 60 * 1_000;
-	/// Overdue periods the chain lapses itself at the start of each block:
-	/// at 3-s blocks, 320 a minute, far more than open agreements can fall
-	/// behind by while accounting nodes are up, and a few milliseconds of a
-	/// block at most.
-	pub const MaxLapsesPerBlock: u32 = 16;
+	/// What the start of a block may spend lapsing overdue periods: 5 % of
+	/// the block's compute, some 40 agreements or a thousand periods.
+	pub MaxLapseWeight: Weight = Weight::from_parts(WEIGHT_REF_TIME_PER_SECOND / 20, u64::MAX);
 	/// Finished agreements are kept a week before they may be pruned.
 	pub const AgreementRetention: BlockNumber = 7 * DAYS;
 	/// Storage deposits: a base and a price per stored byte.
@@ -213,7 +211,7 @@ impl pallet_sla_verification::Config for Runtime {
 	type ArbitrationWindow = ArbitrationWindow;
 	type UnresolvedDisputeOwnerShare = UnresolvedDisputeOwnerShare;
 	type RecordDeadlineMs = RecordDeadlineMs;
-	type MaxLapsesPerBlock = MaxLapsesPerBlock;
+	type MaxLapseWeight = MaxLapseWeight;
 	type AgreementRetention = AgreementRetention;
 	type PruneBatch = ConstU32<256>;
 	type WeightInfo = pallet_sla_verification::weights::SubstrateWeight<Runtime>;

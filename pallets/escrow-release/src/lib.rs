@@ -62,7 +62,10 @@
 //!   the owner and the client what settled periods owe them; closes the
 //!   escrow if no period is due. O(1). Errors: `EscrowNotFound`,
 //!   `NotEscrowParty`, `NothingOwed`, `OwnerCannotReceive` (only the owner
-//!   is owed, and its account cannot receive).
+//!   is owed, and its account cannot receive); a transfer that fails for any
+//!   other reason (a broken invariant) returns the currency's error. The
+//!   owner's share is paid with `Fortitude::Force`: a lock or freeze the
+//!   client put on its own balance does not withhold it.
 //!
 //! ### Invariants (checked by `try_state`)
 //!

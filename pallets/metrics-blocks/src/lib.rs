@@ -32,15 +32,19 @@
 //!
 //! A block in which pulled instances are missing is only a [`PartialBlock`]
 //! while more than one accounting node exists: it is stored, evented and not
-//! handed to SLA verification. A second accounting node then pulls every
-//! monitor itself. Its block must hold a report of every instance the
+//! handed to SLA verification. The accounting node of another authority then
+//! pulls every monitor itself (the first pull's authority cannot be its own
+//! second witness under a key it binds later: [`Error::SameNodeCannotCorroborate`]).
+//! Its block must hold a report of every instance the
 //! partial block has one of; it becomes the final block, and the instances
 //! still missing in it were missing from both pulls. A second pull that lacks
 //! such a report is refused ([`Error::DisagreesWithFirstPull`]) and retried.
 //! The reports' contents need no second witness: a report is the monitor's,
 //! bound to it by its tag, which the client's OTP checks; only an omission
 //! leaves no tag to check. If no second node agrees by the agreement's record
-//! deadline, the period lapses (SLA verification).
+//! deadline, the period lapses (SLA verification); from that deadline on no
+//! block of the period is accepted ([`Error::RecordDeadlinePassed`]), so a
+//! period is recorded or lapsed, never both.
 //!
 //! ### The chain of metrics blocks
 //!
@@ -66,8 +70,9 @@
 //!   accounting nodes, and what they can send is bounded by the state. The
 //!   authorization runs before a transaction enters the pool (and again when
 //!   it is applied); it checks the signer and the signature first, then that
-//!   the period awaits its block, that its window settled, that the signer is
-//!   designated or the grace passed, and every report. A valid transaction
+//!   the period awaits its block, that its window settled and its record
+//!   deadline has not passed, that the signer is designated or the grace
+//!   passed, and every report. A valid transaction
 //!   `provides` the tag `(agreement, period, partial block exists)`, so the
 //!   pool holds at most one first pull and one second pull per period, and a
 //!   recorded period is refused (`Stale`). Nobody can pay to fill blocks and
@@ -173,9 +178,10 @@ pub mod pallet {
 	use frame_system::pallet_prelude::*;
 
 	/// The in-code storage version.
-	// 2: metrics blocks hold report hashes, not reports. No chain with
-	// version 1 holds value, so there is no migration.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
+	// 2: metrics blocks hold report hashes, not reports. 3: a partial block
+	// names the first pull's authority. No chain with an earlier version
+	// holds value, so there is no migration.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(3);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]

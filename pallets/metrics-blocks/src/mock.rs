@@ -125,37 +125,37 @@ impl AgreementRegistry for MockAgreements {
 	fn period_coverage(agreement: AgreementId, period: PeriodIndex) -> Option<PeriodCoverage> {
 		Self::period_to_record(agreement, period).as_ref().map(PeriodCoverage::from)
 	}
-	/// Oldest due first, within the monitor budget, as the registry orders them.
+	/// Oldest due first, those past their record deadline left out, within
+	/// the monitor budget, as the registry gives them.
 	fn periods_awaiting_metrics(
 		now_ms: u64,
 		max_monitors: u32,
 		wanted: &qos_primitives::traits::DueFilter<'_>,
 	) -> Vec<PeriodToRecord> {
-		let mut due: Vec<PeriodToRecord> =
-			AWAITING.with(|m| m.borrow().values().filter(|p| p.window.to_ms <= now_ms).cloned().collect());
+		let present = now_ms + qos_primitives::REPORT_SETTLE_MS;
+		let mut due: Vec<PeriodToRecord> = AWAITING.with(|m| {
+			m.borrow()
+				.values()
+				.filter(|p| p.window.to_ms <= now_ms && present < Self::record_deadline_ms(p.window.to_ms))
+				.cloned()
+				.collect()
+		});
 		due.sort_by_key(|p| (p.window.to_ms, p.agreement));
 		let mut kept = Vec::new();
+		let mut monitors = 0usize;
 		for p in due {
 			match wanted(p.agreement, p.period, p.window.to_ms) {
 				core::ops::ControlFlow::Break(()) => break,
-				core::ops::ControlFlow::Continue(take) => {
-					if take {
-						kept.push(p)
-					}
-				},
+				core::ops::ControlFlow::Continue(false) => continue,
+				core::ops::ControlFlow::Continue(true) => {},
 			}
+			monitors += p.monitors.len();
+			if !kept.is_empty() && monitors > max_monitors as usize {
+				break;
+			}
+			kept.push(p);
 		}
-		let mut due = kept;
-		let mut monitors = 0usize;
-		let within = due
-			.iter()
-			.take_while(|p| {
-				monitors += p.monitors.len();
-				monitors <= max_monitors as usize
-			})
-			.count();
-		due.truncate(within.max(1));
-		due
+		kept
 	}
 	fn record_deadline_ms(window_end_ms: u64) -> u64 {
 		window_end_ms + qos_primitives::REPORT_SETTLE_MS + RECORD_DEADLINE_MS

@@ -19,7 +19,7 @@
 //!    [`MAX_SECOND_PULL_MONITORS`] of them: a backlog drains oldest first, run
 //!    after run. The registry is asked only for periods this node may take now
 //!    and has not claimed, so periods that are other nodes' to record, or
-//!    already in flight, cost next to nothing and hide nothing.
+//!    already in flight, cost a read or two each.
 //! 4. Take one of [`CONCURRENT_RUNS`] run locks ([`run_lock_key`]), and claim
 //!    each period in offchain storage ([`claim_key`]): a claimed period is not
 //!    submitted again for [`RESUBMIT_AFTER_BLOCKS`]; a failed submission
@@ -363,7 +363,7 @@ impl<T: Config> Pallet<T> {
 			return;
 		};
 		let now_ms = Self::now_ms();
-		let eligible = Self::pulls_to_make(block, now_ms, &authorities, my_index);
+		let eligible = Self::pulls_to_make(block, now_ms, &authorities, my_index, &my_key);
 		if eligible.is_empty() {
 			return;
 		}
@@ -419,11 +419,18 @@ impl<T: Config> Pallet<T> {
 	/// The periods this node may pull now, oldest window first, within one
 	/// run's monitor budget: first pulls, and second pulls of other
 	/// authorities' partial blocks, found in one scan of the registry's due
-	/// periods. Periods past their record deadline (they lapse), claimed by
-	/// an earlier run, or not yet this node's turn are passed over before
-	/// anything of theirs beyond the partial-block check is read. Second
-	/// pulls take at most [`MAX_SECOND_PULL_MONITORS`] of the budget.
-	fn pulls_to_make(block: BlockNumberFor<T>, now_ms: u64, authorities: &[AuthorityId], my_index: u32) -> Vec<Pull> {
+	/// periods (which leaves out periods past their record deadline: they
+	/// lapse). Periods claimed by an earlier run, or not yet this node's
+	/// turn, are passed over before anything of theirs beyond the
+	/// partial-block check is read. Second pulls take at most
+	/// [`MAX_SECOND_PULL_MONITORS`] of the budget.
+	fn pulls_to_make(
+		block: BlockNumberFor<T>,
+		now_ms: u64,
+		authorities: &[AuthorityId],
+		my_index: u32,
+		my_key: &AccountingKey,
+	) -> Vec<Pull> {
 		let n = authorities.len() as u32;
 		let firsts: RefCell<BTreeMap<(u64, u32), PartialBlock>> = RefCell::new(BTreeMap::new());
 		let second_pull_monitors = Cell::new(0usize);
@@ -432,9 +439,6 @@ impl<T: Config> Pallet<T> {
 			examined.set(examined.get().saturating_add(1));
 			if examined.get() > MAX_DUE_EXAMINED {
 				return ControlFlow::Break(());
-			}
-			if now_ms >= T::Agreements::record_deadline_ms(to_ms) {
-				return ControlFlow::Continue(false);
 			}
 			let first_pull_now = now_ms >= Self::may_try_from_ms(agreement, period, to_ms, my_index, n);
 			if (!first_pull_now && !PartialBlocks::<T>::contains_key(agreement, period))
@@ -448,6 +452,7 @@ impl<T: Config> Pallet<T> {
 				);
 			};
 			if authorities.get(my_index as usize) == Some(&first.authority)
+				|| first.accounting_node == *my_key
 				|| now_ms < Self::second_pull_from_ms(&first, authorities, my_index)
 			{
 				return ControlFlow::Continue(false);

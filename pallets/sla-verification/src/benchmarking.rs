@@ -6,7 +6,10 @@
 use super::*;
 use alloc::{vec, vec::Vec};
 use frame_benchmarking::v2::*;
-use frame_support::traits::{EnsureOrigin, Get};
+use frame_support::{
+	traits::{EnsureOrigin, Get},
+	weights::Weight,
+};
 use frame_system::RawOrigin;
 use qos_primitives::{
 	otp::commit,
@@ -140,13 +143,17 @@ fn record<T: Config>(agreement: AgreementId, period: PeriodIndex) {
 	Pallet::<T>::on_metrics_block(agreement, period, due.window, &reports, commit(&OTP));
 }
 
-/// An agreement of `client` for two periods on a one-instance service of
-/// `owner`: the first recorded with a breach, confirmed and accepted (a share
-/// owed to each party), the second never recorded. Lapsing the second
-/// finishes the agreement, which pays both shares out and closes the escrow:
-/// the most a lapse does.
-fn with_last_period_unrecorded<T: Config>(owner: &T::AccountId, client: &T::AccountId) -> AgreementId {
-	let id = agreement_on::<T>(owner, client, 2, 1);
+/// An agreement of `client` for `1 + unrecorded` periods on a one-instance
+/// service of `owner`: the first recorded with a breach, confirmed and
+/// accepted (a share owed to each party), the others never recorded.
+/// Lapsing them finishes the agreement, which pays both shares out and
+/// closes the escrow: the most a lapse does.
+fn with_last_periods_unrecorded<T: Config>(
+	owner: &T::AccountId,
+	client: &T::AccountId,
+	unrecorded: u32,
+) -> AgreementId {
+	let id = agreement_on::<T>(owner, client, 1 + unrecorded, 1);
 	record::<T>(id, 0);
 	Pallet::<T>::confirm_period(RawOrigin::Signed(client.clone()).into(), id, 0, OTP).expect("confirms");
 	Pallet::<T>::accept_verdict(RawOrigin::Signed(owner.clone()).into(), id, 0).expect("accepts");
@@ -344,7 +351,7 @@ mod benchmarks {
 	#[benchmark]
 	fn settle_overdue_lapsed() {
 		let (owner, client) = parties::<T>();
-		let id = with_last_period_unrecorded::<T>(&owner, &client);
+		let id = with_last_periods_unrecorded::<T>(&owner, &client, 1);
 		pass_record_deadline::<T>(id, 1);
 		#[extrinsic_call]
 		settle_overdue(RawOrigin::Signed(client), id, 1);
@@ -353,22 +360,22 @@ mod benchmarks {
 	}
 
 	#[benchmark]
-	fn lapse_overdue(n: Linear<0, MAX_LAPSES_PER_BLOCK>) {
+	fn lapse_overdue_periods(k: Linear<1, { MAX_PERIODS_PER_LAPSE.min(T::MaxPeriods::get() - 1) }>) {
 		let (owner, client) = parties::<T>();
-		let overdue: Vec<AgreementId> = (0..n).map(|_| with_last_period_unrecorded::<T>(&owner, &client)).collect();
-		if let Some(&last) = overdue.last() {
-			pass_record_deadline::<T>(last, 1);
-		}
-		// The next entry of the index is not overdue: the scan reads it and stops.
+		// One agreement's last `k` periods overdue at a block's start, and
+		// behind it in the index a period that is not: the scan reads it and
+		// stops.
+		let id = with_last_periods_unrecorded::<T>(&owner, &client, k);
+		pass_record_deadline::<T>(id, k);
 		let waiting = agreement_on::<T>(&owner, &client, 1, 1);
 		#[block]
 		{
-			Pallet::<T>::lapse_overdue(n);
+			Pallet::<T>::lapse_overdue(Weight::MAX);
 		}
-		for id in overdue {
-			assert_eq!(state::<T>(id, 1), Some(PeriodState::Closed(Closure::Lapsed)));
-			assert!(Agreements::<T>::get(id).is_some_and(|a| a.is_finished()));
+		for period in 1..=k {
+			assert_eq!(state::<T>(id, period), Some(PeriodState::Closed(Closure::Lapsed)));
 		}
+		assert!(Agreements::<T>::get(id).is_some_and(|a| a.is_finished()));
 		assert_eq!(state::<T>(waiting, 0), None);
 	}
 

@@ -66,9 +66,11 @@
 //! Each rule is applied by [`Pallet::settle_overdue`], which anyone may call
 //! once its deadline passed (the party owed the money has the reason to).
 //! The chain applies the accounting nodes' rule itself: at the start of
-//! each block it lapses up to [`Config::MaxLapsesPerBlock`] periods whose
-//! record deadline passed, oldest first, so a period that nobody can or
-//! will record does not stay open on anyone's goodwill. From its record
+//! each block it lapses the periods whose record deadline passed, oldest
+//! first, within [`Config::MaxLapseWeight`] (an agreement's consecutive
+//! overdue periods at once, so one that fell behind during an outage
+//! catches up in one step), so a period that nobody can or will record does
+//! not stay open on anyone's goodwill. From its record
 //! deadline on a period can no longer be recorded (the metrics-blocks pallet
 //! refuses it), so exactly one of the two ever happens.
 //!
@@ -134,10 +136,17 @@
 //! | [`Pallet::settle_overdue`] | signed (anyone) | O(1) | `AgreementNotFound`, `PeriodNotInTerm`, `EarlierPeriodOpen`, `DeadlineNotReached`, `PeriodClosed` |
 //! | [`Pallet::prune_agreement`] | signed (anyone) | O(`PruneBatch`) | `AgreementNotFound`, `AgreementNotFinished`, `RetentionNotOver` |
 //!
+//! ### Hooks
+//!
+//! - `on_initialize`: lapses the periods whose record deadline passed, oldest window first, an agreement's
+//!   consecutive overdue periods at once (at most [`MAX_PERIODS_PER_LAPSE`]), within [`Config::MaxLapseWeight`];
+//!   each run of `k` periods costs [`WeightInfo::lapse_overdue_periods`]`(k)`, an idle block two reads.
+//!
 //! ### Traits implemented
 //!
-//! - [`AgreementRegistry`](qos_primitives::traits::AgreementRegistry): which periods await a metrics block and which
-//!   monitors to pull for them, for the metrics-blocks pallet.
+//! - [`AgreementRegistry`](qos_primitives::traits::AgreementRegistry): which periods await a metrics block (those past
+//!   their record deadline left out: they lapse), which monitors to pull for them, and each period's record deadline,
+//!   for the metrics-blocks pallet.
 //! - [`MetricsBlockHandler`](qos_primitives::traits::MetricsBlockHandler): receives each final metrics block. Its cost is
 //!   [`WeightInfo::on_metrics_block`], to be charged by the caller.
 //!
@@ -159,6 +168,7 @@ mod benchmarking;
 mod errors;
 #[cfg(any(feature = "try-runtime", test))]
 mod invariants;
+mod lapses;
 #[cfg(test)]
 mod mock;
 mod registry;
@@ -176,9 +186,9 @@ use sp_runtime::Perbill;
 
 const LOG_TARGET: &str = "runtime::sla-verification";
 
-/// The most [`Config::MaxLapsesPerBlock`] may be: the range its weight was
-/// benchmarked over.
-pub const MAX_LAPSES_PER_BLOCK: u32 = 64;
+/// Most periods of one agreement the chain lapses at once (the benchmarked
+/// range); a longer backlog takes a block more per this many.
+pub const MAX_PERIODS_PER_LAPSE: u32 = 256;
 
 /// The balance type of the escrow the pallet settles through.
 pub type BalanceOf<T> = <<T as Config>::Escrow as EscrowSettlement<<T as frame_system::Config>::AccountId>>::Balance;
@@ -312,10 +322,11 @@ pub mod pallet {
 		#[pallet::constant]
 		type RecordDeadlineMs: Get<u64>;
 
-		/// Most overdue periods the chain lapses by itself at the start of a
-		/// block, oldest first (at most 64: the benchmarked range).
+		/// Most weight the chain spends at the start of a block lapsing
+		/// periods whose record deadline passed (oldest first); zero leaves
+		/// every lapse to `settle_overdue`.
 		#[pallet::constant]
-		type MaxLapsesPerBlock: Get<u32>;
+		type MaxLapseWeight: Get<Weight>;
 
 		/// Blocks a finished agreement is kept before it may be pruned.
 		#[pallet::constant]
@@ -619,7 +630,7 @@ pub mod pallet {
 		/// deadline, so nothing waits for a party to ask: see
 		/// [`Pallet::lapse_overdue`].
 		fn on_initialize(_n: BlockNumberFor<T>) -> Weight {
-			Self::lapse_overdue(T::MaxLapsesPerBlock::get())
+			Self::lapse_overdue(T::MaxLapseWeight::get())
 		}
 
 		fn integrity_test() {
@@ -627,7 +638,6 @@ pub mod pallet {
 			assert!(T::MaxOtpAttempts::get() >= 1, "MaxOtpAttempts must be at least 1");
 			assert!(T::MaxOffers::get() >= 1, "MaxOffers must be at least 1");
 			assert!(T::PruneBatch::get() >= 1, "PruneBatch must be at least 1");
-			assert!(T::MaxLapsesPerBlock::get() <= MAX_LAPSES_PER_BLOCK, "MaxLapsesPerBlock must be at most 64");
 			assert!(
 				T::MinPeriodMs::get() >= 1 && T::MinPeriodMs::get() <= qos_primitives::MAX_REPORT_WINDOW_MS,
 				"MinPeriodMs must be within 1 ms ..= one day"
@@ -1165,7 +1175,7 @@ pub mod pallet {
 			let info = Agreements::<T>::get(agreement).ok_or(Error::<T>::AgreementNotFound)?;
 			ensure!(period < info.periods, Error::<T>::PeriodNotInTerm);
 			let Some(record) = Periods::<T>::get(agreement, period) else {
-				return Self::lapse(agreement, period, info);
+				return Self::lapse(agreement, period, 1, info);
 			};
 			let now = frame_system::Pallet::<T>::block_number();
 			match record.state {

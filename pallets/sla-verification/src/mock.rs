@@ -56,8 +56,6 @@ pub const DEPOSIT_BASE: Balance = 100;
 pub const DEPOSIT_PER_BYTE: Balance = 1;
 /// Owner's share of a disputed period no arbiter resolved in time.
 pub const UNRESOLVED_SHARE: Perbill = Perbill::from_percent(50);
-/// Overdue periods lapsed at the start of a block.
-pub const LAPSES_PER_BLOCK: u32 = 2;
 
 parameter_types! {
 	pub const ExistentialDeposit: Balance = EXISTENTIAL_DEPOSIT;
@@ -68,6 +66,8 @@ parameter_types! {
 	pub const ContestWindow: u64 = CONTEST_WINDOW;
 	pub const ArbitrationWindow: u64 = ARBITRATION_WINDOW;
 	pub const RecordDeadlineMs: u64 = RECORD_DEADLINE_MS;
+	/// The weight a block's start may spend lapsing, set by tests.
+	pub static MaxLapseWeight: frame_support::weights::Weight = frame_support::weights::Weight::MAX;
 	pub const Retention: u64 = RETENTION;
 	pub const AccountingFee: Balance = ACCOUNTING_FEE;
 	pub const UnresolvedShare: Perbill = UNRESOLVED_SHARE;
@@ -149,7 +149,7 @@ impl pallet_sla_verification::Config for Test {
 	type ArbitrationWindow = ArbitrationWindow;
 	type UnresolvedDisputeOwnerShare = UnresolvedShare;
 	type RecordDeadlineMs = RecordDeadlineMs;
-	type MaxLapsesPerBlock = ConstU32<LAPSES_PER_BLOCK>;
+	type MaxLapseWeight = MaxLapseWeight;
 	type AgreementRetention = Retention;
 	type PruneBatch = ConstU32<PRUNE_BATCH>;
 	type WeightInfo = ();
@@ -159,6 +159,7 @@ impl pallet_sla_verification::Config for Test {
 
 pub fn new_test_ext() -> sp_io::TestExternalities {
 	NowMs::set(GENESIS_MS);
+	MaxLapseWeight::set(frame_support::weights::Weight::MAX);
 	Discarded::set(Vec::new());
 	StoredBlocks::set(Vec::new());
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();

@@ -4,7 +4,7 @@
 
 use alloc::vec::Vec;
 use core::ops::ControlFlow;
-use frame_support::traits::Get;
+use frame_support::{storage::StoragePrefixedMap, traits::Get};
 use qos_primitives::{
 	otp::Commitment,
 	sla::CoveredInstance,
@@ -13,7 +13,7 @@ use qos_primitives::{
 };
 
 use crate::{
-	AgreementOf, Agreements, Config, DueIndex, Event, Instances, Pallet, PeriodRecord, PeriodState, Periods,
+	due_key, AgreementOf, Agreements, Config, DueIndex, Event, Instances, Pallet, PeriodRecord, PeriodState, Periods,
 	RetiredInstances, LOG_TARGET,
 };
 
@@ -94,8 +94,14 @@ impl<T: Config> AgreementRegistry for Pallet<T> {
 	fn periods_awaiting_metrics(now_ms: u64, max_monitors: u32, wanted: &DueFilter<'_>) -> Vec<PeriodToRecord> {
 		let mut out: Vec<PeriodToRecord> = Vec::new();
 		let mut monitors = 0usize;
-		// Keys iterate in due order: stop at the first window still open.
-		let due = DueIndex::<T>::iter()
+		// Keys iterate in due order (the first key is stored as is): start
+		// at the first window whose record deadline has not passed, so that
+		// periods waiting to lapse cost nothing, and stop at the first
+		// window still open.
+		let first_recordable = now_ms.saturating_sub(T::RecordDeadlineMs::get()).saturating_add(1);
+		let mut start = DueIndex::<T>::final_prefix().to_vec();
+		start.extend_from_slice(&due_key(first_recordable));
+		let due = DueIndex::<T>::iter_from(start)
 			.map(|(due, agreement, period)| (u64::from_be_bytes(due), agreement, period))
 			.take_while(|(to_ms, _, _)| *to_ms <= now_ms);
 		for (to_ms, agreement, period) in due {

@@ -1,28 +1,21 @@
 //! What the calls share: validating terms and URLs, looking up services,
-//! agreements and periods, and moving a period to its end (settlement,
-//! lapse, the agreement's finish).
+//! agreements and periods, and moving a period to its end (settlement, the
+//! agreement's finish; lapses are in `lapses`).
 
 use alloc::vec::Vec;
-use frame_support::{
-	ensure,
-	pallet_prelude::*,
-	traits::{Footprint, Time},
-};
+use frame_support::{ensure, pallet_prelude::*, traits::Footprint};
 use frame_system::pallet_prelude::BlockNumberFor;
 use pallet_escrow_release::EscrowSettlement;
-use qos_primitives::{
-	traits::{AgreementRegistry, MetricsArchive},
-	AgreementId, PeriodIndex, ServiceId,
-};
+use qos_primitives::{AgreementId, PeriodIndex, ServiceId};
 use sp_runtime::{
 	traits::{Saturating, Zero},
-	ArithmeticError, Perbill,
+	Perbill,
 };
 
 use crate::{
 	due_key, owner_share_after_credit, AgreementOf, AgreementStatus, Agreements, BalanceOf, Closure, Config,
-	DisputeCause, DueIndex, Error, Event, InstanceOf, OfferOf, Pallet, Party, PeriodRecord, PeriodRecordOf,
-	PeriodState, Periods, ServiceOf, Services,
+	DisputeCause, DueIndex, Error, Event, InstanceOf, OfferOf, Pallet, Party, PeriodRecordOf, PeriodState, Periods,
+	ServiceOf, Services,
 };
 
 /// Whether settling a period finished its agreement.
@@ -155,69 +148,6 @@ impl<T: Config> Pallet<T> {
 	/// Whether every period of `agreement` is closed: its escrow has none due.
 	pub(crate) fn all_periods_closed(agreement: AgreementId) -> bool {
 		T::Escrow::periods_due(agreement).is_none_or(|due| due == 0)
-	}
-
-	/// Lapses the period awaiting its metrics block once its record
-	/// deadline passed: its price goes back to the client.
-	pub(crate) fn lapse(agreement: AgreementId, period: PeriodIndex, mut info: AgreementOf<T>) -> DispatchResult {
-		ensure!(period == info.next_to_record && !info.is_finished(), Error::<T>::EarlierPeriodOpen);
-		let window = info.window(period).ok_or(ArithmeticError::Overflow)?;
-		ensure!(
-			T::Time::now() >= <Self as AgreementRegistry>::record_deadline_ms(window.to_ms),
-			Error::<T>::DeadlineNotReached
-		);
-		let refunded = T::Escrow::refund_periods(agreement, 1)?;
-		T::Metrics::discard_unfinished(agreement, period);
-		Periods::<T>::insert(
-			agreement,
-			period,
-			PeriodRecord {
-				verdict: None,
-				otp_commitment: [0; 32],
-				recorded_at: frame_system::Pallet::<T>::block_number(),
-				failed_otp_attempts: 0,
-				owner_accepted: false,
-				state: PeriodState::Closed(Closure::Lapsed),
-			},
-		);
-		Self::unschedule(agreement, &info);
-		info.next_to_record = period.saturating_add(1);
-		Self::schedule(agreement, &info);
-		Self::deposit_event(Event::PeriodLapsed { agreement, period, refunded });
-		if Self::all_periods_closed(agreement) {
-			Self::finish(agreement, info)
-		} else {
-			Agreements::<T>::insert(agreement, info);
-			Ok(())
-		}
-	}
-
-	/// Lapses up to `max` periods whose record deadline passed, oldest first
-	/// (`DueIndex` is ordered by window end, so they are at its front), and
-	/// returns the weight used: one read when none is overdue. Each lapse
-	/// runs in a storage layer of its own; one that fails (it cannot while
-	/// the pallets' invariants hold) is logged and left in the index, and
-	/// `settle_overdue` can still be called for it.
-	pub fn lapse_overdue(max: u32) -> Weight {
-		let now = T::Time::now();
-		let overdue: Vec<(AgreementId, PeriodIndex)> = DueIndex::<T>::iter()
-			.take_while(|(due, _, _)| <Self as AgreementRegistry>::record_deadline_ms(u64::from_be_bytes(*due)) <= now)
-			.take(max as usize)
-			.map(|(_, agreement, period)| (agreement, period))
-			.collect();
-		for &(agreement, period) in &overdue {
-			let lapsed = frame_support::storage::with_storage_layer(|| {
-				let info = Agreements::<T>::get(agreement).ok_or(Error::<T>::AgreementNotFound)?;
-				Self::lapse(agreement, period, info)
-			});
-			if let Err(error) = lapsed {
-				log::error!(
-					target: crate::LOG_TARGET,
-					"agreement {agreement} period {period}: overdue but could not lapse: {error:?}"
-				);
-			}
-		}
-		<T::WeightInfo as crate::WeightInfo>::lapse_overdue(overdue.len() as u32)
 	}
 
 	/// Lists the period `info` awaits a metrics block for in `DueIndex`, if

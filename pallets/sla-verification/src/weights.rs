@@ -66,7 +66,7 @@ pub trait WeightInfo {
 	fn settle_overdue_lapsed() -> Weight;
 	fn prune_agreement(n: u32, ) -> Weight;
 	fn on_metrics_block(n: u32, ) -> Weight;
-	fn lapse_overdue(n: u32, ) -> Weight;
+	fn lapse_overdue_periods(k: u32, ) -> Weight;
 }
 
 /// Weights for `pallet_sla_verification` using the runtime's database weights.
@@ -479,12 +479,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
-	fn lapse_overdue(n: u32, ) -> Weight {
-		Weight::from_parts(5_000_000, 2503)
-			.saturating_add(Weight::from_parts(300_000_000, 7789).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(1_u64))
-			.saturating_add(T::DbWeight::get().reads((9_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes((12_u64).saturating_mul(n.into())))
+	fn lapse_overdue_periods(k: u32, ) -> Weight {
+		Weight::from_parts(300_000_000, 10000)
+			.saturating_add(Weight::from_parts(20_000_000, 6659).saturating_mul(k.into()))
+			.saturating_add(T::DbWeight::get().reads(9_u64))
+			.saturating_add(T::DbWeight::get().writes(12_u64))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(k.into())))
 	}
 }
 
@@ -594,11 +594,11 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
-	fn lapse_overdue(n: u32, ) -> Weight {
-		Weight::from_parts(5_000_000, 2503)
-			.saturating_add(Weight::from_parts(300_000_000, 7789).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(1_u64))
-			.saturating_add(ParityDbWeight::get().reads((9_u64).saturating_mul(n.into())))
-			.saturating_add(ParityDbWeight::get().writes((12_u64).saturating_mul(n.into())))
+	fn lapse_overdue_periods(k: u32, ) -> Weight {
+		Weight::from_parts(300_000_000, 10000)
+			.saturating_add(Weight::from_parts(20_000_000, 6659).saturating_mul(k.into()))
+			.saturating_add(ParityDbWeight::get().reads(9_u64))
+			.saturating_add(ParityDbWeight::get().writes(12_u64))
+			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(k.into())))
 	}
 }

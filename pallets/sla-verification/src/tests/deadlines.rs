@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::{DisputeCause, Error};
-use frame_support::assert_noop;
+use frame_support::{assert_noop, traits::Get, weights::Weight};
 
 fn settle_overdue(agreement: AgreementId, period: PeriodIndex) -> sp_runtime::DispatchResult {
 	Sla::settle_overdue(RuntimeOrigin::signed(OTHER), agreement, period)
@@ -118,8 +118,19 @@ fn record_deadline(agreement: AgreementId, period: PeriodIndex) -> u64 {
 	info(agreement).window(period).unwrap().to_ms + REPORT_SETTLE_MS + RECORD_DEADLINE_MS
 }
 
-fn lapse_at_block_start() -> frame_support::weights::Weight {
+fn lapse_at_block_start() -> Weight {
 	<Sla as frame_support::traits::Hooks<u64>>::on_initialize(System::block_number())
+}
+
+/// What the start of a block charges for lapsing runs of these lengths.
+fn lapse_weight(runs: &[u32]) -> Weight {
+	let reads =
+		<<Test as frame_system::Config>::DbWeight as Get<frame_support::weights::RuntimeDbWeight>>::get().reads(2);
+	runs.iter().fold(reads, |w, k| w + <() as crate::WeightInfo>::lapse_overdue_periods(*k))
+}
+
+fn lapsed(agreement: AgreementId, period: PeriodIndex) -> bool {
+	state(agreement, period) == Some(PeriodState::Closed(Closure::Lapsed))
 }
 
 #[test]
@@ -129,13 +140,13 @@ fn the_chain_lapses_a_period_nobody_recorded_at_its_deadline() {
 		// Nobody records period 0 and nobody asks for the rule: the client,
 		// say, is the owner's accomplice and wants the period to stay open.
 		NowMs::set(record_deadline(agreement, 0) - 1);
-		assert_eq!(lapse_at_block_start(), <() as crate::WeightInfo>::lapse_overdue(0));
+		assert_eq!(lapse_at_block_start(), lapse_weight(&[]));
 		assert_eq!(state(agreement, 0), None, "not before the deadline");
 		NowMs::set(record_deadline(agreement, 0));
 		let client_before = free(CLIENT);
-		assert_eq!(lapse_at_block_start(), <() as crate::WeightInfo>::lapse_overdue(1));
+		assert_eq!(lapse_at_block_start(), lapse_weight(&[1]));
 		assert!(emitted(Event::PeriodLapsed { agreement, period: 0, refunded: PRICE }));
-		assert_eq!(state(agreement, 0), Some(PeriodState::Closed(Closure::Lapsed)));
+		assert!(lapsed(agreement, 0));
 		assert_eq!(free(CLIENT), client_before + PRICE);
 		assert_eq!(Discarded::get(), vec![(agreement, 0)], "an unfinished block of it is dropped");
 		// The next period awaits its metrics block; a late call for the
@@ -146,26 +157,56 @@ fn the_chain_lapses_a_period_nobody_recorded_at_its_deadline() {
 }
 
 #[test]
-fn the_chain_lapses_a_few_overdue_periods_a_block_oldest_first() {
+fn the_chain_lapses_overdue_periods_oldest_window_first_within_its_budget() {
 	build_and_execute(|| {
-		// Three agreements a second apart, then a fourth one period later.
-		let agreements: Vec<AgreementId> = (0..3)
-			.map(|_| {
-				NowMs::set(NowMs::get() + 1_000);
-				agreement_for(1)
-			})
-			.collect();
-		NowMs::set(NowMs::get() + PERIOD_MS);
-		let later = agreement_for(1);
-		NowMs::set(record_deadline(agreements[2], 0));
-		assert_eq!(lapse_at_block_start(), <() as crate::WeightInfo>::lapse_overdue(LAPSES_PER_BLOCK));
-		let lapsed = |a| state(a, 0) == Some(PeriodState::Closed(Closure::Lapsed));
-		assert_eq!(agreements.iter().map(|a| lapsed(*a)).collect::<Vec<_>>(), vec![true, true, false]);
-		assert!(info(agreements[0]).is_finished(), "its last period closed: the agreement finished");
-		assert_eq!(lapse_at_block_start(), <() as crate::WeightInfo>::lapse_overdue(1));
-		assert!(lapsed(agreements[2]));
-		assert!(!lapsed(later), "its deadline has not passed");
-		assert_eq!(lapse_at_block_start(), <() as crate::WeightInfo>::lapse_overdue(0));
+		// `first` is created first but awaits its second period; `second`
+		// and `third`, created later, await their first, which closed before.
+		let first = agreement_for(2);
+		NowMs::set(NowMs::get() + 1_000);
+		let second = agreement_for(1);
+		NowMs::set(NowMs::get() + 1_000);
+		let third = agreement_for(1);
+		settle_window(first, 0);
+		record(first, 0);
+		NowMs::set(record_deadline(first, 1));
+		// Room for two agreements' lapses a block.
+		MaxLapseWeight::set(lapse_weight(&[1, 1]));
+		assert_eq!(lapse_at_block_start(), lapse_weight(&[1, 1]));
+		assert_eq!([lapsed(second, 0), lapsed(third, 0), lapsed(first, 1)], [true, true, false]);
+		assert!(info(second).is_finished(), "its last period closed: the agreement finished");
+		assert_eq!(lapse_at_block_start(), lapse_weight(&[1]));
+		assert!(lapsed(first, 1));
+		assert_eq!(lapse_at_block_start(), lapse_weight(&[]));
+		// No room for even one: nothing is lapsed, and only the scan is charged.
+		let fourth = agreement_for(1);
+		NowMs::set(record_deadline(fourth, 0));
+		MaxLapseWeight::set(lapse_weight(&[1]) - Weight::from_parts(1, 0));
+		assert_eq!(lapse_at_block_start(), lapse_weight(&[]));
+		assert!(!lapsed(fourth, 0));
+	});
+}
+
+#[test]
+fn an_agreement_that_fell_behind_catches_up_in_one_lapse() {
+	build_and_execute(|| {
+		// The chain was down for four periods and their record deadlines.
+		let agreement = agreement_for(6);
+		NowMs::set(record_deadline(agreement, 3));
+		let client_before = free(CLIENT);
+		assert_eq!(lapse_at_block_start(), lapse_weight(&[4]));
+		for period in 0..4 {
+			assert!(emitted(Event::PeriodLapsed { agreement, period, refunded: PRICE }));
+		}
+		assert_eq!(free(CLIENT), client_before + 4 * PRICE, "one refund of four periods");
+		assert!(!lapsed(agreement, 4), "its deadline has not passed");
+		assert_eq!(Sla::period_to_record(agreement, 4).map(|p| p.period), Some(4));
+		// A budget of two periods lapses a run in parts.
+		NowMs::set(record_deadline(agreement, 5));
+		MaxLapseWeight::set(lapse_weight(&[1]));
+		assert_eq!(lapse_at_block_start(), lapse_weight(&[1]));
+		assert!(lapsed(agreement, 4) && !lapsed(agreement, 5));
+		assert_eq!(lapse_at_block_start(), lapse_weight(&[1]));
+		assert!(info(agreement).is_finished());
 	});
 }
 

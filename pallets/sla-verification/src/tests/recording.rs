@@ -64,21 +64,26 @@ fn metrics_blocks_not_awaited_are_ignored() {
 fn periods_awaiting_metrics_lists_closed_windows_oldest_first() {
 	build_and_execute(|| {
 		let a = agreement_for(3); // starts at GENESIS_MS
-		NowMs::set(GENESIS_MS + 30_000);
+		NowMs::set(GENESIS_MS + 20_000);
 		let b = NextAgreementId::<Test>::get();
 		assert_ok!(create(CLIENT_2, 0, 3));
+		let ids = |due: &[PeriodToRecord]| due.iter().map(|p| (p.agreement, p.period)).collect::<Vec<_>>();
 		assert!(due_periods(GENESIS_MS + PERIOD_MS - 1, 10).is_empty());
-		let due = due_periods(GENESIS_MS + PERIOD_MS, 10);
-		assert_eq!(due.iter().map(|p| (p.agreement, p.period)).collect::<Vec<_>>(), vec![(a, 0)]);
-		let due = due_periods(GENESIS_MS + 10 * PERIOD_MS, 10);
-		assert_eq!(due.iter().map(|p| (p.agreement, p.period)).collect::<Vec<_>>(), vec![(a, 0), (b, 0)]);
+		assert_eq!(ids(&due_periods(GENESIS_MS + PERIOD_MS, 10)), vec![(a, 0)]);
+		let both_closed = GENESIS_MS + 20_000 + PERIOD_MS;
+		let due = due_periods(both_closed, 10);
+		assert_eq!(ids(&due), vec![(a, 0), (b, 0)]);
 		assert_eq!((due[0].monitors.len(), due[0].retired.len()), (1, 0));
-		assert_eq!(due_periods(GENESIS_MS + 10 * PERIOD_MS, 1).len(), 1);
-		// Once `a` 0 is recorded, `a` 1 is the next one due.
-		NowMs::set(GENESIS_MS + 10 * PERIOD_MS);
+		assert_eq!(due_periods(both_closed, 1).len(), 1);
+		// Once `a` 0 is recorded, `a` 1 is the next one due; `b` 0, past its
+		// record deadline by the time `a` 1 closes, is not listed: it lapses.
+		NowMs::set(both_closed);
 		record(a, 0);
-		let due = due_periods(GENESIS_MS + 10 * PERIOD_MS, 10);
-		assert_eq!(due.iter().map(|p| (p.agreement, p.period)).collect::<Vec<_>>(), vec![(b, 0), (a, 1)]);
+		assert_eq!(ids(&due_periods(both_closed, 10)), vec![(b, 0)]);
+		let b_deadline = info(b).window(0).unwrap().to_ms + REPORT_SETTLE_MS + RECORD_DEADLINE_MS;
+		assert_eq!(ids(&due_periods(b_deadline - REPORT_SETTLE_MS - 1, 10)), vec![(b, 0)]);
+		assert!(due_periods(b_deadline - REPORT_SETTLE_MS, 10).is_empty(), "b 0 from its deadline on");
+		assert_eq!(ids(&due_periods(GENESIS_MS + 2 * PERIOD_MS, 10)), vec![(a, 1)]);
 		record(a, 1);
 		record(a, 2);
 		assert!(
@@ -96,7 +101,7 @@ fn a_node_is_given_only_the_due_periods_it_wants_within_its_monitor_budget() {
 		let a = agreement_for(3);
 		let b = NextAgreementId::<Test>::get();
 		assert_ok!(create(CLIENT_2, 0, 3));
-		let now = GENESIS_MS + 10 * PERIOD_MS;
+		let now = GENESIS_MS + PERIOD_MS;
 		let ids = |due: Vec<PeriodToRecord>| due.iter().map(|p| (p.agreement, p.period)).collect::<Vec<_>>();
 		// The filter sees each due period with its window's end, before it is read.
 		let seen = core::cell::RefCell::new(Vec::new());
@@ -122,15 +127,18 @@ fn a_node_is_given_only_the_due_periods_it_wants_within_its_monitor_budget() {
 #[test]
 fn periods_come_due_in_the_order_their_windows_close_not_by_agreement_id() {
 	build_and_execute(|| {
-		// `a` was created first but its period 0 closes after `b`'s period 1.
-		let a = agreement_for(3);
-		NowMs::set(GENESIS_MS + 1);
-		let b = NextAgreementId::<Test>::get();
-		assert_ok!(create(CLIENT_2, 0, 3));
-		NowMs::set(GENESIS_MS + 2 * PERIOD_MS + 1);
-		record(b, 0);
-		let due = due_periods(GENESIS_MS + 3 * PERIOD_MS, 10);
-		assert_eq!(due.iter().map(|p| (p.agreement, p.period)).collect::<Vec<_>>(), vec![(a, 0), (b, 1)]);
+		// `a` was created first, on a service of 80-s periods; `b` after it,
+		// on one of 60-s periods: `b`'s period 0 closes first.
+		let slow = crate::NextServiceId::<Test>::get();
+		assert_ok!(Sla::register_service(RuntimeOrigin::signed(OWNER), PRICE, 80_000, CAPACITY));
+		assert_ok!(Sla::set_offers(RuntimeOrigin::signed(OWNER), slow, vec![cloud_offer()]));
+		assert_ok!(Sla::add_instance(RuntimeOrigin::signed(OWNER), slow, url("http://10.0.0.9:9615")));
+		let a = NextAgreementId::<Test>::get();
+		assert_ok!(create(CLIENT, slow, 3));
+		let b = agreement_for(3);
+		assert!(a < b);
+		let due = due_periods(GENESIS_MS + 80_000, 10);
+		assert_eq!(due.iter().map(|p| (p.agreement, p.period)).collect::<Vec<_>>(), vec![(b, 0), (a, 0)]);
 	});
 }
 
