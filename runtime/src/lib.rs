@@ -23,6 +23,7 @@ pub mod apis;
 mod benchmark_helpers;
 pub mod configs;
 pub mod genesis_config_presets;
+pub mod weights;
 
 #[cfg(feature = "std")]
 pub use sp_runtime::BuildStorage;

@@ -96,3 +96,43 @@ fn the_ten_thousand_monitor_load_takes_a_tenth_of_each_block_at_most() {
 	assert!(per_block <= 0.1, "weight share {per_block}");
 	assert!(burst <= 0.15, "weight share {burst}");
 }
+
+#[test]
+fn the_chain_lapses_at_least_a_full_run_a_block_beside_a_full_normal_class() {
+	// What the start of a block spends lapsing overdue periods is mandatory
+	// weight: it must leave the normal class whole, and be enough for one
+	// agreement's longest run at least.
+	use pallet_sla_verification::WeightInfo as _;
+	type SlaWeights = pallet_sla_verification::weights::SubstrateWeight<Runtime>;
+	let weights = RuntimeBlockWeights::get();
+	let budget = qos_ledger_runtime::configs::MaxLapseWeight::get();
+	let normal = weights.get(DispatchClass::Normal).max_total.expect("a normal limit");
+	assert!(budget.ref_time() + normal.ref_time() <= weights.max_block.ref_time());
+	let longest = SlaWeights::lapse_overdue_periods(pallet_sla_verification::MAX_PERIODS_PER_LAPSE);
+	assert!(longest.ref_time() <= budget.ref_time(), "{longest:?} over {budget:?}");
+	println!(
+		"lapsing: {} agreements of one period, or one of {} periods, a block",
+		budget.ref_time() / SlaWeights::lapse_overdue_periods(1).ref_time(),
+		pallet_sla_verification::MAX_PERIODS_PER_LAPSE
+	);
+}
+
+#[test]
+fn a_report_costs_a_fifth_of_a_transfer_at_most_and_a_confirmation_two_transfers() {
+	// The goals, against `transfer_keep_alive` measured in the same
+	// `benchmark pallet` run (scripts/weights/generate.sh).
+	use pallet_balances::WeightInfo as _;
+	use pallet_metrics_blocks::WeightInfo as _;
+	use pallet_sla_verification::WeightInfo as _;
+	type Metrics = pallet_metrics_blocks::weights::SubstrateWeight<Runtime>;
+	type Sla = pallet_sla_verification::weights::SubstrateWeight<Runtime>;
+	let transfer = <Runtime as pallet_balances::Config>::WeightInfo::transfer_keep_alive().ref_time() as f64;
+	let n = MAX_INSTANCES_PER_SERVICE;
+	let per_report =
+		|w: &dyn Fn(u32) -> frame_support::weights::Weight| (w(n).ref_time() - w(0).ref_time()) as f64 / n as f64;
+	let report = per_report(&Metrics::submit_metrics_block) + per_report(&Metrics::authorize_submit_metrics_block);
+	let confirm = Sla::confirm_period().ref_time() as f64;
+	println!("per report {:.3}× a transfer, confirm_period {:.2}×", report / transfer, confirm / transfer);
+	assert!(report <= 0.2 * transfer);
+	assert!(confirm <= 2.0 * transfer);
+}

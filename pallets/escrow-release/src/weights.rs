@@ -4,9 +4,9 @@
 //! Weights for `pallet_escrow_release`, measured by the node's `benchmark pallet` command
 //! (`scripts/weights/generate.sh`). Do not edit by hand: regenerate.
 //!
-//! DATE: 2026-12-03, STEPS: `20`, REPEAT: `10`, LOW RANGE: `[]`, HIGH RANGE: `[]`
+//! DATE: 2026-12-07, STEPS: `20`, REPEAT: `10`, LOW RANGE: `[]`, HIGH RANGE: `[]`
 //! WORST CASE MAP SIZE: `1000000`
-//! HOSTNAME: `vm`, CPU: `Intel(R) Xeon(R) Processor`
+//! HOSTNAME: `vm`, CPU: `AMD EPYC`
 //! WASM-EXECUTION: `Compiled`, CHAIN: `None`, DB CACHE: `1024`
 
 // Executed Command:
@@ -67,8 +67,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `449`
 		//  Estimated: `3613`
-		// Minimum execution time: 77_081_000 picoseconds.
-		Weight::from_parts(141_726_000, 3613)
+		// Minimum execution time: 86_492_000 picoseconds.
+		Weight::from_parts(93_384_000, 3613)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -84,8 +84,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `552`
 		//  Estimated: `6196`
-		// Minimum execution time: 112_227_000 picoseconds.
-		Weight::from_parts(196_818_000, 6196)
+		// Minimum execution time: 126_727_000 picoseconds.
+		Weight::from_parts(141_153_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -94,12 +94,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn top_up() -> Weight {
-		Weight::from_parts(141_726_000, 3613)
+		Weight::from_parts(93_384_000, 3613)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn pay_out() -> Weight {
-		Weight::from_parts(196_818_000, 6196)
+		Weight::from_parts(141_153_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}

@@ -4,9 +4,9 @@
 //! Weights for `pallet_metrics_blocks`, measured by the node's `benchmark pallet` command
 //! (`scripts/weights/generate.sh`). Do not edit by hand: regenerate.
 //!
-//! DATE: 2026-12-03, STEPS: `20`, REPEAT: `10`, LOW RANGE: `[]`, HIGH RANGE: `[]`
+//! DATE: 2026-12-07, STEPS: `20`, REPEAT: `10`, LOW RANGE: `[]`, HIGH RANGE: `[]`
 //! WORST CASE MAP SIZE: `1000000`
-//! HOSTNAME: `vm`, CPU: `Intel(R) Xeon(R) Processor`
+//! HOSTNAME: `vm`, CPU: `AMD EPYC`
 //! WASM-EXECUTION: `Compiled`, CHAIN: `None`, DB CACHE: `1024`
 
 // Executed Command:
@@ -64,13 +64,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `MetricsBlocks::MetricsBlocks` (r:2 w:2)
 	/// Proof: `MetricsBlocks::MetricsBlocks` (`max_values`: None, `max_size`: Some(44293), added: 46768, mode: `MaxEncodedLen`)
 	/// Storage: `SlaVerification::Agreements` (r:1 w:1)
-	/// Proof: `SlaVerification::Agreements` (`max_values`: None, `max_size`: Some(4328), added: 6803, mode: `MaxEncodedLen`)
+	/// Proof: `SlaVerification::Agreements` (`max_values`: None, `max_size`: Some(4324), added: 6799, mode: `MaxEncodedLen`)
 	/// Storage: `SlaVerification::RetiredInstances` (r:1 w:0)
 	/// Proof: `SlaVerification::RetiredInstances` (`max_values`: None, `max_size`: Some(12306), added: 14781, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `MetricsBlocks::PartialBlocks` (r:1 w:1)
-	/// Proof: `MetricsBlocks::PartialBlocks` (`max_values`: None, `max_size`: Some(44104), added: 46579, mode: `MaxEncodedLen`)
+	/// Proof: `MetricsBlocks::PartialBlocks` (`max_values`: None, `max_size`: Some(44136), added: 46611, mode: `MaxEncodedLen`)
 	/// Storage: `MetricsBlocks::ChainTips` (r:1 w:1)
 	/// Proof: `MetricsBlocks::ChainTips` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
 	/// Storage: `MetricsBlocks::ChainPeriods` (r:1 w:2)
@@ -82,12 +82,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 1024]`.
 	fn submit_metrics_block(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1280 + n * (40 ±0)`
+		//  Measured:  `38175 + n * (40 ±0)`
 		//  Estimated: `94526`
-		// Minimum execution time: 115_391_000 picoseconds.
-		Weight::from_parts(137_859_026, 94526)
-			// Standard Error: 46_421
-			.saturating_add(Weight::from_parts(3_139_616, 0).saturating_mul(n.into()))
+		// Minimum execution time: 166_120_000 picoseconds.
+		Weight::from_parts(53_264_453, 94526)
+			// Standard Error: 110_166
+			.saturating_add(Weight::from_parts(6_059_697, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
@@ -100,22 +100,22 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `MetricsBlocks::MetricsBlocks` (r:1 w:0)
 	/// Proof: `MetricsBlocks::MetricsBlocks` (`max_values`: None, `max_size`: Some(44293), added: 46768, mode: `MaxEncodedLen`)
 	/// Storage: `SlaVerification::Agreements` (r:1 w:0)
-	/// Proof: `SlaVerification::Agreements` (`max_values`: None, `max_size`: Some(4328), added: 6803, mode: `MaxEncodedLen`)
+	/// Proof: `SlaVerification::Agreements` (`max_values`: None, `max_size`: Some(4324), added: 6799, mode: `MaxEncodedLen`)
 	/// Storage: `SlaVerification::RetiredInstances` (r:1 w:0)
 	/// Proof: `SlaVerification::RetiredInstances` (`max_values`: None, `max_size`: Some(12306), added: 14781, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `MetricsBlocks::PartialBlocks` (r:1 w:0)
-	/// Proof: `MetricsBlocks::PartialBlocks` (`max_values`: None, `max_size`: Some(44104), added: 46579, mode: `MaxEncodedLen`)
+	/// Proof: `MetricsBlocks::PartialBlocks` (`max_values`: None, `max_size`: Some(44136), added: 46611, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 1024]`.
 	fn authorize_submit_metrics_block(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1067 + n * (40 ±0)`
+		//  Measured:  `1095 + n * (40 ±0)`
 		//  Estimated: `47758`
-		// Minimum execution time: 111_220_000 picoseconds.
-		Weight::from_parts(191_335_999, 47758)
-			// Standard Error: 29_312
-			.saturating_add(Weight::from_parts(538_965, 0).saturating_mul(n.into()))
+		// Minimum execution time: 181_358_000 picoseconds.
+		Weight::from_parts(146_573_387, 47758)
+			// Standard Error: 24_565
+			.saturating_add(Weight::from_parts(674_847, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 	}
 	/// Storage: `Aura::Authorities` (r:1 w:0)
@@ -130,8 +130,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `352`
 		//  Estimated: `3534`
-		// Minimum execution time: 145_642_000 picoseconds.
-		Weight::from_parts(190_688_000, 3534)
+		// Minimum execution time: 143_879_000 picoseconds.
+		Weight::from_parts(215_883_000, 3534)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -147,8 +147,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `352`
 		//  Estimated: `3534`
-		// Minimum execution time: 128_093_000 picoseconds.
-		Weight::from_parts(145_662_000, 3534)
+		// Minimum execution time: 122_108_000 picoseconds.
+		Weight::from_parts(144_910_000, 3534)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 	}
 }
@@ -156,23 +156,23 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn submit_metrics_block(n: u32, ) -> Weight {
-		Weight::from_parts(137_859_026, 94526)
-			.saturating_add(Weight::from_parts(3_139_616, 0).saturating_mul(n.into()))
+		Weight::from_parts(53_264_453, 94526)
+			.saturating_add(Weight::from_parts(6_059_697, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(10_u64))
 			.saturating_add(ParityDbWeight::get().writes(9_u64))
 	}
 	fn authorize_submit_metrics_block(n: u32, ) -> Weight {
-		Weight::from_parts(191_335_999, 47758)
-			.saturating_add(Weight::from_parts(538_965, 0).saturating_mul(n.into()))
+		Weight::from_parts(146_573_387, 47758)
+			.saturating_add(Weight::from_parts(674_847, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 	}
 	fn bind_accounting_key() -> Weight {
-		Weight::from_parts(190_688_000, 3534)
+		Weight::from_parts(215_883_000, 3534)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn authorize_bind_accounting_key() -> Weight {
-		Weight::from_parts(145_662_000, 3534)
+		Weight::from_parts(144_910_000, 3534)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 	}
 }

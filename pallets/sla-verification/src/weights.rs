@@ -4,9 +4,9 @@
 //! Weights for `pallet_sla_verification`, measured by the node's `benchmark pallet` command
 //! (`scripts/weights/generate.sh`). Do not edit by hand: regenerate.
 //!
-//! DATE: 2026-12-03, STEPS: `20`, REPEAT: `10`, LOW RANGE: `[]`, HIGH RANGE: `[]`
+//! DATE: 2026-12-07, STEPS: `20`, REPEAT: `10`, LOW RANGE: `[]`, HIGH RANGE: `[]`
 //! WORST CASE MAP SIZE: `1000000`
-//! HOSTNAME: `vm`, CPU: `Intel(R) Xeon(R) Processor`
+//! HOSTNAME: `vm`, CPU: `AMD EPYC`
 //! WASM-EXECUTION: `Compiled`, CHAIN: `None`, DB CACHE: `1024`
 
 // Executed Command:
@@ -64,9 +64,9 @@ pub trait WeightInfo {
 	fn resolve_dispute() -> Weight;
 	fn settle_overdue_paid() -> Weight;
 	fn settle_overdue_lapsed() -> Weight;
+	fn lapse_overdue_periods(k: u32, ) -> Weight;
 	fn prune_agreement(n: u32, ) -> Weight;
 	fn on_metrics_block(n: u32, ) -> Weight;
-	fn lapse_overdue_periods(k: u32, ) -> Weight;
 }
 
 /// Weights for `pallet_sla_verification` using the runtime's database weights.
@@ -84,8 +84,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `212`
 		//  Estimated: `3593`
-		// Minimum execution time: 64_667_000 picoseconds.
-		Weight::from_parts(115_599_000, 3593)
+		// Minimum execution time: 73_838_000 picoseconds.
+		Weight::from_parts(79_759_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -95,8 +95,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `275`
 		//  Estimated: `3569`
-		// Minimum execution time: 17_643_000 picoseconds.
-		Weight::from_parts(33_854_000, 3569)
+		// Minimum execution time: 21_150_000 picoseconds.
+		Weight::from_parts(23_764_000, 3569)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -109,12 +109,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// The range of component `o` is `[0, 4]`.
-	fn set_offers(_o: u32, ) -> Weight {
+	fn set_offers(o: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `478`
 		//  Estimated: `3593`
-		// Minimum execution time: 72_571_000 picoseconds.
-		Weight::from_parts(215_546_482, 3593)
+		// Minimum execution time: 75_091_000 picoseconds.
+		Weight::from_parts(146_947_374, 3593)
+			// Standard Error: 2_712_776
+			.saturating_add(Weight::from_parts(7_672_734, 0).saturating_mul(o.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -137,10 +139,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `5297`
 		//  Estimated: `7579`
-		// Minimum execution time: 154_361_000 picoseconds.
-		Weight::from_parts(197_988_648, 7579)
-			// Standard Error: 44_099
-			.saturating_add(Weight::from_parts(128_217, 0).saturating_mul(u.into()))
+		// Minimum execution time: 140_743_000 picoseconds.
+		Weight::from_parts(174_533_002, 7579)
+			// Standard Error: 43_252
+			.saturating_add(Weight::from_parts(125_936, 0).saturating_mul(u.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -155,10 +157,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `698 + u * (3 ±0)`
 		//  Estimated: `4567`
-		// Minimum execution time: 29_674_000 picoseconds.
-		Weight::from_parts(46_796_560, 4567)
-			// Standard Error: 1_608
-			.saturating_add(Weight::from_parts(7_614, 0).saturating_mul(u.into()))
+		// Minimum execution time: 34_895_000 picoseconds.
+		Weight::from_parts(38_856_570, 4567)
+			// Standard Error: 378
+			.saturating_add(Weight::from_parts(10_033, 0).saturating_mul(u.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -177,10 +179,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1301 + n * (4 ±0)`
 		//  Estimated: `15771`
-		// Minimum execution time: 59_686_000 picoseconds.
-		Weight::from_parts(90_075_498, 15771)
-			// Standard Error: 4_943
-			.saturating_add(Weight::from_parts(52_053, 0).saturating_mul(n.into()))
+		// Minimum execution time: 44_123_000 picoseconds.
+		Weight::from_parts(77_375_226, 15771)
+			// Standard Error: 5_601
+			.saturating_add(Weight::from_parts(34_779, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -203,10 +205,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `543 + n * (47 ±0)`
 		//  Estimated: `3593 + n * (3577 ±0)`
-		// Minimum execution time: 74_521_000 picoseconds.
-		Weight::from_parts(75_706_000, 3593)
-			// Standard Error: 41_116
-			.saturating_add(Weight::from_parts(2_647_561, 0).saturating_mul(n.into()))
+		// Minimum execution time: 83_406_000 picoseconds.
+		Weight::from_parts(64_934_472, 3593)
+			// Standard Error: 58_137
+			.saturating_add(Weight::from_parts(1_990_968, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -236,14 +238,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `SlaVerification::DueIndex` (r:0 w:1)
 	/// Proof: `SlaVerification::DueIndex` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 1024]`.
-	fn create_agreement(n: u32, ) -> Weight {
+	fn create_agreement(_n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `1282 + n * (4 ±0)`
 		//  Estimated: `7789`
-		// Minimum execution time: 217_664_000 picoseconds.
-		Weight::from_parts(322_335_212, 7789)
-			// Standard Error: 14_723
-			.saturating_add(Weight::from_parts(53_974, 0).saturating_mul(n.into()))
+		// Minimum execution time: 201_185_000 picoseconds.
+		Weight::from_parts(328_201_820, 7789)
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
@@ -257,8 +257,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `8989`
 		//  Estimated: `7789`
-		// Minimum execution time: 107_665_000 picoseconds.
-		Weight::from_parts(145_068_000, 7789)
+		// Minimum execution time: 74_419_000 picoseconds.
+		Weight::from_parts(120_996_000, 7789)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -282,8 +282,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `9500`
 		//  Estimated: `7789`
-		// Minimum execution time: 254_306_000 picoseconds.
-		Weight::from_parts(286_596_000, 7789)
+		// Minimum execution time: 238_816_000 picoseconds.
+		Weight::from_parts(289_059_000, 7789)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
@@ -296,10 +296,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `8796`
 		//  Estimated: `7789`
-		// Minimum execution time: 84_894_000 picoseconds.
-		Weight::from_parts(97_054_824, 7789)
-			// Standard Error: 15_032
-			.saturating_add(Weight::from_parts(24_021, 0).saturating_mul(r.into()))
+		// Minimum execution time: 71_023_000 picoseconds.
+		Weight::from_parts(90_478_251, 7789)
+			// Standard Error: 18_485
+			.saturating_add(Weight::from_parts(35_531, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -323,8 +323,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `9500`
 		//  Estimated: `7789`
-		// Minimum execution time: 250_296_000 picoseconds.
-		Weight::from_parts(386_523_000, 7789)
+		// Minimum execution time: 229_749_000 picoseconds.
+		Weight::from_parts(264_994_000, 7789)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
@@ -346,8 +346,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `5110`
 		//  Estimated: `7789`
-		// Minimum execution time: 174_556_000 picoseconds.
-		Weight::from_parts(255_796_000, 7789)
+		// Minimum execution time: 141_575_000 picoseconds.
+		Weight::from_parts(168_965_000, 7789)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -371,8 +371,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `9506`
 		//  Estimated: `7789`
-		// Minimum execution time: 248_588_000 picoseconds.
-		Weight::from_parts(371_624_000, 7789)
+		// Minimum execution time: 239_937_000 picoseconds.
+		Weight::from_parts(319_576_000, 7789)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
@@ -396,8 +396,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `9506`
 		//  Estimated: `7789`
-		// Minimum execution time: 246_154_000 picoseconds.
-		Weight::from_parts(268_797_000, 7789)
+		// Minimum execution time: 231_091_000 picoseconds.
+		Weight::from_parts(292_967_000, 7789)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
@@ -409,7 +409,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `EscrowRelease::Escrows` (r:1 w:1)
 	/// Proof: `EscrowRelease::Escrows` (`max_values`: None, `max_size`: Some(148), added: 2623, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:1)
+	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
@@ -418,17 +418,50 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `SlaVerification::Services` (r:1 w:1)
 	/// Proof: `SlaVerification::Services` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
 	/// Storage: `MetricsBlocks::PartialBlocks` (r:0 w:1)
-	/// Proof: `MetricsBlocks::PartialBlocks` (`max_values`: None, `max_size`: Some(44104), added: 46579, mode: `MaxEncodedLen`)
+	/// Proof: `MetricsBlocks::PartialBlocks` (`max_values`: None, `max_size`: Some(44136), added: 46611, mode: `MaxEncodedLen`)
 	/// Storage: `SlaVerification::DueIndex` (r:0 w:2)
 	/// Proof: `SlaVerification::DueIndex` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn settle_overdue_lapsed() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `5272`
+		//  Measured:  `1363`
 		//  Estimated: `7789`
-		// Minimum execution time: 208_224_000 picoseconds.
-		Weight::from_parts(292_772_000, 7789)
-			.saturating_add(T::DbWeight::get().reads(8_u64))
+		// Minimum execution time: 239_216_000 picoseconds.
+		Weight::from_parts(250_037_000, 7789)
+			.saturating_add(T::DbWeight::get().reads(9_u64))
+			.saturating_add(T::DbWeight::get().writes(11_u64))
+	}
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `SlaVerification::DueIndex` (r:3 w:2)
+	/// Proof: `SlaVerification::DueIndex` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Storage: `SlaVerification::Agreements` (r:1 w:1)
+	/// Proof: `SlaVerification::Agreements` (`max_values`: None, `max_size`: Some(4324), added: 6799, mode: `MaxEncodedLen`)
+	/// Storage: `EscrowRelease::Escrows` (r:1 w:1)
+	/// Proof: `EscrowRelease::Escrows` (`max_values`: None, `max_size`: Some(148), added: 2623, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:2 w:2)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Storage: `EscrowRelease::TotalEscrowed` (r:1 w:1)
+	/// Proof: `EscrowRelease::TotalEscrowed` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `SlaVerification::Services` (r:1 w:1)
+	/// Proof: `SlaVerification::Services` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
+	/// Storage: `MetricsBlocks::PartialBlocks` (r:0 w:1)
+	/// Proof: `MetricsBlocks::PartialBlocks` (`max_values`: None, `max_size`: Some(44136), added: 46611, mode: `MaxEncodedLen`)
+	/// Storage: `SlaVerification::Periods` (r:0 w:256)
+	/// Proof: `SlaVerification::Periods` (`max_values`: None, `max_size`: Some(4184), added: 6659, mode: `MaxEncodedLen`)
+	/// The range of component `k` is `[1, 256]`.
+	fn lapse_overdue_periods(k: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `1473`
+		//  Estimated: `8499`
+		// Minimum execution time: 252_832_000 picoseconds.
+		Weight::from_parts(304_518_115, 8499)
+			// Standard Error: 80_023
+			.saturating_add(Weight::from_parts(6_191_803, 0).saturating_mul(k.into()))
+			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(k.into())))
 	}
 	/// Storage: `SlaVerification::Agreements` (r:1 w:1)
 	/// Proof: `SlaVerification::Agreements` (`max_values`: None, `max_size`: Some(4324), added: 6799, mode: `MaxEncodedLen`)
@@ -449,10 +482,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `5176 + n * (285 ±0)`
 		//  Estimated: `7789 + n * (46768 ±0)`
-		// Minimum execution time: 206_332_000 picoseconds.
-		Weight::from_parts(275_616_233, 7789)
-			// Standard Error: 778_811
-			.saturating_add(Weight::from_parts(21_340_191, 0).saturating_mul(n.into()))
+		// Minimum execution time: 191_477_000 picoseconds.
+		Weight::from_parts(232_945_000, 7789)
+			// Standard Error: 479_455
+			.saturating_add(Weight::from_parts(26_662_460, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -472,116 +505,116 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `533 + n * (4 ±0)`
 		//  Estimated: `15771`
-		// Minimum execution time: 34_535_000 picoseconds.
-		Weight::from_parts(73_814_652, 15771)
-			// Standard Error: 7_845
-			.saturating_add(Weight::from_parts(154_768, 0).saturating_mul(n.into()))
+		// Minimum execution time: 55_614_000 picoseconds.
+		Weight::from_parts(87_530_229, 15771)
+			// Standard Error: 8_640
+			.saturating_add(Weight::from_parts(138_070, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
-	}
-	fn lapse_overdue_periods(k: u32, ) -> Weight {
-		Weight::from_parts(300_000_000, 10000)
-			.saturating_add(Weight::from_parts(20_000_000, 6659).saturating_mul(k.into()))
-			.saturating_add(T::DbWeight::get().reads(9_u64))
-			.saturating_add(T::DbWeight::get().writes(12_u64))
-			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(k.into())))
 	}
 }
 
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_service() -> Weight {
-		Weight::from_parts(115_599_000, 3593)
+		Weight::from_parts(79_759_000, 3593)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn update_service() -> Weight {
-		Weight::from_parts(33_854_000, 3569)
+		Weight::from_parts(23_764_000, 3569)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
-	fn set_offers(_o: u32, ) -> Weight {
-		Weight::from_parts(215_546_482, 3593)
+	fn set_offers(o: u32, ) -> Weight {
+		Weight::from_parts(146_947_374, 3593)
+			.saturating_add(Weight::from_parts(7_672_734, 0).saturating_mul(o.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn add_instance(u: u32, ) -> Weight {
-		Weight::from_parts(197_988_648, 7579)
-			.saturating_add(Weight::from_parts(128_217, 0).saturating_mul(u.into()))
+		Weight::from_parts(174_533_002, 7579)
+			.saturating_add(Weight::from_parts(125_936, 0).saturating_mul(u.into()))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn replace_instance(u: u32, ) -> Weight {
-		Weight::from_parts(46_796_560, 4567)
-			.saturating_add(Weight::from_parts(7_614, 0).saturating_mul(u.into()))
+		Weight::from_parts(38_856_570, 4567)
+			.saturating_add(Weight::from_parts(10_033, 0).saturating_mul(u.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn retire_instance(n: u32, ) -> Weight {
-		Weight::from_parts(90_075_498, 15771)
-			.saturating_add(Weight::from_parts(52_053, 0).saturating_mul(n.into()))
+		Weight::from_parts(77_375_226, 15771)
+			.saturating_add(Weight::from_parts(34_779, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn deregister_service(n: u32, ) -> Weight {
-		Weight::from_parts(75_706_000, 3593)
-			.saturating_add(Weight::from_parts(2_647_561, 0).saturating_mul(n.into()))
+		Weight::from_parts(64_934_472, 3593)
+			.saturating_add(Weight::from_parts(1_990_968, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 3577).saturating_mul(n.into()))
 	}
-	fn create_agreement(n: u32, ) -> Weight {
-		Weight::from_parts(322_335_212, 7789)
-			.saturating_add(Weight::from_parts(53_974, 0).saturating_mul(n.into()))
+	fn create_agreement(_n: u32, ) -> Weight {
+		Weight::from_parts(328_201_820, 7789)
 			.saturating_add(ParityDbWeight::get().reads(10_u64))
 			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
 	fn confirm_period() -> Weight {
-		Weight::from_parts(145_068_000, 7789)
+		Weight::from_parts(120_996_000, 7789)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn confirm_last_period() -> Weight {
-		Weight::from_parts(286_596_000, 7789)
+		Weight::from_parts(289_059_000, 7789)
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(9_u64))
 	}
 	fn contest_period(r: u32, ) -> Weight {
-		Weight::from_parts(97_054_824, 7789)
-			.saturating_add(Weight::from_parts(24_021, 0).saturating_mul(r.into()))
+		Weight::from_parts(90_478_251, 7789)
+			.saturating_add(Weight::from_parts(35_531, 0).saturating_mul(r.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn accept_verdict() -> Weight {
-		Weight::from_parts(386_523_000, 7789)
+		Weight::from_parts(264_994_000, 7789)
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(9_u64))
 	}
 	fn cancel_agreement() -> Weight {
-		Weight::from_parts(255_796_000, 7789)
+		Weight::from_parts(168_965_000, 7789)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn resolve_dispute() -> Weight {
-		Weight::from_parts(371_624_000, 7789)
+		Weight::from_parts(319_576_000, 7789)
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(9_u64))
 	}
 	fn settle_overdue_paid() -> Weight {
-		Weight::from_parts(268_797_000, 7789)
+		Weight::from_parts(292_967_000, 7789)
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(9_u64))
 	}
 	fn settle_overdue_lapsed() -> Weight {
-		Weight::from_parts(292_772_000, 7789)
-			.saturating_add(ParityDbWeight::get().reads(8_u64))
+		Weight::from_parts(250_037_000, 7789)
+			.saturating_add(ParityDbWeight::get().reads(9_u64))
+			.saturating_add(ParityDbWeight::get().writes(11_u64))
+	}
+	fn lapse_overdue_periods(k: u32, ) -> Weight {
+		Weight::from_parts(304_518_115, 8499)
+			.saturating_add(Weight::from_parts(6_191_803, 0).saturating_mul(k.into()))
+			.saturating_add(ParityDbWeight::get().reads(11_u64))
 			.saturating_add(ParityDbWeight::get().writes(10_u64))
+			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(k.into())))
 	}
 	fn prune_agreement(n: u32, ) -> Weight {
-		Weight::from_parts(275_616_233, 7789)
-			.saturating_add(Weight::from_parts(21_340_191, 0).saturating_mul(n.into()))
+		Weight::from_parts(232_945_000, 7789)
+			.saturating_add(Weight::from_parts(26_662_460, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
@@ -589,16 +622,9 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 46768).saturating_mul(n.into()))
 	}
 	fn on_metrics_block(n: u32, ) -> Weight {
-		Weight::from_parts(73_814_652, 15771)
-			.saturating_add(Weight::from_parts(154_768, 0).saturating_mul(n.into()))
+		Weight::from_parts(87_530_229, 15771)
+			.saturating_add(Weight::from_parts(138_070, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
-	}
-	fn lapse_overdue_periods(k: u32, ) -> Weight {
-		Weight::from_parts(300_000_000, 10000)
-			.saturating_add(Weight::from_parts(20_000_000, 6659).saturating_mul(k.into()))
-			.saturating_add(ParityDbWeight::get().reads(9_u64))
-			.saturating_add(ParityDbWeight::get().writes(12_u64))
-			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(k.into())))
 	}
 }
