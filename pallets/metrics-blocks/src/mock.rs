@@ -374,6 +374,9 @@ pub struct NetState {
 	pub requests: BTreeMap<u16, testing::PendingRequest>,
 	/// The offchain clock (unix ms).
 	pub now_ms: u64,
+	/// How far the offchain clock moves for each request started: a busy
+	/// machine's time per answer.
+	pub ms_per_request: u64,
 }
 
 /// Off-chain externalities whose HTTP side answers from [`NetState`] (status
@@ -417,6 +420,7 @@ impl offchain::Externalities for MonitorNet {
 		let mut state = self.state.lock().unwrap();
 		assert!(state.replies.contains_key(uri), "unexpected request to {uri}");
 		let id = state.requests.len() as u16;
+		state.now_ms += state.ms_per_request;
 		state.requests.insert(
 			id,
 			testing::PendingRequest { method: method.into(), uri: uri.into(), meta: meta.into(), ..Default::default() },

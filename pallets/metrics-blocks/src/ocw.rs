@@ -14,10 +14,12 @@
 //!    avoids that every node polls the monitors at the same moment). A period
 //!    with another authority's partial block is a *second pull*: the authority
 //!    right after that one goes at once, the others staggered the same way.
-//!    Oldest windows first, as many as [`MAX_MONITORS_PER_RUN`] monitor
-//!    requests allow (always at least one period), second pulls at most
-//!    [`MAX_SECOND_PULL_MONITORS`] of them: a backlog drains oldest first, run
-//!    after run. The registry is asked only for periods this node may take now
+//!    Oldest windows first, in rounds of at most [`MAX_MONITORS_PER_RUN`]
+//!    monitor requests (always at least one period), second pulls at most
+//!    [`MAX_SECOND_PULL_MONITORS`] of a round: a backlog drains oldest first.
+//!    Another round follows while one more as long as the last still ends
+//!    within the block interval (at most [`MAX_ROUNDS_PER_RUN`]), so a burst
+//!    of due periods is pulled as fast as the machine answers. The registry is asked only for periods this node may take now
 //!    and has not claimed, so periods that are other nodes' to record, or
 //!    already in flight, cost a read or two each.
 //! 4. Take one of [`CONCURRENT_RUNS`] run locks ([`run_lock_key`]), and claim
@@ -26,8 +28,9 @@
 //!    releases the claim so the next block retries. A run that outlasts the
 //!    block interval (a burst of periods on a busy machine) thus does not cost
 //!    the next block its run, and overlapping runs take different periods.
-//! 5. Fetch every pulled monitor of every claimed period concurrently, with
-//!    one deadline ([`MONITOR_DEADLINE_MS`]) for the lot, each request naming
+//! 5. Fetch every pulled monitor of every claimed period of a round
+//!    concurrently, with one deadline ([`MONITOR_DEADLINE_MS`]) for the lot,
+//!    log the round's timing line, each request naming
 //!    this node's accounting key ([`ACCOUNTING_KEY_HEADER`]) and signed with it
 //!    ([`request_headers`]; monitors answer only the accounting nodes on
 //!    chain and the agreement's parties); validate each
@@ -39,7 +42,12 @@
 //!    it has them all or the period lapses. Otherwise compute the OTP
 //!    commitment from the tags, sign and submit.
 
-use alloc::{collections::BTreeMap, format, string::String, vec::Vec};
+use alloc::{
+	collections::{BTreeMap, BTreeSet},
+	format,
+	string::String,
+	vec::Vec,
+};
 use codec::{DecodeAll, Encode};
 use core::{
 	cell::{Cell, RefCell},
@@ -80,9 +88,13 @@ const LOG_TARGET: &str = "runtime::metrics-blocks";
 pub const MONITOR_DEADLINE_MS: u64 = 2_500;
 /// Largest monitor answer read; a longer body is invalid.
 pub const MAX_MONITOR_ANSWER_BYTES: usize = 16 * 1024;
-/// Most monitor requests made in one run (the periods they belong to are
-/// taken whole, oldest first; a period larger than this still goes alone).
+/// Most monitor requests made in one round of a run (the periods they belong
+/// to are taken whole, oldest first; a period larger than this still goes
+/// alone).
 pub const MAX_MONITORS_PER_RUN: usize = 1_024;
+/// Most rounds of one run: another round follows while one more as long as
+/// the last still ends within the block interval.
+pub const MAX_ROUNDS_PER_RUN: u32 = 4;
 /// Blocks after which a claimed period (or binding) may be submitted again if
 /// it is still not on chain; also the longevity of the transactions.
 pub const RESUBMIT_AFTER_BLOCKS: u32 = 10;
@@ -384,26 +396,65 @@ impl<T: Config> Pallet<T> {
 			return;
 		};
 
-		// In order, skipping periods claimed by an earlier run, until the
-		// monitor budget is spent.
+		// Rounds of at most `MAX_MONITORS_PER_RUN` requests, oldest periods
+		// first: another round while one more as long as the last still ends
+		// before the next block's run would begin, so that a burst of due
+		// periods is pulled as fast as the machine answers, not one round a
+		// block. A period is pulled once a run.
+		let run_started = sp_io::offchain::timestamp();
+		let mut pulled: BTreeSet<(u64, u32)> = BTreeSet::new();
+		let mut last_round_ms = 0u64;
+		let mut first_round = Some(eligible);
+		for _ in 0..MAX_ROUNDS_PER_RUN {
+			let eligible = match first_round.take() {
+				Some(eligible) => eligible,
+				None => {
+					let elapsed = sp_io::offchain::timestamp().diff(&run_started).millis();
+					if elapsed.saturating_add(last_round_ms) > T::MillisecsPerBlock::get() {
+						break;
+					}
+					Self::pulls_to_make(block, now_ms, &authorities, my_index, &my_key)
+				},
+			};
+			let round_started = sp_io::offchain::timestamp();
+			if !Self::pull_round(eligible, &mut pulled, &my_key, block, now_ms) {
+				break;
+			}
+			last_round_ms = sp_io::offchain::timestamp().diff(&round_started).millis();
+		}
+	}
+
+	/// One round of a run: claims `eligible` periods in order, skipping
+	/// those claimed before or `pulled` earlier in this run, until the
+	/// monitor budget is spent; fetches their monitors, logs the round's
+	/// timing line and submits. Returns whether it pulled anything.
+	fn pull_round(
+		eligible: Vec<Pull>,
+		pulled: &mut BTreeSet<(u64, u32)>,
+		my_key: &AccountingKey,
+		block: BlockNumberFor<T>,
+		now_ms: u64,
+	) -> bool {
 		let mut requests = 0usize;
 		let mut claimed: Vec<Pull> = Vec::new();
 		for pull in eligible {
+			let id = (pull.to_record.agreement, pull.to_record.period);
 			let monitors = pull.to_record.monitors.len();
 			if !claimed.is_empty() && requests.saturating_add(monitors) > MAX_MONITORS_PER_RUN {
 				break;
 			}
-			if Self::claim(&claim_key(pull.to_record.agreement, pull.to_record.period), block) {
+			if !pulled.contains(&id) && Self::claim(&claim_key(id.0, id.1), block) {
+				pulled.insert(id);
 				requests += monitors;
 				claimed.push(pull);
 			}
 		}
 		if claimed.is_empty() {
-			return;
+			return false;
 		}
 		let periods: Vec<PeriodToRecord> = claimed.iter().map(|p| p.to_record.clone()).collect();
 		let started = sp_io::offchain::timestamp();
-		let fetched = fetch_reports(&periods, &my_key);
+		let fetched = fetch_reports(&periods, my_key);
 		let answered = fetched.iter().flatten().filter(|answer| answer.is_ok()).count();
 		log::info!(
 			target: LOG_TARGET,
@@ -412,8 +463,9 @@ impl<T: Config> Pallet<T> {
 			sp_io::offchain::timestamp().diff(&started).millis()
 		);
 		for (pull, answers) in claimed.iter().zip(fetched) {
-			Self::submit_period(pull, answers, &my_key, block, now_ms);
+			Self::submit_period(pull, answers, my_key, block, now_ms);
 		}
+		true
 	}
 
 	/// The periods this node may pull now, oldest window first, within one

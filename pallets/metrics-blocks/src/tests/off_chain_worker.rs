@@ -351,8 +351,10 @@ fn a_backlog_beyond_one_runs_budget_drains_oldest_first() {
 	let net = MonitorNet::default();
 	let (mut ext, _pool) = node_ext(node, false, net.clone());
 	ext.execute_with(|| {
-		// 70 periods of 16 monitors due at five different times: 1,120
-		// requests, more than one run makes.
+		// A busy machine (2 ms an answer): one round of a run fills the block
+		// interval. 70 periods of 16 monitors due at five different times:
+		// 1,120 requests, more than one round makes.
+		net.state.lock().unwrap().ms_per_request = 2;
 		let backlog: Vec<PeriodToRecord> = (0..70u64).map(|a| await_period(200 + a, (a % 5) as u32, 16)).collect();
 		for p in &backlog {
 			for i in 0..16 {
@@ -393,6 +395,7 @@ fn a_run_that_outlasts_its_block_does_not_stop_the_next_blocks_run() {
 	let net = MonitorNet::default();
 	let (mut ext, _pool) = node_ext(node, false, net.clone());
 	ext.execute_with(|| {
+		net.state.lock().unwrap().ms_per_request = 2;
 		let backlog: Vec<PeriodToRecord> = (0..70u64).map(|a| await_period(200 + a, 0, 16)).collect();
 		for p in &backlog {
 			for i in 0..16 {
@@ -495,6 +498,8 @@ fn second_pulls_take_at_most_half_of_a_runs_monitor_requests() {
 	let net = MonitorNet::default();
 	let (mut ext, _pool) = node_ext(node, false, net.clone());
 	ext.execute_with(|| {
+		// One round a run, as on a busy machine.
+		net.state.lock().unwrap().ms_per_request = 2;
 		let answer_all = |p: &PeriodToRecord, n: u32| {
 			for i in 0..n {
 				net.reply(report_uri(p, i), Reply::Answer(200, answer_body(&good_report(p, i), &CLIENT_KEY)));
@@ -526,5 +531,37 @@ fn second_pulls_take_at_most_half_of_a_runs_monitor_requests() {
 		next.dedup();
 		assert_eq!(next.len(), 2);
 		assert!(next.iter().all(|a| (300..304).contains(a)));
+	});
+}
+
+#[test]
+fn a_run_with_time_left_pulls_the_next_oldest_periods_in_another_round() {
+	let node = NODES[0];
+	let net = MonitorNet::default();
+	let (mut ext, _pool) = node_ext(node, false, net.clone());
+	ext.execute_with(|| {
+		// 1 ms an answer: a round of 1,024 requests leaves time for another
+		// as long before the next block (3 s).
+		net.state.lock().unwrap().ms_per_request = 1;
+		let backlog: Vec<PeriodToRecord> = (0..70u64).map(|a| await_period(200 + a, (a % 5) as u32, 16)).collect();
+		for p in &backlog {
+			for i in 0..16 {
+				net.reply(report_uri(p, i), Reply::Answer(200, answer_body(&good_report(p, i), &CLIENT_KEY)));
+			}
+		}
+		let newest = backlog.iter().map(|p| p.window.to_ms).max().unwrap();
+		set_now(newest + REPORT_SETTLE_MS + 3 * MetricsBlocks::grace_ms());
+		run_ocw(2);
+		let asked = requested_periods(&net);
+		assert_eq!(asked.len(), 70 * 16, "two rounds: the whole backlog");
+		let distinct: std::collections::BTreeSet<_> = asked.iter().copied().collect();
+		assert_eq!(distinct.len(), 70, "each period pulled by one round only");
+		// The requests of the first round are the 64 oldest periods'.
+		let mut oldest_first = backlog.clone();
+		oldest_first.sort_by_key(|p| (p.window.to_ms, p.agreement));
+		let first_round: std::collections::BTreeSet<_> = asked[..ocw::MAX_MONITORS_PER_RUN].iter().copied().collect();
+		let oldest: std::collections::BTreeSet<_> =
+			oldest_first[..ocw::MAX_MONITORS_PER_RUN / 16].iter().map(|p| (p.agreement, p.period)).collect();
+		assert_eq!(first_round, oldest);
 	});
 }
