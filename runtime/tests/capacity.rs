@@ -83,13 +83,13 @@ fn the_ten_thousand_monitor_load_takes_a_tenth_of_each_block_at_most() {
 	// Each period pays the fixed cost of a metrics block (its authorization,
 	// the transaction's extensions, the chain link, the pruning) for 20
 	// reports only: about 1.5 ms before the extensions' refunds, so one block
-	// would hold some 490 such periods, 9,800 reports, in its whole normal
-	// class. A run's burst of 51 periods (1,020 monitor answers) must fit in
+	// would hold some 510 such periods, 10,200 reports, in its whole normal
+	// class. A round's burst of 51 periods (1,020 monitor answers) must fit in
 	// the next block with room to spare, or a backlog could only grow.
 	let per_block = normal_class_shares(&periods_of(20, 25 * 20)).0;
 	let burst = normal_class_shares(&periods_of(20, 1_020)).0;
 	println!(
-		"periods of 20 reports: 25 a block take {:.1} %, a run's 51 {:.1} % of the normal class's weight",
+		"periods of 20 reports: 25 a block take {:.1} %, a round's 51 {:.1} % of the normal class's weight",
 		per_block * 100.0,
 		burst * 100.0
 	);
