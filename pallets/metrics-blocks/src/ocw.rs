@@ -69,7 +69,7 @@ use sp_runtime::{
 		http,
 		storage::{MutateStorageError, StorageRetrievalError, StorageValueRef},
 		storage_lock::{BlockAndTime, StorageLock},
-		Duration,
+		Duration, Timestamp,
 	},
 	traits::Saturating,
 	RuntimeAppPublic,
@@ -260,7 +260,7 @@ fn error_reason(body: &[u8]) -> String {
 	serde_json::from_slice::<ErrorAnswer>(body).map(|e| e.error.chars().take(120).collect()).unwrap_or_default()
 }
 
-fn read_body(response: &http::Response, deadline: sp_runtime::offchain::Timestamp) -> Result<Vec<u8>, MonitorFault> {
+fn read_body(response: &http::Response, deadline: Timestamp) -> Result<Vec<u8>, MonitorFault> {
 	let mut body = response.body();
 	body.deadline(deadline);
 	let mut bytes = Vec::new();
@@ -302,15 +302,18 @@ pub fn request_headers(
 	])
 }
 
-/// Fetch every monitor of every period at once with one deadline, as the
-/// node of accounting key `requester`. The answer for
-/// `periods[i].monitors[j]` is at `[i][j]`.
+/// Fetch every monitor of every period at once with one deadline,
+/// [`MONITOR_DEADLINE_MS`] from now but not after `latest`, as the node of
+/// accounting key `requester`. The answer for `periods[i].monitors[j]` is
+/// at `[i][j]`.
 pub fn fetch_reports(
 	periods: &[PeriodToRecord],
 	requester: &AccountingKey,
+	latest: Timestamp,
 ) -> Vec<Vec<Result<(Report, Tag), MonitorFault>>> {
 	let now = sp_io::offchain::timestamp();
 	let deadline = now.add(Duration::from_millis(MONITOR_DEADLINE_MS));
+	let deadline = if deadline.unix_millis() > latest.unix_millis() { latest } else { deadline };
 	let mut results: Vec<Vec<Result<(Report, Tag), MonitorFault>>> =
 		periods.iter().map(|p| p.monitors.iter().map(|_| Err(MonitorFault::Timeout)).collect()).collect();
 	let mut pending = Vec::new();
@@ -375,7 +378,7 @@ impl<T: Config> Pallet<T> {
 			return;
 		};
 		let now_ms = Self::now_ms();
-		let eligible = Self::pulls_to_make(block, now_ms, &authorities, my_index, &my_key);
+		let eligible = Self::pulls_to_make(block, now_ms, &authorities, my_index, &my_key, &BTreeSet::new());
 		if eligible.is_empty() {
 			return;
 		}
@@ -397,11 +400,14 @@ impl<T: Config> Pallet<T> {
 		};
 
 		// Rounds of at most `MAX_MONITORS_PER_RUN` requests, oldest periods
-		// first: another round while one more as long as the last still ends
-		// before the next block's run would begin, so that a burst of due
-		// periods is pulled as fast as the machine answers, not one round a
-		// block. A period is pulled once a run.
+		// first: another round as long as a round as long as the last would
+		// still end before the next block's run begins, so that a burst of
+		// due periods is pulled as fast as the machine answers, not one round
+		// a block. A period is pulled once a run. No round waits for monitors
+		// past the block interval: an owner whose monitors answer slowly
+		// cannot stretch a run that a fast first round let continue.
 		let run_started = sp_io::offchain::timestamp();
+		let run_ends = run_started.add(Duration::from_millis(T::MillisecsPerBlock::get()));
 		let mut pulled: BTreeSet<(u64, u32)> = BTreeSet::new();
 		let mut last_round_ms = 0u64;
 		let mut first_round = Some(eligible);
@@ -413,11 +419,11 @@ impl<T: Config> Pallet<T> {
 					if elapsed.saturating_add(last_round_ms) > T::MillisecsPerBlock::get() {
 						break;
 					}
-					Self::pulls_to_make(block, now_ms, &authorities, my_index, &my_key)
+					Self::pulls_to_make(block, now_ms, &authorities, my_index, &my_key, &pulled)
 				},
 			};
 			let round_started = sp_io::offchain::timestamp();
-			if !Self::pull_round(eligible, &mut pulled, &my_key, block, now_ms) {
+			if !Self::pull_round(eligible, &mut pulled, &my_key, block, now_ms, run_ends) {
 				break;
 			}
 			last_round_ms = sp_io::offchain::timestamp().diff(&round_started).millis();
@@ -426,14 +432,16 @@ impl<T: Config> Pallet<T> {
 
 	/// One round of a run: claims `eligible` periods in order, skipping
 	/// those claimed before or `pulled` earlier in this run, until the
-	/// monitor budget is spent; fetches their monitors, logs the round's
-	/// timing line and submits. Returns whether it pulled anything.
+	/// monitor budget is spent; fetches their monitors (until `run_ends` at
+	/// the latest), logs the round's timing line and submits. Returns
+	/// whether it pulled anything.
 	fn pull_round(
 		eligible: Vec<Pull>,
 		pulled: &mut BTreeSet<(u64, u32)>,
 		my_key: &AccountingKey,
 		block: BlockNumberFor<T>,
 		now_ms: u64,
+		run_ends: Timestamp,
 	) -> bool {
 		let mut requests = 0usize;
 		let mut claimed: Vec<Pull> = Vec::new();
@@ -454,7 +462,7 @@ impl<T: Config> Pallet<T> {
 		}
 		let periods: Vec<PeriodToRecord> = claimed.iter().map(|p| p.to_record.clone()).collect();
 		let started = sp_io::offchain::timestamp();
-		let fetched = fetch_reports(&periods, my_key);
+		let fetched = fetch_reports(&periods, my_key, run_ends);
 		let answered = fetched.iter().flatten().filter(|answer| answer.is_ok()).count();
 		log::info!(
 			target: LOG_TARGET,
@@ -474,14 +482,18 @@ impl<T: Config> Pallet<T> {
 	/// periods (which leaves out periods past their record deadline: they
 	/// lapse). Periods claimed by an earlier run, or not yet this node's
 	/// turn, are passed over before anything of theirs beyond the
-	/// partial-block check is read. Second pulls take at most
-	/// [`MAX_SECOND_PULL_MONITORS`] of the budget.
+	/// partial-block check is read, and so are periods `pulled` earlier in
+	/// this run (a period whose claim a retry released must not take a later
+	/// round's budget) and periods whose record deadline comes before the
+	/// next block could include their metrics block. Second pulls take at
+	/// most [`MAX_SECOND_PULL_MONITORS`] of the budget.
 	fn pulls_to_make(
 		block: BlockNumberFor<T>,
 		now_ms: u64,
 		authorities: &[AuthorityId],
 		my_index: u32,
 		my_key: &AccountingKey,
+		pulled: &BTreeSet<(u64, u32)>,
 	) -> Vec<Pull> {
 		let n = authorities.len() as u32;
 		let firsts: RefCell<BTreeMap<(u64, u32), PartialBlock>> = RefCell::new(BTreeMap::new());
@@ -491,6 +503,12 @@ impl<T: Config> Pallet<T> {
 			examined.set(examined.get().saturating_add(1));
 			if examined.get() > MAX_DUE_EXAMINED {
 				return ControlFlow::Break(());
+			}
+			// The next block's timestamp is at least a block interval later.
+			let includable =
+				T::Agreements::record_deadline_ms(to_ms) > now_ms.saturating_add(T::MillisecsPerBlock::get());
+			if !includable || pulled.contains(&(agreement, period)) {
+				return ControlFlow::Continue(false);
 			}
 			let first_pull_now = now_ms >= Self::may_try_from_ms(agreement, period, to_ms, my_index, n);
 			if (!first_pull_now && !PartialBlocks::<T>::contains_key(agreement, period))

@@ -100,7 +100,8 @@ impl<T: Config> Pallet<T> {
 	/// agreement at the front has all its overdue periods lapsed at once (at
 	/// most [`MAX_PERIODS_PER_LAPSE`]), so after an outage an agreement
 	/// catches up in one step, not one period a block. Returns the weight
-	/// used: two reads when nothing is overdue.
+	/// used: two reads when nothing is overdue, one more for each overdue
+	/// index entry read.
 	///
 	/// Each lapse runs in a storage layer of its own. One that fails (it
 	/// cannot while the pallets' invariants hold) is logged and tried again
@@ -111,14 +112,22 @@ impl<T: Config> Pallet<T> {
 		// The clock, and the index's front entry.
 		let mut used = T::DbWeight::get().reads(2);
 		let fits = |used: Weight, periods: u32| used.saturating_add(cost(periods)).all_lte(budget);
-		if !fits(used, 1) {
+		// Each index entry collected is one more read, charged whether or not
+		// the budget then reaches its lapse; so collect no more entries than
+		// one-period lapses and their reads would fit.
+		let per_entry = cost(1).saturating_add(T::DbWeight::get().reads(1));
+		let entries = (1..=MAX_AGREEMENTS_PER_BLOCK)
+			.take_while(|k| used.saturating_add(per_entry.saturating_mul(*k as u64)).all_lte(budget))
+			.count();
+		if entries == 0 {
 			return used;
 		}
 		let overdue: Vec<(AgreementId, PeriodIndex)> = DueIndex::<T>::iter()
 			.take_while(|(due, _, _)| <Self as AgreementRegistry>::record_deadline_ms(u64::from_be_bytes(*due)) <= now)
-			.take(MAX_AGREEMENTS_PER_BLOCK)
+			.take(entries)
 			.map(|(_, agreement, period)| (agreement, period))
 			.collect();
+		used = used.saturating_add(T::DbWeight::get().reads(overdue.len() as u64));
 		for (agreement, period) in overdue {
 			if !fits(used, 1) {
 				break;

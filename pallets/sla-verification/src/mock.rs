@@ -111,6 +111,9 @@ impl MetricsArchive for MockMetrics {
 impl frame_system::Config for Test {
 	type Block = Block;
 	type AccountData = pallet_balances::AccountData<Balance>;
+	// Reads and writes cost something, so a weight that leaves them out
+	// shows in the tests.
+	type DbWeight = frame_support::weights::constants::ParityDbWeight;
 }
 
 #[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]

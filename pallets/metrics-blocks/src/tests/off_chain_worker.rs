@@ -565,3 +565,99 @@ fn a_run_with_time_left_pulls_the_next_oldest_periods_in_another_round() {
 		assert_eq!(first_round, oldest);
 	});
 }
+
+/// `count` agreements, from `from` on, whose period 0 `node` is designated
+/// to record.
+fn designated_to(node: &str, from: u64, count: usize) -> Vec<u64> {
+	(from..).filter(|a| NODES[designated_index(*a, 0, 3).unwrap() as usize] == node).take(count).collect()
+}
+
+#[test]
+fn periods_a_round_retries_later_leave_the_next_round_its_budget() {
+	// The 64 oldest periods each have a monitor that does not answer yet:
+	// inside the designated node's retry window their claims are released
+	// for the next block. They must not fill the next round of the same run
+	// and keep the 6 newer periods waiting.
+	let node = NODES[0];
+	let net = MonitorNet::default();
+	let (mut ext, _pool) = node_ext(node, false, net.clone());
+	ext.execute_with(|| {
+		net.state.lock().unwrap().ms_per_request = 1;
+		let agreements = designated_to(node, 1_000, 70);
+		let periods: Vec<PeriodToRecord> = agreements.iter().map(|a| await_period(*a, 0, 16)).collect();
+		for (k, p) in periods.iter().enumerate() {
+			for i in 0..16 {
+				let unreachable = k < 64 && i == 15;
+				let reply = if unreachable {
+					Reply::Answer(503, br#"{"error":"busy"}"#.to_vec())
+				} else {
+					Reply::Answer(200, answer_body(&good_report(p, i), &CLIENT_KEY))
+				};
+				net.reply(report_uri(p, i), reply);
+			}
+		}
+		set_now(MetricsBlocks::settled_ms(&periods[0].window));
+		run_ocw(2);
+		let asked = requested_periods(&net);
+		let distinct: std::collections::BTreeSet<_> = asked.iter().copied().collect();
+		assert_eq!(distinct.len(), 70, "the second round pulls the 6 newer periods");
+		assert_eq!(asked.len(), 70 * 16, "and no retried period again in the same run");
+	});
+}
+
+#[test]
+fn no_round_waits_for_monitors_past_the_block_interval() {
+	// A fast first round leaves time for another; the owner of the next
+	// period has monitors that never answer. The run must still end within
+	// the block interval, not a whole monitor deadline after the round began.
+	let node = NODES[0];
+	let net = MonitorNet::default();
+	let (mut ext, _pool) = node_ext(node, false, net.clone());
+	ext.execute_with(|| {
+		net.state.lock().unwrap().ms_per_request = 1;
+		let fast: Vec<PeriodToRecord> = (600..664u64).map(|a| await_period(a, 0, 16)).collect();
+		for p in &fast {
+			for i in 0..16 {
+				net.reply(report_uri(p, i), Reply::Answer(200, answer_body(&good_report(p, i), &CLIENT_KEY)));
+			}
+		}
+		let slow = await_period(700, 0, 16);
+		for i in 0..16 {
+			net.reply(report_uri(&slow, i), Reply::Hang);
+		}
+		set_now(MetricsBlocks::settled_ms(&slow.window) + 3 * MetricsBlocks::grace_ms());
+		let started = net.state.lock().unwrap().now_ms;
+		run_ocw(2);
+		let asked = requested_periods(&net);
+		assert!(asked.contains(&(700, 0)), "the slow period was pulled in a second round");
+		let ended = net.state.lock().unwrap().now_ms;
+		assert!(
+			ended - started <= MILLISECS_PER_BLOCK,
+			"the run waited {} ms for monitors, past the {MILLISECS_PER_BLOCK}-ms block interval",
+			ended - started
+		);
+	});
+}
+
+#[test]
+fn a_period_whose_deadline_comes_before_the_next_block_is_not_pulled() {
+	// Its metrics block could only land in a block whose timestamp is at
+	// least one interval later, from its record deadline on: the chain would
+	// refuse it, so asking the monitors would be wasted.
+	let net = MonitorNet::default();
+	let (mut ext, pool) = node_ext(NODES[0], false, net.clone());
+	ext.execute_with(|| {
+		let p = await_period(13, 0, 2);
+		for i in 0..2 {
+			net.reply(report_uri(&p, i), Reply::Answer(200, answer_body(&good_report(&p, i), &CLIENT_KEY)));
+		}
+		let deadline = MockAgreements::record_deadline_ms(p.window.to_ms);
+		set_now(deadline - MILLISECS_PER_BLOCK);
+		run_ocw(2);
+		assert!(net.requested().is_empty());
+		set_now(deadline - MILLISECS_PER_BLOCK - 1);
+		run_ocw(3);
+		assert_eq!(net.requested().len(), 2, "a millisecond earlier there is still time");
+		assert_eq!(pool_calls(&pool).len(), 1);
+	});
+}

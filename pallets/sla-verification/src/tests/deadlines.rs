@@ -122,11 +122,14 @@ fn lapse_at_block_start() -> Weight {
 	<Sla as frame_support::traits::Hooks<u64>>::on_initialize(System::block_number())
 }
 
-/// What the start of a block charges for lapsing runs of these lengths.
+fn reads(n: u64) -> Weight {
+	<<Test as frame_system::Config>::DbWeight as Get<frame_support::weights::RuntimeDbWeight>>::get().reads(n)
+}
+
+/// What the start of a block charges for lapsing runs of these lengths: the
+/// clock and the index's front, then each run's index entry and lapse.
 fn lapse_weight(runs: &[u32]) -> Weight {
-	let reads =
-		<<Test as frame_system::Config>::DbWeight as Get<frame_support::weights::RuntimeDbWeight>>::get().reads(2);
-	runs.iter().fold(reads, |w, k| w + <() as crate::WeightInfo>::lapse_overdue_periods(*k))
+	runs.iter().fold(reads(2), |w, k| w + reads(1) + <() as crate::WeightInfo>::lapse_overdue_periods(*k))
 }
 
 fn lapsed(agreement: AgreementId, period: PeriodIndex) -> bool {
@@ -177,6 +180,15 @@ fn the_chain_lapses_overdue_periods_oldest_window_first_within_its_budget() {
 		assert_eq!(lapse_at_block_start(), lapse_weight(&[1]));
 		assert!(lapsed(first, 1));
 		assert_eq!(lapse_at_block_start(), lapse_weight(&[]));
+		// Room for one lapse and a read more, with two overdue: the second
+		// entry is not read, so it is not charged either, and it lapses next.
+		let (fifth, sixth) = (agreement_for(1), agreement_for(1));
+		NowMs::set(record_deadline(sixth, 0));
+		MaxLapseWeight::set(lapse_weight(&[1]) + reads(1));
+		assert_eq!(lapse_at_block_start(), lapse_weight(&[1]));
+		assert_eq!([lapsed(fifth, 0), lapsed(sixth, 0)], [true, false]);
+		assert_eq!(lapse_at_block_start(), lapse_weight(&[1]));
+		assert!(lapsed(sixth, 0));
 		// No room for even one: nothing is lapsed, and only the scan is charged.
 		let fourth = agreement_for(1);
 		NowMs::set(record_deadline(fourth, 0));
