@@ -312,8 +312,7 @@ pub fn fetch_reports(
 	latest: Timestamp,
 ) -> Vec<Vec<Result<(Report, Tag), MonitorFault>>> {
 	let now = sp_io::offchain::timestamp();
-	let deadline = now.add(Duration::from_millis(MONITOR_DEADLINE_MS));
-	let deadline = if deadline.unix_millis() > latest.unix_millis() { latest } else { deadline };
+	let deadline = now.add(Duration::from_millis(MONITOR_DEADLINE_MS)).min(latest);
 	let mut results: Vec<Vec<Result<(Report, Tag), MonitorFault>>> =
 		periods.iter().map(|p| p.monitors.iter().map(|_| Err(MonitorFault::Timeout)).collect()).collect();
 	let mut pending = Vec::new();
@@ -430,9 +429,9 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// One round of a run: claims `eligible` periods in order, skipping
-	/// those claimed before or `pulled` earlier in this run, until the
-	/// monitor budget is spent; fetches their monitors (until `run_ends` at
+	/// One round of a run: claims `eligible` periods in order (the scan has
+	/// left out those `pulled` earlier in this run), skipping those claimed
+	/// before, and adds them to `pulled`, until the monitor budget is spent; fetches their monitors (until `run_ends` at
 	/// the latest), logs the round's timing line and submits. Returns
 	/// whether it pulled anything.
 	fn pull_round(
@@ -451,7 +450,7 @@ impl<T: Config> Pallet<T> {
 			if !claimed.is_empty() && requests.saturating_add(monitors) > MAX_MONITORS_PER_RUN {
 				break;
 			}
-			if !pulled.contains(&id) && Self::claim(&claim_key(id.0, id.1), block) {
+			if Self::claim(&claim_key(id.0, id.1), block) {
 				pulled.insert(id);
 				requests += monitors;
 				claimed.push(pull);

@@ -8,6 +8,13 @@ fn run_ocw(n: u64) {
 	MetricsBlocks::offchain_worker(n);
 }
 
+/// Have every monitor of `p` answer with its good report.
+fn answer_every_monitor(net: &MonitorNet, p: &PeriodToRecord) {
+	for instance in p.monitors.iter().map(|m| m.instance) {
+		net.reply(report_uri(p, instance), Reply::Answer(200, answer_body(&good_report(p, instance), &CLIENT_KEY)));
+	}
+}
+
 #[test]
 fn ocw_signs_each_monitor_request_and_records_good_answers() {
 	let agreement = 11;
@@ -357,9 +364,7 @@ fn a_backlog_beyond_one_runs_budget_drains_oldest_first() {
 		net.state.lock().unwrap().ms_per_request = 2;
 		let backlog: Vec<PeriodToRecord> = (0..70u64).map(|a| await_period(200 + a, (a % 5) as u32, 16)).collect();
 		for p in &backlog {
-			for i in 0..16 {
-				net.reply(report_uri(p, i), Reply::Answer(200, answer_body(&good_report(p, i), &CLIENT_KEY)));
-			}
+			answer_every_monitor(&net, p);
 		}
 		let newest = backlog.iter().map(|p| p.window.to_ms).max().unwrap();
 		// Late enough for every node to record every period.
@@ -398,9 +403,7 @@ fn a_run_that_outlasts_its_block_does_not_stop_the_next_blocks_run() {
 		net.state.lock().unwrap().ms_per_request = 2;
 		let backlog: Vec<PeriodToRecord> = (0..70u64).map(|a| await_period(200 + a, 0, 16)).collect();
 		for p in &backlog {
-			for i in 0..16 {
-				net.reply(report_uri(p, i), Reply::Answer(200, answer_body(&good_report(p, i), &CLIENT_KEY)));
-			}
+			answer_every_monitor(&net, p);
 		}
 		set_now(backlog[0].window.to_ms + REPORT_SETTLE_MS + 3 * MetricsBlocks::grace_ms());
 		// An earlier run still holds a lock (its monitors are slow): this
@@ -500,22 +503,17 @@ fn second_pulls_take_at_most_half_of_a_runs_monitor_requests() {
 	ext.execute_with(|| {
 		// One round a run, as on a busy machine.
 		net.state.lock().unwrap().ms_per_request = 2;
-		let answer_all = |p: &PeriodToRecord, n: u32| {
-			for i in 0..n {
-				net.reply(report_uri(p, i), Reply::Answer(200, answer_body(&good_report(p, i), &CLIENT_KEY)));
-			}
-		};
 		let second_pulls: Vec<PeriodToRecord> = (300..304u64).map(|a| await_period(a, 0, 256)).collect();
 		set_now(MetricsBlocks::grace_ends_ms(&second_pulls[0].window));
 		for p in &second_pulls {
-			answer_all(p, 256);
+			answer_every_monitor(&net, p);
 			let other = NODES[1];
 			assert_ok!(authorize_and_dispatch(submit_call(other, p.agreement, 0, reports_of(p, &[0]))));
 			assert!(PartialBlocks::<Test>::contains_key(p.agreement, 0));
 		}
 		let first_pulls: Vec<PeriodToRecord> = (400..432u64).map(|a| await_period(a, 1, 16)).collect();
 		for p in &first_pulls {
-			answer_all(p, 16);
+			answer_every_monitor(&net, p);
 		}
 		set_now(MetricsBlocks::grace_ends_ms(&first_pulls[0].window) + 3 * MetricsBlocks::grace_ms());
 		run_ocw(2);
@@ -545,9 +543,7 @@ fn a_run_with_time_left_pulls_the_next_oldest_periods_in_another_round() {
 		net.state.lock().unwrap().ms_per_request = 1;
 		let backlog: Vec<PeriodToRecord> = (0..70u64).map(|a| await_period(200 + a, (a % 5) as u32, 16)).collect();
 		for p in &backlog {
-			for i in 0..16 {
-				net.reply(report_uri(p, i), Reply::Answer(200, answer_body(&good_report(p, i), &CLIENT_KEY)));
-			}
+			answer_every_monitor(&net, p);
 		}
 		let newest = backlog.iter().map(|p| p.window.to_ms).max().unwrap();
 		set_now(newest + REPORT_SETTLE_MS + 3 * MetricsBlocks::grace_ms());
@@ -617,9 +613,7 @@ fn no_round_waits_for_monitors_past_the_block_interval() {
 		net.state.lock().unwrap().ms_per_request = 1;
 		let fast: Vec<PeriodToRecord> = (600..664u64).map(|a| await_period(a, 0, 16)).collect();
 		for p in &fast {
-			for i in 0..16 {
-				net.reply(report_uri(p, i), Reply::Answer(200, answer_body(&good_report(p, i), &CLIENT_KEY)));
-			}
+			answer_every_monitor(&net, p);
 		}
 		let slow = await_period(700, 0, 16);
 		for i in 0..16 {
@@ -648,9 +642,7 @@ fn a_period_whose_deadline_comes_before_the_next_block_is_not_pulled() {
 	let (mut ext, pool) = node_ext(NODES[0], false, net.clone());
 	ext.execute_with(|| {
 		let p = await_period(13, 0, 2);
-		for i in 0..2 {
-			net.reply(report_uri(&p, i), Reply::Answer(200, answer_body(&good_report(&p, i), &CLIENT_KEY)));
-		}
+		answer_every_monitor(&net, &p);
 		let deadline = MockAgreements::record_deadline_ms(p.window.to_ms);
 		set_now(deadline - MILLISECS_PER_BLOCK);
 		run_ocw(2);
